@@ -1,0 +1,31 @@
+/** `client_params` of a FleetLock request, validated. */
+export interface ClientParams {
+  /** Zincati app-specific machine id, or a raw machine-id from other clients. */
+  readonly id: string;
+  /** FleetLock group, `^[a-zA-Z0-9.-]+$`. */
+  readonly group: string;
+}
+
+/** Context the HTTP layer passes down: a child logger carrying the request id. */
+export interface RequestContext {
+  readonly log: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+    debug(obj: object, msg?: string): void;
+  };
+}
+
+/**
+ * What the FleetLock endpoints ask of the lock. Both resolve on "200" and throw a `Refusal`
+ * for anything else; there is no other outcome, so no 2xx can ever mean "wait".
+ */
+export interface LockService {
+  preReboot(params: ClientParams, ctx: RequestContext): Promise<void>;
+  steadyState(params: ClientParams, ctx: RequestContext): Promise<void>;
+}
+
+/** Readiness as `/readyz` reports it: only the leader with a synced cache is ready. */
+export interface Readiness {
+  readiness(): { ready: boolean; reason: string };
+}
