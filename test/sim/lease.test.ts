@@ -1,6 +1,5 @@
 // Leases validate like the real API: MicroTime with six fractional digits, positive durations, CAS updates.
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import type { V1Lease } from '@kubernetes/client-node';
 import t from 'tap';
 import { apiError, kubeConfig, raw, SA, simFor } from './fixtures/helpers.js';
 
