@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Idle keep-alive sockets to the API server may hold the loop open; don't let them delay exit.
+    setTimeout(() => process.exit(code), 500).unref();
   },
   (err: unknown) => {
     const message = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
