@@ -51,7 +51,7 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     );
     fleet.start();
     fleet.stageUpdates();
-    story.line('demo', `update staged on all ${opts.nodes} nodes: each Zincati asks for a slot every ${ZINCATI_TICK_MS / 1000} s (simulated; 1 s = ${(1000 / opts.timeScale).toFixed(1)} ms here)`);
+    story.line('demo', `update staged on all ${opts.nodes} nodes: each Zincati asks for a slot every ${ZINCATI_TICK_MS / 1000} s (simulated: ${(ZINCATI_TICK_MS / opts.timeScale / 1000).toFixed(2)} s here)`);
 
     const timeoutMs = 10_000 + (3 * opts.nodes * (ZINCATI_TICK_MS * 1.1 + BOOT_MS * 1.5)) / opts.timeScale / opts.maxRebooting;
     const finished = await sim.store

@@ -25,7 +25,7 @@ export function describeNodeChange(before: KubeObject | undefined, after: KubeOb
   if (!unschedulable(before) && unschedulable(after)) lines.push('cordoned');
   if (annotation(before, Annotation.phase) !== 'drained' && annotation(after, Annotation.phase) === 'drained') lines.push('drained: the server answers its pre-reboot with 200');
   if (bootIdOf(before) !== bootIdOf(after) && before) lines.push(`went down to reboot: new bootID ${bootIdOf(after).slice(0, 8)}..., NotReady`);
-  if (!annotation(before, Annotation.releaseRequested) && annotation(after, Annotation.releaseRequested)) lines.push('steady-state arrived before the kubelet was Ready: release waits for Ready');
+  if (!annotation(before, Annotation.releaseRequested) && annotation(after, Annotation.releaseRequested)) lines.push('server: steady-state came before it saw the kubelet Ready; it releases the slot once Ready');
   if (before && !isReady(before) && isReady(after)) lines.push('kubelet Ready again');
   if (unschedulable(before) && !unschedulable(after)) lines.push('uncordoned');
   if (holdsSlot(before) && !holdsSlot(after)) lines.push(`slot released (${slots})`);
