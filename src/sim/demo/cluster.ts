@@ -1,9 +1,7 @@
 // A simulated cluster with the real server in front of it, as the demo and the fleet tests run them.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { parseServeConfig } from '../../config/serve.js';
 import { startServer, type RunningServer } from '../../server.js';
@@ -26,17 +24,6 @@ export interface SimCluster {
   close(): Promise<void>;
 }
 
-/**
- * The repository's `kubernetes/` folder, whose RBAC the simulator enforces, found from this file
- * in `src/` or `dist/src/` (the simulator's own default misses it under `dist/`).
- */
-export function rbacManifestDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'kubernetes', 'rbac.yaml'))) return join(dir, 'kubernetes');
-  }
-  throw new Error('cannot find kubernetes/rbac.yaml above the demo: run it from a checkout of reboot-manager');
-}
-
 export function nodeName(i: number): string {
   return `node-${i + 1}`;
 }
@@ -46,7 +33,7 @@ export function nodeName(i: number): string {
  * with the reboot-manager service account's kubeconfig, so the simulator enforces our RBAC.
  */
 export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
-  const sim = await startKubeSim({ rbacDir: rbacManifestDir() });
+  const sim = await startKubeSim();
   const dir = await mkdtemp(join(tmpdir(), 'reboot-manager-sim-'));
   let server: RunningServer | undefined;
   try {
