@@ -128,3 +128,16 @@ void t.test('authentication and namespaces', async (t) => {
   const noNs = await apiError(core.createNamespacedPod({ namespace: 'ghost', body: v1<V1Pod>(makePod({ namespace: 'ghost', name: 'p' })) }));
   t.match(noNs, { code: 404, status: { message: 'namespaces "ghost" not found' } });
 });
+
+void t.test('status subresource: strategic patches merge conditions by type; main-resource writes keep status', async (t) => {
+  const sim = await simFor(t);
+  sim.store.createNode(makeNode({ name: 'n1', machineID: 'a'.repeat(32) }));
+  const res = await raw(sim, 'PATCH', '/api/v1/nodes/n1/status', { body: { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }] } }, contentType: 'application/strategic-merge-patch+json' });
+  t.equal(res.status, 200);
+  const conds = sim.store.getNode('n1')?.status.conditions ?? [];
+  t.equal(conds.length, 4, 'the other conditions stay');
+  t.match(conds.find((c) => c.type === 'Ready'), { status: 'False', reason: 'KubeletNotReady' });
+  await raw(sim, 'PATCH', '/api/v1/nodes/n1', { body: { metadata: { labels: { a: 'b' } }, status: { conditions: [] } }, contentType: 'application/merge-patch+json' });
+  t.equal(sim.store.getNode('n1')?.metadata.labels?.a, 'b');
+  t.equal(sim.store.getNode('n1')?.status.conditions?.length, 4, 'status is not written through the main resource');
+});
