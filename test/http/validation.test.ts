@@ -1,5 +1,5 @@
 import t from 'tap';
-import { fleetLockBody, send, startHarness } from '../support/http-harness.js';
+import { fleetLockBody, send, sendRaw, startHarness } from '../support/http-harness.js';
 
 const GOOD = fleetLockBody({ id: 'node-a', group: 'default' });
 const HEADER = { 'fleet-lock-protocol': 'true' };
@@ -75,4 +75,18 @@ void t.test('the default body limit is 16 KiB', async (t) => {
   const over = fleetLockBody({ id: 'a', group: 'default', padding: 'x'.repeat(16 * 1024) });
   t.equal((await send(h.origin, '/v1/pre-reboot', { body: over })).status, 413);
   t.equal(h.calls.length, 1);
+});
+
+void t.test('an oversized chunked body (no Content-Length) is refused with 413 too', async (t) => {
+  const h = await startHarness({ bodyLimit: 1024 });
+  t.teardown(() => h.close());
+  const chunk = 'x'.repeat(600);
+  const size = chunk.length.toString(16);
+  const raw =
+    'POST /v1/pre-reboot HTTP/1.1\r\nhost: x\r\nfleet-lock-protocol: true\r\ntransfer-encoding: chunked\r\n\r\n' +
+    `${size}\r\n${chunk}\r\n${size}\r\n${chunk}\r\n0\r\n\r\n`;
+  const res = await sendRaw(h.port, raw);
+  t.equal(res.status, 413);
+  t.same(JSON.parse(res.body), { kind: 'bad_request', value: 'request body exceeds 1024 bytes' });
+  t.equal(h.calls.length, 0);
 });
