@@ -81,6 +81,7 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     if (opts.keepRunning) {
       write(`\nStill running: FleetLock at ${server.url}, Kubernetes API simulator at ${sim.url}.\nPress Ctrl-C (or send SIGTERM to pid ${process.pid}) to stop.\n`);
       await untilSignal();
+      write('stopping the agents, the server and the simulator...\n');
     }
     return summary.ok ? 0 : 1;
   } finally {
