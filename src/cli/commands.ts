@@ -1,5 +1,6 @@
 import { helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
+import { demoOptions } from '../sim/demo/options.js';
 
 export interface Command {
   readonly summary: string;
@@ -23,7 +24,7 @@ export const commands: Record<string, Command> = {
   },
   demo: {
     summary: 'Simulated cluster + the real server + simulated Zincati fleet; shows nodes rebooting in turn.',
-    help: () => 'Usage: reboot-manager demo [--nodes N] [--max-rebooting N]',
+    help: () => helpText('Usage: reboot-manager demo [options]', demoOptions),
     async run(argv) {
       const { runDemo } = await import('../sim/demo.js');
       return runDemo(argv);
