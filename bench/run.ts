@@ -15,6 +15,7 @@ const IMAGES_PER_NODE = 50; // ~40 KB per Node, like a real one
 const CONCURRENCY = 100;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
 const WARMUP = 3_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HEADERS = { 'fleet-lock-protocol': 'true' };
 
 const dist = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -111,15 +112,24 @@ async function main(): Promise<number> {
       return { name, expected, load: result, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
     };
 
-    const steady = await measured('steady-state, non-holder', '200', load(serverUrl, '/v1/steady-state'));
-
     const grant = await post(serverUrl, 'v1/pre-reboot', bodyFor(holder));
     if (grant.status !== 200) throw new Error(`could not make one node hold the slot: ${grant.status} ${grant.text}`);
-    const refused = await measured('pre-reboot, slot held by another node', '423 slots_full', load(serverUrl, '/v1/pre-reboot'));
-    if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
 
-    say('scenario: bare Fastify route');
-    const ceiling: ScenarioResult = { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(load(bareUrl, '/v1/steady-state')) };
+    // Load generator, server and simulator share two cores, so one run is noisy: interleave the
+    // scenarios over several rounds and keep each one's best round (Kubernetes calls: all rounds).
+    let steady: ScenarioResult | undefined;
+    let refused: ScenarioResult | undefined;
+    let ceiling: ScenarioResult | undefined;
+    for (let round = 1; round <= ROUNDS; round++) {
+      steady = best(steady, await measured(`steady-state, non-holder (round ${round}/${ROUNDS})`, '200', load(serverUrl, '/v1/steady-state')));
+      refused = best(refused, await measured(`pre-reboot, slot held by another node (round ${round}/${ROUNDS})`, '423 slots_full', load(serverUrl, '/v1/pre-reboot')));
+      if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
+      say(`scenario: bare Fastify route (round ${round}/${ROUNDS})`);
+      ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(load(bareUrl, '/v1/steady-state')) });
+    }
+    if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
+    steady = { ...steady, name: 'steady-state, non-holder' };
+    refused = { ...refused, name: 'pre-reboot, slot held by another node' };
 
     const memory = await memoryOf(server.pid);
     const figures = { nodes: NODES, concurrency: CONCURRENCY, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs };
@@ -130,6 +140,21 @@ async function main(): Promise<number> {
     await Promise.all(children.map((c) => c.stop()));
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The faster of two runs of one scenario; Kubernetes calls are added up over both. */
+function best(a: ScenarioResult | undefined, b: ScenarioResult): ScenarioResult {
+  if (!a) return b;
+  const faster = b.load.perSecond > a.load.perSecond ? b : a;
+  if (a.kubeCalls === undefined || b.kubeCalls === undefined) return faster;
+  const kubeCalls: Record<string, number> = { ...a.kubeCalls };
+  for (const [verb, n] of Object.entries(b.kubeCalls)) kubeCalls[verb] = (kubeCalls[verb] ?? 0) + n;
+  return {
+    ...faster,
+    kubeCalls,
+    kubeCallsPerRequest: Math.max(a.kubeCallsPerRequest ?? 0, b.kubeCallsPerRequest ?? 0),
+    kubeReadsPerRequest: Math.max(a.kubeReadsPerRequest ?? 0, b.kubeReadsPerRequest ?? 0),
+  };
 }
 
 main().then(

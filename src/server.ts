@@ -41,7 +41,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
   const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots };
   const events = new EventRecorder(kube, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
 
-  let reconciler: Reconciler | undefined;
+
   const leader = config.leaderElect
     ? new LeaderElector(kube, {
         namespace: config.namespace,
@@ -53,13 +53,13 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
         onError: reportKube('leader election failed; retrying'),
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
-          if (leading) void nodes.whenSynced().then(() => reconciler?.sweep());
+          if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
         },
       })
     : alwaysLeader;
 
   const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: noPreparation, log });
-  reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: 30_000 });
+  const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: 30_000 });
   reconciler.start();
   nodes.start();
   leader.start();
@@ -68,7 +68,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     for (const dup of index.duplicates()) {
       log.warn({ machineId: dup.machineId, nodes: dup.names }, 'several nodes report one machine-id: their kubelets do not see the host /etc/machine-id');
     }
-    if (!config.leaderElect) void reconciler?.sweep();
+    if (!config.leaderElect) void reconciler.sweep();
   });
 
   const http = buildHttpServer({ lock: coordinator, readiness: coordinator, logger: log });
@@ -88,7 +88,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     async close() {
       await leader.stop();
       await http.close();
-      reconciler?.stop();
+      reconciler.stop();
       nodes.stop();
       await events.flush();
     },

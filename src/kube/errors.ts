@@ -47,7 +47,7 @@ function parseStatus(body: unknown): StatusBody {
       return { message: body.slice(0, 200) };
     }
   }
-  return typeof body === 'object' && body !== null ? (body as StatusBody) : {};
+  return typeof body === 'object' && body !== null ? body : {};
 }
 
 function codeForStatus(status: number): KubeErrorCode {

@@ -2,6 +2,7 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
 import { toKubeError, type KubeError } from './errors.js';
 import { holdOf, sameView, toNodeView, type Hold, type NodeView } from './node-view.js';
+import { listPage } from './raw-list.js';
 import { Reflector, type CacheEvent } from './reflector.js';
 
 export type NodeEvent = CacheEvent<NodeView>;
@@ -24,15 +25,13 @@ export class Nodes {
     private readonly client: KubeClient,
     opts: { onError?: (err: KubeError) => void; pageSize?: number } = {},
   ) {
-    const limit = opts.pageSize ?? 500;
+    // Small pages: each is parsed whole, and 100 real Nodes are already ~4 MB of JSON.
+    const limit = String(opts.pageSize ?? 100);
     this.cache = new Reflector<NodeView>({
       what: 'nodes',
       watch: client.watch,
       path: '/api/v1/nodes',
-      list: async (continueToken) => {
-        const list = await client.core.listNode({ limit, ...(continueToken ? { _continue: continueToken } : {}) });
-        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continueToken: list.metadata?._continue || undefined };
-      },
+      list: (continueToken) => listPage(client, '/api/v1/nodes', { limit, ...(continueToken ? { continue: continueToken } : {}) }),
       transform: toNodeView,
       keyOf: (node) => node.name,
       equal: sameView,

@@ -11,7 +11,7 @@ import { SERVICE_ACCOUNT } from '../support/cluster.js';
 const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
 
-t.test('--help documents every serve option with its environment variable', async (t) => {
+void t.test('--help documents every serve option with its environment variable', async (t) => {
   const help = run('serve', '--help');
   t.equal(help.status, 0);
   for (const [flag, env] of [
@@ -28,7 +28,7 @@ t.test('--help documents every serve option with its environment variable', asyn
   t.match(run('--help').stdout, /serve .*\n.*demo/s, 'the top-level help lists the commands');
 });
 
-t.test('bad configuration exits 2 with a message naming the option', async (t) => {
+void t.test('bad configuration exits 2 with a message naming the option', async (t) => {
   const bad = run('serve', '--max-rebooting', 'lots');
   t.equal(bad.status, 2);
   t.match(bad.stderr, /--max-rebooting "lots": not a whole number/);
@@ -37,7 +37,7 @@ t.test('bad configuration exits 2 with a message naming the option', async (t) =
   t.match(unknown.stderr, /unknown command "reboot-everything"/);
 });
 
-t.test('serve against a cluster: answers FleetLock, and on SIGTERM hands the Lease back and exits 0', async (t) => {
+void t.test('serve against a cluster: answers FleetLock, and on SIGTERM hands the Lease back and exits 0', async (t) => {
   const sim = await startKubeSim();
   t.teardown(() => sim.close());
   sim.store.createNode(makeNode({ name: 'node-01', machineID: machineIdFor(1) }));

@@ -2,7 +2,7 @@ import t from 'tap';
 import { ConfigError, duration, listenAddress } from '../../src/config/options.js';
 import { parseServeConfig } from '../../src/config/serve.js';
 
-t.test('defaults: one node at a time in the whole cluster, leader election on', async (t) => {
+void t.test('defaults: one node at a time in the whole cluster, leader election on', async (t) => {
   const c = parseServeConfig([], {});
   t.equal(c.maxRebooting, 1);
   t.equal(c.slotsPerGroup, 1);
@@ -12,7 +12,7 @@ t.test('defaults: one node at a time in the whole cluster, leader election on', 
   t.ok(c.renewDeadlineMs < c.leaseDuration, 'a leader gives up before anyone may take over');
 });
 
-t.test('flags win over environment variables, which win over defaults', async (t) => {
+void t.test('flags win over environment variables, which win over defaults', async (t) => {
   const env = { REBOOT_MANAGER_MAX_REBOOTING: '3', REBOOT_MANAGER_GROUP_SLOTS: 'workers=2,db.eu=1' };
   const c = parseServeConfig(['--max-rebooting=5', '--listen', '127.0.0.1:9000', '--leader-elect=false'], env);
   t.equal(c.maxRebooting, 5);
@@ -21,7 +21,7 @@ t.test('flags win over environment variables, which win over defaults', async (t
   t.equal(c.leaderElect, false);
 });
 
-t.test('bad configuration names the option and its variable', async (t) => {
+void t.test('bad configuration names the option and its variable', async (t) => {
   t.throws(() => parseServeConfig(['--max-rebooting', 'many'], {}), { name: 'ConfigError', message: /--max-rebooting "many": not a whole number/ });
   t.throws(() => parseServeConfig([], { REBOOT_MANAGER_MAX_REBOOTING: '-1' }), { message: /REBOOT_MANAGER_MAX_REBOOTING \(--max-rebooting\) "-1"/ });
   t.throws(() => parseServeConfig(['--group-slots', 'workers'], {}), { message: /--group-slots "workers": "workers" is not GROUP=COUNT/ });
@@ -31,7 +31,7 @@ t.test('bad configuration names the option and its variable', async (t) => {
   t.throws(() => parseServeConfig(['--listen'], {}), { message: /--listen needs a value/ });
 });
 
-t.test('value parsers', async (t) => {
+void t.test('value parsers', async (t) => {
   t.equal(duration('1h30m'), 5_400_000);
   t.equal(duration('250ms'), 250);
   t.equal(duration('0'), 0);

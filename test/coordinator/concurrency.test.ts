@@ -15,7 +15,7 @@ function mulberry32(seed: number): () => number {
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 for (const seed of SEEDS) {
-  t.test(`seed ${seed}: 50 simultaneous claims against 3 replicas leave exactly the allowed holders`, async (t) => {
+  void t.test(`seed ${seed}: 50 simultaneous claims against 3 replicas leave exactly the allowed holders`, async (t) => {
     const random = mulberry32(seed);
     const allowed = 1 + Math.floor(random() * 3);
     const c = await startCluster(t, { nodes: 50, replicas: 3, flags: ['--max-rebooting', String(allowed), '--slots-per-group', String(allowed)] });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { startCluster } from '../support/cluster.js';
 
-t.test('the first node gets the only slot; others are refused with who holds it; the holder may ask again', async (t) => {
+void t.test('the first node gets the only slot; others are refused with who holds it; the holder may ask again', async (t) => {
   const c = await startCluster(t, { nodes: 3 });
   const granted = await c.preReboot('node-01');
   t.same(granted, { ok: true, status: 200 });
@@ -19,7 +19,7 @@ t.test('the first node gets the only slot; others are refused with who holds it;
   t.same(c.holders(), ['node-01']);
 });
 
-t.test('a refused pre-reboot costs no Kubernetes API request', async (t) => {
+void t.test('a refused pre-reboot costs no Kubernetes API request', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   const client = await c.client('node-02');
@@ -32,7 +32,7 @@ t.test('a refused pre-reboot costs no Kubernetes API request', async (t) => {
   t.equal(nonLease, 0, `no node reads or writes for 40 answered requests (${calls} requests in all, leader Lease renewals only)`);
 });
 
-t.test('steady-state without a slot is 200 and changes nothing (unbalanced calls)', async (t) => {
+void t.test('steady-state without a slot is 200 and changes nothing (unbalanced calls)', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   const before = c.sim.store.getNode('node-02')?.metadata.resourceVersion;
   t.same(await c.steadyState('node-02'), { ok: true, status: 200 });
@@ -41,7 +41,7 @@ t.test('steady-state without a slot is 200 and changes nothing (unbalanced calls
   t.same(c.holders(), []);
 });
 
-t.test('groups are isolated: each has its own slots under the cluster-wide cap', async (t) => {
+void t.test('groups are isolated: each has its own slots under the cluster-wide cap', async (t) => {
   const c = await startCluster(t, { nodes: 4, flags: ['--max-rebooting', '2', '--group-slots', 'blue=1,green=1'] });
   t.equal((await c.preReboot('node-01', 'blue')).ok, true);
   t.equal((await c.preReboot('node-02', 'green')).ok, true);
@@ -50,7 +50,7 @@ t.test('groups are isolated: each has its own slots under the cluster-wide cap',
   t.same(c.holders(), ['node-01', 'node-02']);
 });
 
-t.test('ids: raw machine-ids (dashed or not) match; unknown and duplicate ids are refused with the fix', async (t) => {
+void t.test('ids: raw machine-ids (dashed or not) match; unknown and duplicate ids are refused with the fix', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   const raw = c.machineIdOf('node-02');
   const dashed = `${raw.slice(0, 8)}-${raw.slice(8, 12)}-${raw.slice(12, 16)}-${raw.slice(16, 20)}-${raw.slice(20)}`;
@@ -77,7 +77,7 @@ t.test('ids: raw machine-ids (dashed or not) match; unknown and duplicate ids ar
   t.same(c.holders(), ['node-02'], 'nothing changed for the ambiguous caller');
 });
 
-t.test('followers refuse with not_leader and report not ready', async (t) => {
+void t.test('followers refuse with not_leader and report not ready', async (t) => {
   const c = await startCluster(t, { nodes: 2, replicas: 2 });
   const leader = await c.leader();
   const follower = c.servers.find((s) => s !== leader);

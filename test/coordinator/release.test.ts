@@ -1,7 +1,7 @@
 import t from 'tap';
 import { startCluster } from '../support/cluster.js';
 
-t.test('steady-state before Ready: 200 at once, the slot is released when the node turns Ready', async (t) => {
+void t.test('steady-state before Ready: 200 at once, the slot is released when the node turns Ready', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   c.sim.store.rebootNode('node-01'); // new bootID, NotReady: the kubelet is not back yet
@@ -18,7 +18,7 @@ t.test('steady-state before Ready: 200 at once, the slot is released when the no
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 }, 'the next node gets the slot');
 });
 
-t.test('a node that rebooted and is Ready is released even if its client never calls steady-state', async (t) => {
+void t.test('a node that rebooted and is Ready is released even if its client never calls steady-state', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   c.sim.store.rebootNode('node-01');
@@ -27,7 +27,7 @@ t.test('a node that rebooted and is Ready is released even if its client never c
   t.same(c.holders(), []);
 });
 
-t.test('a holder that is Ready but has not rebooted keeps its slot', async (t) => {
+void t.test('a holder that is Ready but has not rebooted keeps its slot', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   // A kubelet heartbeat: the node changes, but its bootID does not.
@@ -41,7 +41,7 @@ t.test('a holder that is Ready but has not rebooted keeps its slot', async (t) =
   t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
 });
 
-t.test('steady-state from a Ready holder that never rebooted gives the slot back (an aborted update)', async (t) => {
+void t.test('steady-state from a Ready holder that never rebooted gives the slot back (an aborted update)', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   t.same(await c.steadyState('node-01'), { ok: true, status: 200 });
@@ -49,7 +49,7 @@ t.test('steady-state from a Ready holder that never rebooted gives the slot back
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
 });
 
-t.test('a Node deleted while holding a slot frees it', async (t) => {
+void t.test('a Node deleted while holding a slot frees it', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   c.sim.store.deleteNode('node-01');
@@ -59,7 +59,7 @@ t.test('a Node deleted while holding a slot frees it', async (t) => {
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
 });
 
-t.test('restart mid-cycle: a new server rebuilds every slot from the API', async (t) => {
+void t.test('restart mid-cycle: a new server rebuilds every slot from the API', async (t) => {
   const c = await startCluster(t, { nodes: 3 });
   t.equal((await c.preReboot('node-01')).ok, true);
   const first = c.servers[0];
@@ -74,7 +74,7 @@ t.test('restart mid-cycle: a new server rebuilds every slot from the API', async
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
 });
 
-t.test('leader failover mid-cycle: the next leader serves the same slots', async (t) => {
+void t.test('leader failover mid-cycle: the next leader serves the same slots', async (t) => {
   const c = await startCluster(t, { nodes: 3, replicas: 2 });
   const first = await c.leader();
   t.same(await c.preReboot('node-01'), { ok: true, status: 200 });

@@ -3,7 +3,7 @@ import { startCluster } from '../support/cluster.js';
 
 // Split brain, staged: another writer claims node-01 while this replica's watch is down, so our
 // pre-check cannot see it. The re-read after our own claim must catch it and withdraw.
-t.test('a claim that loses the tie-break to an unseen claim withdraws and is refused', async (t) => {
+void t.test('a claim that loses the tie-break to an unseen claim withdraws and is refused', async (t) => {
   const c = await startCluster(t, { nodes: 3 });
   const watchDown = c.sim.faults.inject({ verb: 'watch', resource: 'nodes', status: 500 });
   t.ok(c.sim.faults.dropWatches('nodes') >= 1, 'the replica was watching nodes');
@@ -21,7 +21,7 @@ t.test('a claim that loses the tie-break to an unseen claim withdraws and is ref
   t.equal(c.sim.store.getNode('node-02')?.metadata.annotations?.['rebootmanager/status'], 'Ready');
 });
 
-t.test('a drained holder keeps its slot against an alphabetically earlier claim', async (t) => {
+void t.test('a drained holder keeps its slot against an alphabetically earlier claim', async (t) => {
   const c = await startCluster(t, { nodes: 3 });
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
   const watchDown = c.sim.faults.inject({ verb: 'watch', resource: 'nodes', status: 500 });

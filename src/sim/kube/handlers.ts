@@ -67,24 +67,23 @@ function scopeWrite(t: ResourceType, info: RequestInfo, old: KubeObject, next: K
 function list(ctx: HandlerContext, t: ResourceType, info: RequestInfo): Result {
   const field = parseFieldSelector(info.query.get('fieldSelector'));
   const label = parseLabelSelector(info.query.get('labelSelector'));
-  let items = ctx.store.list(t, info.namespace || undefined).filter((o) => field(o) && label(o));
   const cont = info.query.get('continue');
+  let after = '';
   if (cont) {
-    let after: string;
     try {
       after = (JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { k: string }).k;
     } catch {
       throw errors.badRequest('continue key is not valid');
     }
-    items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}` > after);
   }
   const limit = Number(info.query.get('limit') ?? '0');
+  const page = ctx.store.page(t, info.namespace || undefined, (o) => field(o) && label(o), after, limit > 0 ? limit : 0);
+  const items = page.items;
   const metadata: Record<string, unknown> = { resourceVersion: String(ctx.store.currentRV()) };
-  if (limit > 0 && items.length > limit) {
-    const last = items[limit - 1];
+  if (page.remaining > 0) {
+    const last = items[items.length - 1];
     metadata.continue = Buffer.from(JSON.stringify({ k: `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}` })).toString('base64url');
-    metadata.remainingItemCount = items.length - limit;
-    items = items.slice(0, limit);
+    metadata.remainingItemCount = page.remaining;
   }
   return { status: 200, body: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata, items } };
 }

@@ -70,16 +70,28 @@ export class ObjectStore {
 
   /** Objects in key order (namespace, then name), like etcd. */
   list(t: ResourceType, ns?: string): KubeObject[] {
+    return this.page(t, ns, () => true, '', 0).items;
+  }
+
+  /**
+   * A page in key order: objects after key `after` that match, at most `limit` (0: all), cloned
+   * only once chosen, so paging through 5,000 large Nodes does not copy all of them per page.
+   */
+  page(t: ResourceType, ns: string | undefined, match: (o: KubeObject) => boolean, after: string, limit: number): { items: KubeObject[]; remaining: number } {
     const b = this.bucket(t);
     const keys = [...b.objects.keys()].sort();
-    const out: KubeObject[] = [];
+    const items: KubeObject[] = [];
+    let remaining = 0;
     for (const k of keys) {
       const o = b.objects.get(k);
       if (!o) continue;
       if (ns && t.namespaced && o.metadata.namespace !== ns) continue;
-      out.push(clone(o));
+      if (after && `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}` <= after) continue;
+      if (!match(o)) continue;
+      if (limit > 0 && items.length >= limit) remaining++;
+      else items.push(clone(o));
     }
-    return out;
+    return { items, remaining };
   }
 
   count(t: ResourceType): number {
