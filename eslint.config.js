@@ -15,5 +15,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
+  // tap test callbacks are async by convention, with or without an await inside.
+  { files: ['test/**/*.ts'], rules: { '@typescript-eslint/require-await': 'off' } },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,0 +1,75 @@
+// Child processes the bench measures: started, waited on through their first output line, memory read from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+
+export interface Child {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node <script> <args>`; stderr passes through so failures are visible. */
+export function startNode(script: string, args: readonly string[]): Child {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.pid === undefined) throw new Error(`could not start ${script}`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    process: child,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Resolves with the first stdout line that parses as JSON (the child's "I am ready" line). */
+export function firstJsonLine(child: Child, what: string): Promise<Record<string, unknown>> {
+  const stdout = child.process.stdout;
+  if (!stdout) return Promise.reject(new Error(`${what}: no stdout`));
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: stdout });
+    const onExit = (code: number | null): void => reject(new Error(`${what} exited (code ${code}) before it was ready`));
+    child.process.once('exit', onExit);
+    lines.on('line', (line) => {
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (typeof parsed !== 'object' || parsed === null) return;
+        child.process.off('exit', onExit);
+        lines.close();
+        stdout.resume(); // keep draining whatever else it prints
+        resolve(parsed as Record<string, unknown>);
+      } catch {
+        // not the ready line
+      }
+    });
+  });
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a child that must be told its port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Memory {
+  /** Resident set now, MiB. */
+  readonly rssMiB: number;
+  /** Peak resident set, MiB. */
+  readonly peakMiB: number;
+}
+
+export async function memoryOf(pid: number): Promise<Memory> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}

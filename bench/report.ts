@@ -1,0 +1,98 @@
+// The bench's figures as a Markdown table, and the floors they must clear.
+import type { LoadResult } from './load.js';
+import type { Memory } from './processes.js';
+
+export interface ScenarioResult {
+  readonly name: string;
+  /** The answer every request should get, e.g. `200` or `423 slots_full`. */
+  readonly expected: string;
+  readonly load: LoadResult;
+  /** Kubernetes API requests during the scenario, per request sent; undefined for the bare route. */
+  readonly kubeCallsPerRequest?: number;
+  /** Of those, reads of Nodes/Pods (get/list), per request sent. */
+  readonly kubeReadsPerRequest?: number;
+  /** Kubernetes API calls made during the scenario, by "verb resource". */
+  readonly kubeCalls?: Record<string, number>;
+}
+
+export interface BenchFigures {
+  readonly nodes: number;
+  readonly concurrency: number;
+  readonly scenarios: readonly ScenarioResult[];
+  readonly ceiling: ScenarioResult;
+  readonly memory: Memory;
+  /** Right after `/readyz` first answered 200: the node cache alone. */
+  readonly memoryAtReady: Memory;
+  readonly readyMs: number;
+}
+
+export interface Floor {
+  readonly name: string;
+  readonly pass: boolean;
+  readonly detail: string;
+}
+
+const MEMORY_LIMIT_MIB = 200;
+
+export function checkFloors(f: BenchFigures): Floor[] {
+  const reads = Math.max(...f.scenarios.map((s) => s.kubeReadsPerRequest ?? 0));
+  const slowest = Math.min(...f.scenarios.map((s) => s.load.perSecond));
+  const wrongAnswers = f.scenarios.concat(f.ceiling).filter((s) => !answeredAsExpected(s));
+  return [
+    { name: 'zero Kubernetes reads per FleetLock request', pass: reads === 0, detail: `${reads.toFixed(4)} reads/request at most` },
+    {
+      name: 'at least half the bare route\'s throughput',
+      pass: slowest >= f.ceiling.load.perSecond / 2,
+      detail: `slowest ${slowest.toFixed(0)} req/s vs bare ${f.ceiling.load.perSecond.toFixed(0)} req/s (${((100 * slowest) / f.ceiling.load.perSecond).toFixed(0)} %)`,
+    },
+    { name: `under ${MEMORY_LIMIT_MIB} MB resident`, pass: f.memory.rssMiB < MEMORY_LIMIT_MIB, detail: `${f.memory.rssMiB.toFixed(0)} MiB after load (peak ${f.memory.peakMiB.toFixed(0)} MiB)` },
+    { name: 'every request got the expected answer', pass: wrongAnswers.length === 0, detail: wrongAnswers.length === 0 ? 'yes' : wrongAnswers.map((s) => `${s.name}: ${statusText(s.load)}`).join('; ') },
+  ];
+}
+
+function answeredAsExpected(s: ScenarioResult): boolean {
+  const expectedStatus = Number(s.expected.split(' ')[0]);
+  return (s.load.statuses[expectedStatus] ?? 0) === s.load.requests;
+}
+
+function statusText(load: LoadResult): string {
+  return Object.entries(load.statuses)
+    .map(([status, count]) => `${count}x ${status}`)
+    .join(', ');
+}
+
+function callsText(calls: Record<string, number> | undefined): string {
+  const entries = Object.entries(calls ?? {});
+  return entries.length === 0 ? 'none' : entries.map(([key, count]) => `${key} x${count}`).join(', ');
+}
+
+const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+const perReq = (v: number | undefined): string => (v === undefined ? 'n/a' : v === 0 ? '0' : v.toFixed(4));
+
+export function markdown(f: BenchFigures, floors: readonly Floor[]): string {
+  const rows = [...f.scenarios, f.ceiling].map((s) =>
+    `| ${s.name} | ${s.expected} | ${s.load.requests} | ${s.load.perSecond.toFixed(0)} | ${ms(s.load.p50Ms)} | ${ms(s.load.p99Ms)} | ${perReq(s.kubeCallsPerRequest)} | ${perReq(s.kubeReadsPerRequest)} |`,
+  );
+  return [
+    `Cluster: ${f.nodes} simulated Nodes (~40 KB each); ${f.concurrency} concurrent clients; Node ${process.version}.`,
+    '',
+    '| Scenario | Answer | Requests | Req/s | p50 ms | p99 ms | K8s API calls / req | K8s reads / req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    ...f.scenarios.map((s) => `Kubernetes API calls during "${s.name}" (${s.load.requests} measured + warm-up requests): ${callsText(s.kubeCalls)}.`),
+    'Reads count get/list of anything but the leader\'s Lease, whose renewals run on a timer whatever the load.',
+    '',
+    '| Server process | Value |',
+    '|---|---:|',
+    `| Resident memory when ready (VmRSS) | ${f.memoryAtReady.rssMiB.toFixed(0)} MiB |`,
+    `| Resident memory after load (VmRSS) | ${f.memory.rssMiB.toFixed(0)} MiB |`,
+    `| Peak resident memory (VmHWM) | ${f.memory.peakMiB.toFixed(0)} MiB |`,
+    `| Start to ready (\`/readyz\` 200) | ${(f.readyMs / 1000).toFixed(2)} s |`,
+    '',
+    '| Floor | Result | Measured |',
+    '|---|---|---|',
+    ...floors.map((fl) => `| ${fl.name} | ${fl.pass ? 'PASS' : 'FAIL'} | ${fl.detail} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+/** How many nodes may hold reboot slots at once. */
+export interface SlotBudget {
+  /** Cluster-wide cap across every group. */
+  readonly maxTotal: number;
+  /** Slots of a group not in `perGroup`. */
+  readonly defaultPerGroup: number;
+  readonly perGroup: ReadonlyMap<string, number>;
+}
+
+/** A node holding (or claiming) a slot, as the tie-break sees it. */
+export interface Claim {
+  readonly name: string;
+  readonly group: string;
+  /** Drained claims may already have been answered 200, so they are never the ones to withdraw. */
+  readonly drained: boolean;
+}
+
+export function slotsOf(budget: SlotBudget, group: string): number {
+  return Math.min(budget.perGroup.get(group) ?? budget.defaultPerGroup, budget.maxTotal);
+}
+
+/** Tie-break order: drained claims first, then names in alphabetical (code point) order. */
+function byPrecedence(a: Claim, b: Claim): number {
+  if (a.drained !== b.drained) return a.drained ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The claims that keep their slots when more nodes claim than the budget allows. */
+export function keepers(claims: readonly Claim[], budget: SlotBudget): Set<string> {
+  const kept = new Set<string>();
+  const perGroup = new Map<string, number>();
+  for (const claim of [...claims].sort(byPrecedence)) {
+    const inGroup = perGroup.get(claim.group) ?? 0;
+    if (kept.size >= budget.maxTotal || inGroup >= slotsOf(budget, claim.group)) continue;
+    kept.add(claim.name);
+    perGroup.set(claim.group, inGroup + 1);
+  }
+  return kept;
+}
+
+/**
+ * Why a node of `group` cannot take a slot now (a sentence naming the holders), or undefined
+ * when a slot is free.
+ */
+export function whyFull(claims: readonly Claim[], group: string, budget: SlotBudget): string | undefined {
+  const inGroup = claims.filter((c) => c.group === group);
+  const groupSlots = slotsOf(budget, group);
+  if (inGroup.length >= groupSlots) {
+    return `all ${groupSlots} reboot slot(s) of group ${group} are held (by ${names(inGroup)})`;
+  }
+  if (claims.length >= budget.maxTotal) {
+    return `the cluster-wide limit of ${budget.maxTotal} rebooting node(s) is reached (held by ${names(claims)})`;
+  }
+  return undefined;
+}
+
+function names(claims: readonly Claim[]): string {
+  if (claims.length === 0) return 'nobody: the group has no slots';
+  const shown = claims.slice(0, 5).map((c) => c.name).sort().join(', ');
+  return claims.length > 5 ? `${shown} and ${claims.length - 5} more` : shown;
+}

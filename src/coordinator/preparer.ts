@@ -1,0 +1,20 @@
+import type { Hold, NodeView } from '../kube/node-view.js';
+
+export type Preparation = { readonly done: true } | { readonly done: false; readonly progress: string };
+
+/**
+ * Makes a node that holds a slot safe to reboot (cordon and drain), between "claimed" and "granted".
+ * `prepare` starts or resumes the work and never waits for it; it is called on every pre-reboot from
+ * the holder and when a new leader finds holders still being prepared.
+ */
+export interface NodePreparer {
+  prepare(node: NodeView, hold: Hold): Preparation;
+  /** Stops work for a node whose slot is withdrawn or released. */
+  cancel(name: string): void;
+}
+
+/** No preparation: a claimed node is safe at once. */
+export const noPreparation: NodePreparer = {
+  prepare: () => ({ done: true }),
+  cancel: () => undefined,
+};

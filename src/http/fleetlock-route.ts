@@ -1,0 +1,51 @@
+// The FleetLock endpoints under any path prefix: one catch-all route, matched by `matchEndpoint`.
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { parseClientParams } from '../fleetlock/client-params.js';
+import { matchEndpoint } from '../fleetlock/endpoint.js';
+import { Refusal } from '../fleetlock/refusal.js';
+import type { ClientParams, LockService } from '../fleetlock/types.js';
+import { sendRefusal, sendUnavailable } from './refusal-reply.js';
+
+// Zincati ignores the body of a 2xx; a constant string skips serialization.
+const OK_BODY = '{"status":"ok"}';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return (q === -1 ? url : url.slice(0, q)).slice(0, 200);
+}
+
+/** Answers unknown paths (404) and other methods on FleetLock paths (405), both as `not_found`. */
+function notFleetLock(request: FastifyRequest, reply: FastifyReply, isEndpoint: boolean): FastifyReply {
+  if (isEndpoint) {
+    reply.header('allow', 'POST');
+    return sendRefusal(request, reply, new Refusal('not_found', `${request.method} is not allowed here; FleetLock uses POST`, 405));
+  }
+  const value = `no FleetLock endpoint at ${JSON.stringify(pathOf(request.url))}; expected POST <base>/v1/pre-reboot or <base>/v1/steady-state`;
+  return sendRefusal(request, reply, new Refusal('not_found', value));
+}
+
+/** The handler for every path not otherwise routed; built once, no per-request closures. */
+export function fleetLockHandler(lock: LockService): RouteHandlerMethod {
+  return async function handleFleetLock(request, reply) {
+    const endpoint = matchEndpoint(request.url);
+    if (endpoint === undefined || request.method !== 'POST') return notFleetLock(request, reply, endpoint !== undefined);
+
+    let params: ClientParams;
+    try {
+      params = parseClientParams(request.headers, request.body as Buffer | undefined);
+    } catch (err) {
+      if (err instanceof Refusal) return sendRefusal(request, reply, err, { endpoint });
+      return sendUnavailable(request, reply, err, { endpoint });
+    }
+
+    try {
+      const ctx = { log: request.log };
+      await (endpoint === 'pre-reboot' ? lock.preReboot(params, ctx) : lock.steadyState(params, ctx));
+    } catch (err) {
+      if (err instanceof Refusal) return sendRefusal(request, reply, err, { endpoint, params });
+      return sendUnavailable(request, reply, err, { endpoint, params });
+    }
+    return reply.code(200).type(JSON_TYPE).send(OK_BODY);
+  };
+}

@@ -1,0 +1,231 @@
+import type { Watch } from '@kubernetes/client-node';
+import { KubeError, toKubeError } from './errors.js';
+
+/** One page of a list call. */
+export interface ListPage {
+  readonly items: readonly unknown[];
+  readonly resourceVersion: string;
+  readonly continueToken: string | undefined;
+}
+
+export type CacheEvent<T> =
+  | { readonly type: 'added'; readonly key: string; readonly current: T }
+  | { readonly type: 'modified'; readonly key: string; readonly current: T; readonly previous: T }
+  | { readonly type: 'deleted'; readonly key: string; readonly previous: T };
+
+export interface ReflectorOptions<T> {
+  /** What is cached, for logs and errors ("nodes", "pods on node-3"). */
+  readonly what: string;
+  readonly watch: Watch;
+  /** API path of the collection, e.g. `/api/v1/nodes`. */
+  readonly path: string;
+  readonly fieldSelector?: string;
+  readonly list: (continueToken: string | undefined) => Promise<ListPage>;
+  readonly transform: (raw: unknown) => T;
+  readonly keyOf: (item: T) => string;
+  /** Equal items raise no event (kubelet heartbeats change nothing we keep). */
+  readonly equal: (a: T, b: T) => boolean;
+  readonly onError?: (err: KubeError) => void;
+  /** Longest pause between restarts after errors. */
+  readonly maxBackoffMs?: number;
+  readonly watchTimeoutSeconds?: number;
+}
+
+type Listener<T> = (event: CacheEvent<T>) => void;
+
+/**
+ * List-then-watch cache (an informer): pages through the collection, watches from the list's
+ * resourceVersion, resumes after a server-side close, relists on 410 Gone and restarts with
+ * backoff after any other error. Keeps only the transformed items.
+ */
+export class Reflector<T> {
+  private readonly items = new Map<string, T>();
+  private readonly listeners = new Set<Listener<T>>();
+  /** `waitFor` checks: run after every applied event, even one that changes nothing we keep. */
+  private readonly checks = new Set<() => void>();
+  private resourceVersion = '';
+  private running = false;
+  private abort: AbortController | undefined;
+  private failures = 0;
+  private syncedFlag = false;
+  private readonly syncWaiters: (() => void)[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: ReflectorOptions<T>) {}
+
+  get synced(): boolean {
+    return this.syncedFlag;
+  }
+
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
+  values(): IterableIterator<T> {
+    return this.items.values();
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  on(listener: Listener<T>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves after the first complete list. */
+  whenSynced(): Promise<void> {
+    if (this.syncedFlag) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  /** Resolves with the first truthy result of `check`, evaluated now and after every change. */
+  waitFor<R>(check: () => R | undefined | false, timeoutMs: number): Promise<R> {
+    const first = check();
+    if (first) return Promise.resolve(first);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new KubeError('timeout', `${this.opts.what}: the watch did not show the expected change within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const recheck = (): void => {
+        const result = check();
+        if (!result) return;
+        clearTimeout(timer);
+        off();
+        resolve(result);
+      };
+      const off = (): void => void this.checks.delete(recheck);
+      this.checks.add(recheck);
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.relist();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.retryTimer);
+    this.abort?.abort();
+    this.abort = undefined;
+  }
+
+  private async relist(): Promise<void> {
+    if (!this.running) return;
+    try {
+      const fresh = new Map<string, T>();
+      let token: string | undefined;
+      let rv = '';
+      do {
+        const page = await this.opts.list(token);
+        for (const raw of page.items) {
+          const item = this.opts.transform(raw);
+          fresh.set(this.opts.keyOf(item), item);
+        }
+        rv = page.resourceVersion;
+        token = page.continueToken;
+      } while (token && this.running);
+      if (!this.running) return;
+      this.replaceAll(fresh);
+      this.resourceVersion = rv;
+      this.markSynced();
+      await this.watchFrom();
+    } catch (err) {
+      this.retryLater(toKubeError(err, `listing ${this.opts.what}`), true);
+    }
+  }
+
+  private async watchFrom(): Promise<void> {
+    if (!this.running) return;
+    let expired = false;
+    const query: Record<string, string | number | boolean | undefined> = {
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      fieldSelector: this.opts.fieldSelector,
+      timeoutSeconds: this.opts.watchTimeoutSeconds ?? 240 + Math.floor(Math.random() * 60),
+    };
+    this.abort = await this.opts.watch.watch(
+      this.opts.path,
+      query,
+      (type: string, obj: unknown) => {
+        if (type === 'ERROR') {
+          expired = (obj as { code?: number } | undefined)?.code === 410;
+          return;
+        }
+        if (type === 'BOOKMARK') {
+          this.resourceVersion = (obj as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? this.resourceVersion;
+          return;
+        }
+        this.failures = 0;
+        this.apply(type, obj);
+      },
+      (err: unknown) => {
+        if (!this.running) return;
+        if (expired) return void this.relist();
+        if (err) return this.retryLater(toKubeError(err, `watching ${this.opts.what}`), false);
+        void this.watchFrom(); // server closed a healthy watch: resume where we were
+      },
+    );
+  }
+
+  private apply(type: string, raw: unknown): void {
+    const item = this.opts.transform(raw);
+    const key = this.opts.keyOf(item);
+    const rv = (raw as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    const previous = this.items.get(key);
+    if (type === 'DELETED') {
+      if (previous === undefined) return;
+      this.items.delete(key);
+      this.emit({ type: 'deleted', key, previous });
+      this.runChecks();
+      return;
+    }
+    this.items.set(key, item);
+    if (previous === undefined) this.emit({ type: 'added', key, current: item });
+    else if (!this.opts.equal(previous, item)) this.emit({ type: 'modified', key, current: item, previous });
+    this.runChecks();
+  }
+
+  private runChecks(): void {
+    for (const check of [...this.checks]) check();
+  }
+
+  private replaceAll(fresh: Map<string, T>): void {
+    for (const [key, previous] of this.items) {
+      if (!fresh.has(key)) {
+        this.items.delete(key);
+        this.emit({ type: 'deleted', key, previous });
+      }
+    }
+    for (const [key, current] of fresh) {
+      const previous = this.items.get(key);
+      this.items.set(key, current);
+      if (previous === undefined) this.emit({ type: 'added', key, current });
+      else if (!this.opts.equal(previous, current)) this.emit({ type: 'modified', key, current, previous });
+    }
+    this.runChecks();
+  }
+
+  private retryLater(err: KubeError, relist: boolean): void {
+    if (!this.running) return;
+    this.opts.onError?.(err);
+    this.failures += 1;
+    const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 200 * 2 ** Math.min(this.failures, 10));
+    this.retryTimer = setTimeout(() => void (relist ? this.relist() : this.watchFrom()), delay * (0.5 + Math.random() / 2));
+  }
+
+  private markSynced(): void {
+    if (this.syncedFlag) return;
+    this.syncedFlag = true;
+    for (const resolve of this.syncWaiters.splice(0)) resolve();
+  }
+
+  private emit(event: CacheEvent<T>): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

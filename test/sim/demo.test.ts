@@ -1,0 +1,60 @@
+import t from 'tap';
+import { runDemo } from '../../src/sim/demo.js';
+import { describeNodeChange } from '../../src/sim/demo/story.js';
+import { summarize, type NodeOutcome } from '../../src/sim/demo/summary.js';
+
+const node = (name: string, updated: boolean, extra: Partial<NodeOutcome> = {}): NodeOutcome => ({
+  name,
+  bootIdBefore: `${name}-boot-1`,
+  bootIdAfter: updated ? `${name}-boot-2` : `${name}-boot-1`,
+  ready: true,
+  holdsSlot: false,
+  ...extra,
+});
+
+void t.test('the summary passes only when every node rebooted and the limit held', (t) => {
+  const good = summarize({ nodes: [node('a', true), node('b', true)], maxHolders: 1, allowed: 1, elapsedMs: 4200, errors: [] });
+  t.equal(good.ok, true);
+  t.equal(good.updated, 2);
+  t.match(good.text, /nodes updated \(rebooted, new bootID\): 2\/2/);
+  t.match(good.text, /most nodes holding a slot at once: +1 \(allowed 1\)/);
+  t.match(good.text, /total time: +4\.2 s/);
+
+  const missing = summarize({ nodes: [node('a', true), node('b', false, { holdsSlot: true, ready: false })], maxHolders: 1, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(missing.ok, false, 'a node without a new bootID fails the demo');
+  t.match(missing.text, /not updated: b/);
+  t.match(missing.text, /b \(holds a slot\) \(not Ready\)/);
+
+  const over = summarize({ nodes: [node('a', true), node('b', true)], maxHolders: 2, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(over.ok, false, 'more holders than allowed fails the demo');
+  t.equal(over.limitKept, false);
+  t.match(over.text, /LIMIT EXCEEDED/);
+
+  const noBoot = summarize({ nodes: [node('a', false, { bootIdBefore: '', bootIdAfter: '' })], maxHolders: 0, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(noBoot.ok, false, 'a node with no bootID at all is not counted as updated');
+  t.end();
+});
+
+void t.test('the story tells a claim, a reboot and a release', (t) => {
+  const base = { metadata: { name: 'n', annotations: {} }, spec: {}, status: { nodeInfo: { bootID: 'aaaaaaaa-1' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+  const claimed = { ...base, metadata: { name: 'n', annotations: { 'rebootmanager/status': 'Rebooting', 'rebootmanager/group': 'default' } } };
+  t.match(describeNodeChange(base, claimed, { count: 1, allowed: 1 }), [/claimed a reboot slot in group default \(1\/1 slots taken\)/]);
+  const down = { ...claimed, status: { nodeInfo: { bootID: 'bbbbbbbb-2' }, conditions: [{ type: 'Ready', status: 'False' }] } };
+  t.match(describeNodeChange(claimed, down, { count: 1, allowed: 1 }), [/went down to reboot: new bootID bbbbbbbb/]);
+  const back = { ...base, status: { nodeInfo: { bootID: 'bbbbbbbb-2' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+  t.match(describeNodeChange(down, back, { count: 0, allowed: 1 }), [/kubelet Ready again/, /slot released \(0\/1 slots taken\)/]);
+  t.end();
+});
+
+void t.test('the demo rolls an update through a small cluster and says so', async (t) => {
+  let out = '';
+  const code = await runDemo(['--nodes', '3', '--max-rebooting', '1', '--time-scale', '3000'], (text) => {
+    out += text;
+  });
+  if (code !== 0) t.comment(out);
+  t.equal(code, 0, 'the demo exits 0');
+  t.match(out, /curl -X POST -H 'fleet-lock-protocol: true' -d '\{"client_params":\{"id":"[0-9a-f]{32}","group":"default"\}\}' http:\/\/127\.0\.0\.1:\d+\/v1\/pre-reboot/);
+  t.match(out, /nodes updated \(rebooted, new bootID\): 3\/3/);
+  t.match(out, /most nodes holding a slot at once: +1 \(allowed 1\)/);
+  for (const name of ['node-1', 'node-2', 'node-3']) t.match(out, new RegExp(`${name} +slot released`));
+});

@@ -1,0 +1,102 @@
+// A simulated cluster with reboot-manager replicas in front of it, for tests over real HTTP.
+import { pino } from 'pino';
+import type { Test } from 'tap';
+import { parseServeConfig } from '../../src/config/serve.js';
+import { FleetLockClient, type FleetLockResult } from '../../src/fleetlock/client.js';
+import { zincatiId } from '../../src/identity/app-specific-id.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { makeNode, machineIdFor } from '../../src/sim/kube/fixtures.js';
+import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/sim/kube/index.js';
+
+export const SERVICE_ACCOUNT = { serviceAccount: { namespace: 'reboot-manager', name: 'reboot-manager' } } as const;
+
+export interface TestCluster {
+  readonly sim: KubeSim;
+  readonly kubeconfig: string;
+  readonly nodeNames: string[];
+  servers: RunningServer[];
+  /** Starts one more replica (a restart or a scale-up). */
+  startReplica(identity: string): Promise<RunningServer>;
+  /** The replica that leads, once it serves. */
+  leader(): Promise<RunningServer>;
+  /** A FleetLock client for node `name`, as its Zincati would talk, against `server` (default: the leader). */
+  client(name: string, opts?: { group?: string; server?: RunningServer; raw?: boolean }): Promise<FleetLockClient>;
+  preReboot(name: string, group?: string): Promise<FleetLockResult>;
+  steadyState(name: string, group?: string): Promise<FleetLockResult>;
+  /** Names of nodes whose `rebootmanager/status` is `Rebooting`, straight from the simulator. */
+  holders(): string[];
+  zincatiIdOf(name: string): string;
+  machineIdOf(name: string): string;
+}
+
+export interface ClusterOptions {
+  readonly nodes?: number;
+  readonly replicas?: number;
+  /** Extra `serve` flags, e.g. `['--max-rebooting', '2']`. */
+  readonly flags?: string[];
+  readonly sim?: KubeSimOptions;
+}
+
+export const nodeName = (i: number): string => `node-${String(i).padStart(2, '0')}`;
+
+export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<TestCluster> {
+  const sim = await startKubeSim(opts.sim ?? {});
+  t.teardown(() => sim.close());
+  const nodeNames: string[] = [];
+  const machineIds = new Map<string, string>();
+  for (let i = 1; i <= (opts.nodes ?? 3); i++) {
+    const name = nodeName(i);
+    machineIds.set(name, machineIdFor(i));
+    sim.store.createNode(makeNode({ name, machineID: machineIdFor(i) }));
+    nodeNames.push(name);
+  }
+  const kubeconfig = `${t.testdir()}/kubeconfig`;
+  await sim.writeKubeconfig(kubeconfig, SERVICE_ACCOUNT);
+  const clients: FleetLockClient[] = [];
+  t.teardown(() => Promise.all(clients.map((c) => c.close())));
+
+  const cluster: TestCluster = {
+    sim,
+    kubeconfig,
+    nodeNames,
+    servers: [],
+    async startReplica(identity) {
+      const config = parseServeConfig(['--listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', identity, '--lease-duration', '2s', ...(opts.flags ?? [])], {});
+      const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+      cluster.servers.push(server);
+      t.teardown(() => server.close());
+      return server;
+    },
+    async leader() {
+      return Promise.race(cluster.servers.map((s) => s.whenServing().then(() => s)));
+    },
+    async client(name, o = {}) {
+      const server = o.server ?? (await cluster.leader());
+      const client = new FleetLockClient({ baseUrl: server.url, id: cluster.zincatiIdOf(name), group: o.group ?? 'default', timeoutMs: 30_000 });
+      clients.push(client);
+      return client;
+    },
+    async preReboot(name, group) {
+      return (await cluster.client(name, group === undefined ? {} : { group })).preReboot();
+    },
+    async steadyState(name, group) {
+      return (await cluster.client(name, group === undefined ? {} : { group })).steadyState();
+    },
+    holders() {
+      return sim.store
+        .listNodes()
+        .filter((n) => n.metadata.annotations?.['rebootmanager/status'] === 'Rebooting')
+        .map((n) => n.metadata.name ?? '')
+        .sort();
+    },
+    zincatiIdOf: (name) => zincatiId(cluster.machineIdOf(name)),
+    machineIdOf: (name) => {
+      const id = machineIds.get(name);
+      if (!id) throw new Error(`no node ${name} in this test cluster`);
+      return id;
+    },
+  };
+  for (let i = 0; i < (opts.replicas ?? 1); i++) await cluster.startReplica(`replica-${i}`);
+  await cluster.leader();
+  return cluster;
+}
