@@ -1,0 +1,93 @@
+// Stand-ins for the ReplicaSet and StatefulSet controllers and the scheduler, so drained pods come back elsewhere.
+import { controllerOf, nodeReady, nodeSchedulable, podNodeName, withPodReady } from './objects.js';
+import { typeByName } from './resources.js';
+import type { ObjectStore, StoreChange } from './store.js';
+import type { KubeObject, PodObject } from './types.js';
+import { clone, randomSuffix } from './util.js';
+
+const PODS = typeByName('pods');
+const NODES = typeByName('nodes');
+
+export interface ControllerOptions {
+  replaceEvicted?: boolean;
+  /** Real ms before a replacement pod turns Ready. */
+  readyDelayMs?: number;
+}
+
+/** A pod spec for the replacement: same template, fresh identity and status, no node yet. */
+function replacementOf(old: PodObject, name: string): PodObject {
+  const p = clone(old);
+  p.metadata = { name, namespace: old.metadata.namespace, labels: old.metadata.labels ?? {}, ownerReferences: old.metadata.ownerReferences ?? [] };
+  if (old.metadata.annotations) p.metadata.annotations = old.metadata.annotations;
+  delete p.spec.nodeName;
+  p.status = { phase: 'Pending', conditions: [], containerStatuses: [] };
+  return p;
+}
+
+export class Controllers {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly replaced = new Set<string>();
+  /** Replacements created while no node could take them. */
+  private readonly unscheduled = new Set<string>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly opts: ControllerOptions,
+  ) {
+    this.unsubscribe = store.subscribe((c) => this.onChange(c));
+  }
+
+  private onChange(c: StoreChange): void {
+    if (!this.opts.replaceEvicted) return;
+    if (c.type === PODS) {
+      const pod = c.event.object as PodObject;
+      const kind = controllerOf(pod)?.kind;
+      const uid = pod.metadata.uid ?? '';
+      // ReplicaSets replace a pod once it terminates; StatefulSets once the old one is gone (same name).
+      if (kind === 'ReplicaSet' && pod.metadata.deletionTimestamp && !this.replaced.has(uid)) {
+        this.replaced.add(uid);
+        const owner = controllerOf(pod)?.name ?? pod.metadata.name ?? 'pod';
+        this.schedule(this.store.create(PODS, replacementOf(pod, `${owner}-${randomSuffix()}`)) as PodObject, podNodeName(pod));
+      } else if (kind === 'StatefulSet' && c.event.type === 'DELETED' && !this.replaced.has(uid)) {
+        this.replaced.add(uid);
+        this.schedule(this.store.create(PODS, replacementOf(pod, pod.metadata.name ?? '')) as PodObject, podNodeName(pod));
+      }
+    }
+    if (c.type === NODES && nodeReady(c.event.object) && nodeSchedulable(c.event.object)) this.schedulePending();
+  }
+
+  private pickNode(avoid: string | undefined): KubeObject | undefined {
+    const nodes = this.store.list(NODES).filter((n) => nodeReady(n) && nodeSchedulable(n));
+    return nodes.find((n) => n.metadata.name !== avoid) ?? nodes[0];
+  }
+
+  /** Binds a replacement to a Ready, schedulable node (another one if possible); it turns Ready after the delay. */
+  private schedule(pod: PodObject, avoid: string | undefined): void {
+    const node = this.pickNode(avoid);
+    if (!node) {
+      this.unscheduled.add(pod.metadata.uid ?? '');
+      return;
+    }
+    this.unscheduled.delete(pod.metadata.uid ?? '');
+    const bound = this.store.update(PODS, { ...pod, spec: { ...pod.spec, nodeName: node.metadata.name ?? '' } }) as PodObject;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const cur = this.store.get(PODS, bound.metadata.namespace, bound.metadata.name ?? '') as PodObject | undefined;
+      if (cur && cur.metadata.uid === bound.metadata.uid && !cur.metadata.deletionTimestamp) this.store.update(PODS, withPodReady(cur, true));
+    }, this.opts.readyDelayMs ?? 0);
+    this.timers.add(timer);
+  }
+
+  private schedulePending(): void {
+    for (const p of this.store.list(PODS) as PodObject[]) {
+      if (!p.spec.nodeName && this.unscheduled.has(p.metadata.uid ?? '') && !p.metadata.deletionTimestamp) this.schedule(p, undefined);
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,86 @@
+// Deletion: preconditions, and graceful pod termination in scaled time (deletionTimestamp first, removal later).
+import { errors } from './errors.js';
+import { podFinished, podNodeName } from './objects.js';
+import type { ResourceType } from './resources.js';
+import { typeByName } from './resources.js';
+import type { ObjectStore } from './store.js';
+import type { KubeObject, PodObject } from './types.js';
+import { isPlainObject } from './util.js';
+
+const PODS = typeByName('pods');
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export function parseDeleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
+  const opts: DeleteOptions = {};
+  if (isPlainObject(body)) {
+    if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
+    if (isPlainObject(body.preconditions)) opts.preconditions = body.preconditions;
+  }
+  const q = query.get('gracePeriodSeconds');
+  if (q !== null && q !== '') opts.gracePeriodSeconds = Number(q);
+  return opts;
+}
+
+export function checkPreconditions(t: ResourceType, obj: KubeObject, pre: DeleteOptions['preconditions']): void {
+  const s = { resource: t.resource, group: t.group, name: obj.metadata.name ?? '' };
+  if (pre?.uid && pre.uid !== obj.metadata.uid) {
+    throw errors.conflict(s, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    throw errors.conflict(s, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`);
+  }
+}
+
+/** Pods terminate over their grace period; everything else goes at once. */
+export class Deleter {
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly graceMsPerSecond: number,
+  ) {}
+
+  delete(t: ResourceType, ns: string | undefined, name: string, opts: DeleteOptions): KubeObject {
+    const obj = this.store.get(t, ns, name);
+    if (!obj) throw errors.notFound({ resource: t.resource, group: t.group, name });
+    checkPreconditions(t, obj, opts.preconditions);
+    if (t !== PODS) return this.store.remove(t, ns, name);
+    const pod = obj as PodObject;
+    let grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    if (!podNodeName(pod) || podFinished(pod)) grace = 0;
+    if (grace <= 0) return this.finish(ns, name, pod.metadata.uid);
+    const due = Date.now() + grace * 1000;
+    const key = `${ns ?? ''}/${name}`;
+    const existing = this.timers.get(key);
+    if (pod.metadata.deletionTimestamp && existing && existing.due <= due) return pod;
+    if (existing) clearTimeout(existing.timer);
+    const deletionTimestamp = new Date(due).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const marked = this.store.markDeleting(PODS, ns, name, deletionTimestamp, grace);
+    const uid = pod.metadata.uid;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.finish(ns, name, uid);
+    }, grace * this.graceMsPerSecond);
+    this.timers.set(key, { timer, due });
+    return marked;
+  }
+
+  private finish(ns: string | undefined, name: string, uid: string | undefined): KubeObject {
+    const cur = this.store.get(PODS, ns, name);
+    if (!cur || cur.metadata.uid !== uid) return cur ?? { metadata: { name } };
+    const key = `${ns ?? ''}/${name}`;
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t.timer);
+    this.timers.delete(key);
+    return this.store.remove(PODS, ns, name);
+  }
+
+  close(): void {
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,186 @@
+// Realistic Nodes, Pods and PodDisruptionBudgets for tests and the demo.
+import { createHash } from 'node:crypto';
+import { withPodReady } from './objects.js';
+import type { NodeObject, PdbObject, PodObject } from './types.js';
+import { newUid, nowTime, randomHex } from './util.js';
+
+export interface NodeFixture {
+  name: string;
+  machineID: string;
+  bootID?: string;
+  ready?: boolean;
+  unschedulable?: boolean;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** Entries in status.images; ~50 makes the JSON ~40 KB like a real node. */
+  imageCount?: number;
+  kubeletVersion?: string;
+}
+
+function fakeDigest(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex');
+}
+
+function images(count: number): { names: string[]; sizeBytes: number }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const repo = `registry.example.com/platform/component-${String(i).padStart(3, '0')}`;
+    return {
+      names: [
+        `${repo}@sha256:${fakeDigest(`${repo}-a`)}`,
+        `${repo}@sha256:${fakeDigest(`${repo}-b`)}`,
+        `mirror.registry.example.com/cache/platform/component-${String(i).padStart(3, '0')}@sha256:${fakeDigest(`${repo}-c`)}`,
+        `${repo}:v1.${i % 30}.${i % 7}-build.${fakeDigest(repo).slice(0, 12)}`,
+      ],
+      sizeBytes: 10_000_000 + i * 1_234_567,
+    };
+  });
+}
+
+/** A bootID in the kernel's format (a random UUID). */
+export function randomBootID(): string {
+  return newUid();
+}
+
+export function makeNode(f: NodeFixture): NodeObject {
+  const now = nowTime();
+  const ready = f.ready ?? true;
+  const cond = (type: string, status: boolean, reason: string, message: string) => ({
+    type,
+    status: status ? ('True' as const) : ('False' as const),
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
+  const ip = `10.0.${(fakeDigest(f.name).charCodeAt(0) % 200) + 1}.${(fakeDigest(f.name).charCodeAt(1) % 250) + 2}`;
+  const node: NodeObject = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: f.name,
+      labels: {
+        'kubernetes.io/hostname': f.name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': 'amd64',
+        'node.kubernetes.io/instance-type': 'Standard_D4s_v5',
+        'topology.kubernetes.io/region': 'westeurope',
+        'topology.kubernetes.io/zone': 'westeurope-1',
+        ...f.labels,
+      },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        ...f.annotations,
+      },
+    },
+    spec: { podCIDR: '10.244.0.0/24', providerID: `azure:///subscriptions/sim/virtualMachines/${f.name}` },
+    status: {
+      capacity: { cpu: '4', 'ephemeral-storage': '129886128Ki', memory: '16374584Ki', pods: '110' },
+      allocatable: { cpu: '3860m', 'ephemeral-storage': '119703055367', memory: '12880696Ki', pods: '110' },
+      conditions: [
+        cond('MemoryPressure', false, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        cond('DiskPressure', false, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        cond('PIDPressure', false, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        ready ? cond('Ready', true, 'KubeletReady', 'kubelet is posting ready status') : cond('Ready', false, 'KubeletNotReady', 'container runtime network not ready'),
+      ],
+      addresses: [
+        { type: 'InternalIP', address: ip },
+        { type: 'Hostname', address: f.name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        machineID: f.machineID,
+        systemUUID: fakeDigest(`uuid-${f.machineID}`).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
+        bootID: f.bootID ?? randomBootID(),
+        kernelVersion: '6.11.9-200.fc40.x86_64',
+        osImage: 'Fedora CoreOS 40.20241110.3.0',
+        containerRuntimeVersion: 'cri-o://1.32.1',
+        kubeletVersion: f.kubeletVersion ?? 'v1.32.4',
+        kubeProxyVersion: f.kubeletVersion ?? 'v1.32.4',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+      ...(f.imageCount ? { images: images(f.imageCount) } : {}),
+    },
+  };
+  if (f.unschedulable) node.spec.unschedulable = true;
+  return node;
+}
+
+export interface PodFixture {
+  namespace: string;
+  name: string;
+  nodeName?: string;
+  owner?: { kind: string; name: string; uid?: string; apiVersion?: string };
+  ready?: boolean;
+  phase?: string;
+  emptyDir?: boolean;
+  /** A static pod's mirror: annotated kubernetes.io/config.mirror. */
+  mirror?: boolean;
+  terminationGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+}
+
+export function makePod(f: PodFixture): PodObject {
+  const ownerApi = f.owner?.apiVersion ?? (f.owner?.kind === 'Node' ? 'v1' : 'apps/v1');
+  const pod: PodObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: f.name,
+      namespace: f.namespace,
+      labels: { ...f.labels },
+      ...(f.mirror ? { annotations: { 'kubernetes.io/config.mirror': randomHex(16), 'kubernetes.io/config.source': 'file' } } : {}),
+      ...(f.owner
+        ? { ownerReferences: [{ apiVersion: ownerApi, kind: f.owner.kind, name: f.owner.name, uid: f.owner.uid ?? newUid(), controller: true, blockOwnerDeletion: true }] }
+        : {}),
+    },
+    spec: {
+      containers: [{ name: 'main', image: 'registry.example.com/app:1.0', resources: {} }],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: f.terminationGracePeriodSeconds ?? 30,
+      ...(f.nodeName ? { nodeName: f.nodeName } : {}),
+      ...(f.emptyDir ? { volumes: [{ name: 'scratch', emptyDir: {} }] } : {}),
+    },
+    status: { phase: f.phase ?? (f.nodeName ? 'Running' : 'Pending'), conditions: [], containerStatuses: [] },
+  };
+  const ready = f.ready ?? (f.nodeName !== undefined && (f.phase ?? 'Running') === 'Running');
+  const withReady = withPodReady(pod, ready);
+  if (f.phase) withReady.status.phase = f.phase;
+  return withReady;
+}
+
+export interface PdbFixture {
+  namespace: string;
+  name: string;
+  selector: Record<string, string>;
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+}
+
+export function makePdb(f: PdbFixture): PdbObject {
+  const spec: PdbObject['spec'] = { selector: { matchLabels: { ...f.selector } } };
+  if (f.minAvailable !== undefined) spec.minAvailable = f.minAvailable;
+  if (f.maxUnavailable !== undefined) spec.maxUnavailable = f.maxUnavailable;
+  if (f.minAvailable === undefined && f.maxUnavailable === undefined) spec.minAvailable = 1;
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: f.name, namespace: f.namespace }, spec };
+}
+
+/** Deterministic 32-hex machine-id for node index i (the standalone simulator's fleet). */
+export function machineIdFor(i: number): string {
+  return createHash('sha256').update(`sim-machine-${i}`).digest('hex').slice(0, 32);
+}
+
+export function makeDaemonSet(namespace: string, name: string, labels: Record<string, string> = { app: name }) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'registry.example.com/agent:1.0' }] } },
+    },
+  };
+}
