@@ -17,6 +17,8 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** Watch-fed cache of every Node (slim views) and the writes reboot-manager makes to Nodes. */
 export class Nodes {
   private readonly cache: Reflector<NodeView>;
+  /** Names of nodes that hold a slot, kept from the watch so answering never scans every node. */
+  private readonly holderNames = new Set<string>();
 
   constructor(
     private readonly client: KubeClient,
@@ -35,6 +37,10 @@ export class Nodes {
       keyOf: (node) => node.name,
       equal: sameView,
       ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+    this.cache.on((event) => {
+      if (event.type !== 'deleted' && holdOf(event.current)) this.holderNames.add(event.key);
+      else this.holderNames.delete(event.key);
     });
   }
 
@@ -69,9 +75,10 @@ export class Nodes {
   /** Every node that holds a slot, with its hold. */
   holders(): { node: NodeView; hold: Hold }[] {
     const out: { node: NodeView; hold: Hold }[] = [];
-    for (const node of this.cache.values()) {
-      const hold = holdOf(node);
-      if (hold) out.push({ node, hold });
+    for (const name of this.holderNames) {
+      const node = this.cache.get(name);
+      const hold = node && holdOf(node);
+      if (node && hold) out.push({ node, hold });
     }
     return out;
   }

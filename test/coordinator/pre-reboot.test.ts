@@ -69,7 +69,7 @@ t.test('ids: raw machine-ids (dashed or not) match; unknown and duplicate ids ar
   const { makeNode } = await import('../../src/sim/kube/fixtures.js');
   c.sim.store.createNode(makeNode({ name: 'clone-a', machineID: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }));
   const b = c.sim.store.createNode(makeNode({ name: 'clone-b', machineID: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }));
-  await leader.nodes.caughtUp('clone-b', b.metadata.resourceVersion, 5000);
+  await leader.nodes.caughtUp('clone-b', b.metadata.resourceVersion ?? '', 5000);
   const { zincatiId } = await import('../../src/identity/app-specific-id.js');
   const clone = new FleetLockClient({ baseUrl: leader.url, id: zincatiId('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'), group: 'default' });
   t.teardown(() => clone.close());

@@ -73,3 +73,19 @@ t.test('restart mid-cycle: a new server rebuilds every slot from the API', async
   await c.sim.store.waitFor(() => c.holders().length === 0);
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
 });
+
+t.test('leader failover mid-cycle: the next leader serves the same slots', async (t) => {
+  const c = await startCluster(t, { nodes: 3, replicas: 2 });
+  const first = await c.leader();
+  t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
+  await first.close(); // hands the Lease over
+  c.servers = c.servers.filter((s) => s !== first);
+  const next = await c.leader();
+  t.not(next, first);
+  t.same(await c.preReboot('node-01'), { ok: true, status: 200 }, 'the holder is still granted');
+  t.match(await c.preReboot('node-02'), { ok: false, kind: 'slots_full' });
+  c.sim.store.rebootNode('node-01');
+  c.sim.store.setNodeReady('node-01', true);
+  await c.sim.store.waitFor(() => c.holders().length === 0);
+  t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
+});

@@ -86,7 +86,7 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
       return sim.store
         .listNodes()
         .filter((n) => n.metadata.annotations?.['rebootmanager/status'] === 'Rebooting')
-        .map((n) => n.metadata.name)
+        .map((n) => n.metadata.name ?? '')
         .sort();
     },
     zincatiIdOf: (name) => zincatiId(cluster.machineIdOf(name)),
