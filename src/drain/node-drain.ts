@@ -11,7 +11,7 @@ import type { Semaphore, TokenBucket } from './limits.js';
 import { cordonForDrain, writeDrainProgress } from './node-writes.js';
 import type { DrainOptions } from './options.js';
 import { deletePod, evictPod, isNoLongerLeading, type Blocker, type RemovalContext } from './pod-removal.js';
-import { formatDuration, goneBefore, progressText } from './progress.js';
+import { count, formatDuration, goneBefore, progressText } from './progress.js';
 import { ProgressWriter } from './progress-writer.js';
 
 export interface NodeDrainDeps {
@@ -157,7 +157,7 @@ export class NodeDrain {
     const resumed = this.hold.phase === 'claimed' ? '' : 'Resuming drain: ';
     const listed = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
     this.log.info({ pods: names.length }, `${resumed}evicting pods`);
-    this.deps.events.record(this.currentNode(), 'Normal', 'Evicting', `${resumed}evicting ${names.length} pods: ${listed}`);
+    this.deps.events.record(this.currentNode(), 'Normal', 'Evicting', `${resumed}evicting ${count(names.length, 'pod')}: ${listed}`);
   }
 
   /** Re-evaluates the node after every change to its pods and every eviction outcome. */
@@ -260,7 +260,7 @@ export class NodeDrain {
     this.timedOut = true;
     const left = [...this.leaving.values()].map((e) => podKey(e.pod));
     const what = { refuse: 'still refusing the reboot', delete: 'deleting the remaining pods, bypassing PodDisruptionBudgets', grant: 'granting the reboot anyway' }[policy];
-    const message = `Drain timed out after ${formatDuration(timeoutMs)} with ${left.length} pods left (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}): ${what} (policy ${policy})`;
+    const message = `Drain timed out after ${formatDuration(timeoutMs)} with ${count(left.length, 'pod')} left (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}): ${what} (policy ${policy})`;
     this.log.warn({ policy, podsLeft: left.length }, message);
     this.deps.events.record(this.currentNode(), 'Warning', 'DrainTimeout', message);
     if (policy === 'grant') return void this.complete('granted');
@@ -269,14 +269,14 @@ export class NodeDrain {
   }
 
   private complete(how: 'drained' | 'granted'): void {
-    const text = how === 'drained' ? `drained: ${this.gone} pods evicted` : `drain timed out; reboot granted anyway with ${this.leaving.size} pods left (policy grant)`;
+    const text = how === 'drained' ? `drained: ${count(this.gone, 'pod')} evicted` : `drain timed out; reboot granted anyway with ${count(this.leaving.size, 'pod')} left (policy grant)`;
     this.state = 'done';
     for (const entry of this.leaving.values()) entry.removal?.abort(new Error('drain complete'));
     clearTimeout(this.deadline);
     this.offPods?.();
     this.pods?.stop();
     this.log.info({ evicted: this.gone }, how === 'drained' ? 'node drained' : 'drain timed out: reported drained (policy grant)');
-    if (how === 'drained') this.deps.events.record(this.currentNode(), 'Normal', 'Drained', `Drained: ${this.gone} pods evicted`);
+    if (how === 'drained') this.deps.events.record(this.currentNode(), 'Normal', 'Drained', `Drained: ${count(this.gone, 'pod')} evicted`);
     this.progress.update(text);
     void this.progress.flush().finally(() => this.progress.stop());
   }

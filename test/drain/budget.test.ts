@@ -44,3 +44,28 @@ void t.test('a PodDisruptionBudget holds the drain until a replacement is Ready 
   t.notOk(c.sim.store.getNode('node-01')?.spec.unschedulable, 'uncordoned on release: reboot-manager had cordoned it');
   assertNoOrphanCordon(t, c.sim);
 });
+
+void t.test('a pod under two budgets is reported, not spun on; releasing the slot stops the drain and uncordons', async (t) => {
+  const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-timeout', '1s', '--eviction-blocked-retry', '1m'] });
+  addReplicaSet(c, 'shop', 'api', ['node-01', 'node-02']);
+  addPdb(c, 'shop', 'api-a', 'api', 1);
+  addPdb(c, 'shop', 'api-b', 'api', 1);
+
+  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining' });
+  const blocked = await eventRecorded(c, 'node-01', 'EvictionBlocked');
+  t.match(blocked.message, /shop\/api-1.*more than one PodDisruptionBudget/);
+  // The drain timeout (1s, policy refuse) bounds the window in which we count eviction calls.
+  const timedOut = await eventRecorded(c, 'node-01', 'DrainTimeout');
+  t.match(timedOut.message, /still refusing the reboot \(policy refuse\)/);
+  const note = await drainNoteMatches(c, 'node-01', /^drain timed out after 1s \(policy refuse\)/);
+  t.match(note, /waiting on pod shop\/api-1 matched by several PodDisruptionBudgets/);
+  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining', value: /timed out.*several PodDisruptionBudgets/ });
+  t.equal(c.sim.requests.count({ subresource: 'eviction', name: 'api-1' }), 1, 'asked once, then waits the slow retry interval');
+  t.equal(nodeEvents(c, 'node-01').filter((e) => e.reason === 'EvictionBlocked').length, 1, 'reported once');
+
+  const leader = await c.leader();
+  t.equal(await leader.coordinator.release('node-01', 'operator gave up'), true);
+  t.notOk(c.sim.store.getNode('node-01')?.spec.unschedulable, 'uncordoned: reboot-manager had cordoned it');
+  t.ok(c.sim.store.getPod('shop', 'api-1'), 'the pod stays where it was');
+  assertNoOrphanCordon(t, c.sim);
+});
