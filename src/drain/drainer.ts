@@ -59,6 +59,14 @@ export class Drainer implements NodePreparer {
     return drain.preparation();
   }
 
+  async settled(name: string, timeoutMs: number): Promise<void> {
+    const drain = this.drains.get(name);
+    if (!drain) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drain.whenSettled(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   cancel(name: string): void {
     this.drains.get(name)?.stop();
     this.drains.delete(name);

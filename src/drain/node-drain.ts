@@ -57,6 +57,7 @@ export class NodeDrain {
   private readonly reported = new Set<string>();
   private readonly progress: ProgressWriter;
   private readonly log: Logger;
+  private readonly settleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly deps: NodeDrainDeps,
@@ -88,6 +89,12 @@ export class NodeDrain {
     void this.run();
   }
 
+  /** Resolves once the drain is done, failed or stopped. */
+  whenSettled(): Promise<void> {
+    if (this.state === 'done' || this.restartable) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
   preparation(): Preparation {
     if (this.state === 'done') return { done: true };
     if (this.state === 'failed') return { done: false, progress: `drain failed: ${this.failure ?? 'unknown error'}; retrying` };
@@ -103,6 +110,7 @@ export class NodeDrain {
   }
 
   private teardown(): void {
+    for (const resolve of this.settleWaiters.splice(0)) resolve();
     this.abort.abort(new Error('drain stopped'));
     clearTimeout(this.deadline);
     this.offPods?.();
@@ -271,6 +279,7 @@ export class NodeDrain {
   private complete(how: 'drained' | 'granted'): void {
     const text = how === 'drained' ? `drained: ${count(this.gone, 'pod')} evicted` : `drain timed out; reboot granted anyway with ${count(this.leaving.size, 'pod')} left (policy grant)`;
     this.state = 'done';
+    for (const resolve of this.settleWaiters.splice(0)) resolve();
     for (const entry of this.leaving.values()) entry.removal?.abort(new Error('drain complete'));
     clearTimeout(this.deadline);
     this.offPods?.();

@@ -15,7 +15,7 @@ void t.test('DaemonSet, mirror and finished pods stay; an already-terminating po
   s.deletePod('shop', 'leaving');
   addReplicaSet(c, 'shop', 'web', ['node-01']);
 
-  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining' });
+  await c.preReboot('node-01'); // granted at once when the drain is quick, else refused with `draining`
   await drainNoteMatches(c, 'node-01', /^drained: 2 pods evicted$/);
   t.notOk(s.getPod('shop', 'leaving'), 'drained only once the terminating pod was gone');
   t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
@@ -28,7 +28,7 @@ void t.test('DaemonSet, mirror and finished pods stay; an already-terminating po
 void t.test('a StatefulSet pod replaced under the same name elsewhere counts as gone', async (t) => {
   const c = await startDrainCluster(t, { nodes: 2 });
   const old = c.sim.store.createPod(makePod({ namespace: 'db', name: 'pg-0', nodeName: 'node-01', owner: { kind: 'StatefulSet', name: 'pg' }, labels: { app: 'pg' } }));
-  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining' });
+  await c.preReboot('node-01'); // granted at once when the drain is quick, else refused with `draining`
   await drainNoteMatches(c, 'node-01', /^drained: 1 pod evicted$/);
   const replacement = c.sim.store.getPod('db', 'pg-0');
   t.equal(replacement?.spec.nodeName, 'node-02', 'the StatefulSet put pg-0 back on the other node');
@@ -42,7 +42,7 @@ void t.test('a pod with no controller blocks the drain by default, naming it, un
   const c = await startDrainCluster(t, { nodes: 2 });
   c.sim.store.createPod(makePod({ namespace: 'default', name: 'debug-shell', nodeName: 'node-01' }));
   addReplicaSet(c, 'shop', 'web', ['node-01']);
-  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining' });
+  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining', value: /pod default\/debug-shell with no controller/ });
   await drainNoteMatches(c, 'node-01', /^1\/2 pods evicted; waiting on pod default\/debug-shell with no controller$/);
   const blocked = await eventRecorded(c, 'node-01', 'EvictionBlocked');
   t.match(blocked.message, /--drain-unmanaged-pods=evict/);
@@ -56,7 +56,7 @@ void t.test('a pod with no controller blocks the drain by default, naming it, un
 void t.test('--drain-unmanaged-pods=evict evicts a pod with no controller, like kubectl drain --force', async (t) => {
   const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-unmanaged-pods', 'evict'] });
   c.sim.store.createPod(makePod({ namespace: 'default', name: 'debug-shell', nodeName: 'node-01' }));
-  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining' });
+  await c.preReboot('node-01'); // granted at once when the drain is quick, else refused with `draining`
   await drainNoteMatches(c, 'node-01', /^drained: 1 pod evicted$/);
   t.equal(evictions(c, 'debug-shell'), 1);
   assertNoOrphanCordon(t, c.sim);
@@ -78,10 +78,11 @@ void t.test("reboot-manager's own pod on the node is evicted last", async (t) =>
   });
   t.teardown(off);
 
-  t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining' });
+  const first = c.preReboot('node-01');
   await drainNoteMatches(c, 'node-01', /reboot-manager's own pod goes last/);
   await drainNoteMatches(c, 'node-01', /^drained: 4 pods evicted$/);
   t.equal(othersWhenOwnEvicted, 0, 'every other pod had left the node before our own was evicted');
   t.equal(deletedFirst.length, 3);
+  t.equal((await first).status === 200 || (await first).status === 423, true, 'the first pre-reboot was answered');
   assertNoOrphanCordon(t, c.sim);
 });
