@@ -54,10 +54,10 @@ export class Coordinator implements LockService, Readiness {
     try {
       return await this.answerPreReboot(params, ctx);
     } catch (err) {
-      const { settled } = this.deps.preparer;
-      if (!(err instanceof Refusal) || err.kind !== 'draining' || !settled) throw err;
+      const { preparer } = this.deps;
+      if (!(err instanceof Refusal) || err.kind !== 'draining' || !preparer.settled) throw err;
       // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
-      await settled.call(this.deps.preparer, this.resolve(params.id).name, this.deps.prepareWaitMs ?? 2000);
+      await preparer.settled(this.resolve(params.id).name, this.deps.prepareWaitMs ?? 2000);
       return this.answerPreReboot(params, ctx);
     }
   }
