@@ -29,6 +29,8 @@ function images(count: number): { names: string[]; sizeBytes: number }[] {
         `${repo}@sha256:${fakeDigest(`${repo}-a`)}`,
         `${repo}@sha256:${fakeDigest(`${repo}-b`)}`,
         `mirror.registry.example.com/cache/platform/component-${String(i).padStart(3, '0')}@sha256:${fakeDigest(`${repo}-c`)}`,
+        `registry-westeurope.mirror.example.com/platform-images/component-${String(i).padStart(3, '0')}@sha256:${fakeDigest(`${repo}-d`)}`,
+        `registry-northeurope.mirror.example.com/platform-images/component-${String(i).padStart(3, '0')}@sha256:${fakeDigest(`${repo}-e`)}`,
         `${repo}:v1.${i % 30}.${i % 7}-build.${fakeDigest(repo).slice(0, 12)}`,
       ],
       sizeBytes: 10_000_000 + i * 1_234_567,

@@ -58,7 +58,7 @@ export interface SimStore {
   remove(resource: string, namespace: string | undefined, name: string): void;
   resourceVersion(): string;
   onChange(listener: (change: SimChange) => void): () => void;
-  /** Resolves with the predicate's first truthy value, re-checked on every store change. */
+  /** Resolves with the predicate's first truthy value, re-checked on every store change and when a watch opens or closes. */
   waitFor<T>(predicate: () => T | undefined | false | null, opts?: WaitOptions): Promise<T>;
 }
 
@@ -146,7 +146,7 @@ export function createSimStore(store: ObjectStore, deleter: Deleter): SimStore {
           return true;
         };
         if (check()) return;
-        unsubscribe = store.subscribe(() => void check());
+        unsubscribe = store.observe(() => void check());
         state.timer = setTimeout(() => {
           unsubscribe();
           reject(new Error(`kube sim: waitFor${opts.description ? ` (${opts.description})` : ''} timed out after ${timeoutMs} ms`));

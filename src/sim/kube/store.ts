@@ -42,6 +42,8 @@ export class ObjectStore {
   private rv = 0;
   private readonly buckets = new Map<ResourceKey, Bucket>();
   private readonly listeners = new Set<ChangeListener>();
+  /** Told after every change and on other observable events (a watch opening or closing). */
+  private readonly observers = new Set<() => void>();
   private readonly queue: StoreChange[] = [];
   private draining = false;
 
@@ -186,6 +188,16 @@ export class ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
+  observe(fn: () => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  /** Wakes observers without a change, e.g. when a watch stream opens or closes. */
+  poke(): void {
+    for (const fn of [...this.observers]) fn();
+  }
+
   private record(t: ResourceType, b: Bucket, event: WatchEvent): void {
     b.history.push(event);
     if (b.history.length > this.historyLimit) {
@@ -210,5 +222,6 @@ export class ObjectStore {
     } finally {
       this.draining = false;
     }
+    this.poke();
   }
 }

@@ -76,11 +76,12 @@ export class WatchHub {
       stop: () => {
         unsubscribe();
         for (const tm of timers) clearTimeout(tm);
-        this.streams.delete(stream);
+        if (this.streams.delete(stream)) this.store.poke();
       },
     };
     this.streams.add(stream);
     res.on('close', () => stream.stop());
+    this.store.poke();
 
     if (fromRV === undefined) for (const o of this.store.list(t, info.namespace || undefined)) if (match(o)) send('ADDED', o);
     for (const ev of backlog) deliver(ev);
