@@ -2,8 +2,8 @@ import { pino, type Logger } from 'pino';
 import type { ServeConfig } from './config/serve.js';
 import type { SlotBudget } from './coordinator/budget.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
-import { noPreparation } from './coordinator/preparer.js';
 import { Reconciler } from './coordinator/reconciler.js';
+import { Drainer, type DrainOptions } from './drain/index.js';
 import { buildHttpServer } from './http/server.js';
 import { NodeIndex } from './identity/node-index.js';
 import { createKubeClient, type KubeClient } from './kube/client.js';
@@ -21,6 +21,22 @@ export interface RunningServer {
   /** Resolves once this replica leads and its node cache is synced: it answers FleetLock then. */
   whenServing(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The drain settings of `serve`. */
+export function drainOptionsOf(config: ServeConfig): DrainOptions {
+  return {
+    unmanagedPods: config.drainUnmanagedPods,
+    concurrency: config.drainConcurrency,
+    evictionRate: config.evictionRate,
+    timeoutMs: config.drainTimeout,
+    timeoutPolicy: config.drainTimeoutPolicy,
+    retryMinMs: config.evictionRetryMin,
+    retryMaxMs: config.evictionRetryMax,
+    blockedRetryMs: config.evictionBlockedRetry,
+    progressIntervalMs: config.drainProgressInterval,
+    ownPod: config.ownPod,
+  };
 }
 
 const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLeading(): Promise<void> } = {
@@ -41,7 +57,8 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
   const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots };
   const events = new EventRecorder(kube, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
 
-
+  // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
+  const drainer = new Drainer({ kube, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader() });
   const leader = config.leaderElect
     ? new LeaderElector(kube, {
         namespace: config.namespace,
@@ -54,11 +71,12 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
+          else drainer.stopAll();
         },
       })
     : alwaysLeader;
 
-  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: noPreparation, log });
+  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log });
   const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: 30_000 });
   reconciler.start();
   nodes.start();
@@ -86,6 +104,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     isLeader: () => leader.isLeader(),
     whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
     async close() {
+      drainer.close();
       await leader.stop();
       await http.close();
       reconciler.stop();

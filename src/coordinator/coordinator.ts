@@ -24,6 +24,8 @@ export interface CoordinatorDeps {
   readonly events: EventRecorder;
   readonly preparer: NodePreparer;
   readonly log: Logger;
+  /** How long a pre-reboot waits for a quick preparation (an empty node) before refusing with `draining`. */
+  readonly prepareWaitMs?: number;
   /** How long a claim waits for the watch to show its own write before giving up. */
   readonly catchUpTimeoutMs?: number;
   readonly now?: () => Date;
@@ -49,6 +51,18 @@ export class Coordinator implements LockService, Readiness {
   }
 
   async preReboot(params: ClientParams, ctx: RequestContext): Promise<void> {
+    try {
+      return await this.answerPreReboot(params, ctx);
+    } catch (err) {
+      const { preparer } = this.deps;
+      if (!(err instanceof Refusal) || err.kind !== 'draining' || !preparer.settled) throw err;
+      // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
+      await preparer.settled(this.resolve(params.id).name, this.deps.prepareWaitMs ?? 2000);
+      return this.answerPreReboot(params, ctx);
+    }
+  }
+
+  private async answerPreReboot(params: ClientParams, ctx: RequestContext): Promise<void> {
     const node = this.resolve(params.id);
     const hold = holdOf(node);
     if (hold) return this.answerHolder(node, hold, params, ctx);
