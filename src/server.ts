@@ -54,7 +54,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
 
   const nodes = new Nodes(kube, { onError: reportKube('node watch failed; retrying') });
   const index = new NodeIndex();
-  const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots };
+  const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
   const events = new EventRecorder(kube, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
 
   // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.

@@ -25,6 +25,13 @@ export function podRef(raw: string): { namespace: string; name: string } {
 
 const ownPodDefault = process.env.POD_NAMESPACE && process.env.POD_NAME ? `${process.env.POD_NAMESPACE}/${process.env.POD_NAME}` : undefined;
 
+/** `a,b.c`: FleetLock group names. */
+export function groupList(raw: string): ReadonlySet<string> {
+  const groups = raw.split(',').map((g) => g.trim()).filter(Boolean);
+  for (const g of groups) if (!GROUP.test(g)) throw new Error(`"${g}" is not a FleetLock group (letters, digits, dots, dashes)`);
+  return new Set(groups);
+}
+
 export const serveOptions = {
   kubeconfig: option({ name: 'kubeconfig', env: 'KUBECONFIG', default: undefined, help: 'Kubeconfig file. Unset: ~/.kube/config, else the in-cluster service account.', parse: text }),
   listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'Address the FleetLock HTTP server listens on.', parse: listenAddress }),
@@ -33,6 +40,7 @@ export const serveOptions = {
   maxRebooting: option({ name: 'max-rebooting', env: 'REBOOT_MANAGER_MAX_REBOOTING', default: '1', help: 'Cluster-wide cap: most nodes holding a reboot slot at once, across all groups.', parse: wholeNumber(0, 100_000) }),
   slotsPerGroup: option({ name: 'slots-per-group', env: 'REBOOT_MANAGER_SLOTS_PER_GROUP', default: '1', help: 'Reboot slots of a FleetLock group not named in --group-slots.', parse: wholeNumber(0, 100_000) }),
   groupSlots: option({ name: 'group-slots', env: 'REBOOT_MANAGER_GROUP_SLOTS', default: '', help: 'Slots for named groups, e.g. "default=1,workers=3" (still bounded by --max-rebooting).', parse: groupSlots }),
+  urgentGroups: option({ name: 'urgent-groups', env: 'REBOOT_MANAGER_URGENT_GROUPS', default: 'azure-urgent', help: 'Groups drained even when the budget is full, because their nodes go away regardless (the Azure agent asks in azure-urgent for Preempt and Terminate). Empty: none.', parse: groupList }),
   leaderElect: option({ name: 'leader-elect', env: 'REBOOT_MANAGER_LEADER_ELECT', default: 'true', boolean: true, help: 'Elect one active replica through a Lease (required with more than one replica).', parse: boolean }),
   leaseName: option({ name: 'lease-name', env: 'REBOOT_MANAGER_LEASE_NAME', default: 'reboot-manager', help: 'Name of the leader-election Lease.', parse: text }),
   leaseDuration: option({ name: 'lease-duration', env: 'REBOOT_MANAGER_LEASE_DURATION', default: '15s', help: 'How long a leader that stops renewing keeps the Lease; followers take over after it.', parse: duration }),
