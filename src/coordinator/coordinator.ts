@@ -79,6 +79,12 @@ export class Coordinator implements LockService, Readiness {
       const current = this.deps.nodes.get(node.name);
       const hold = current && holdOf(current);
       if (!current || !hold) return;
+      if (hold.group !== params.group) {
+        // Two clients on one node (Zincati and the Azure agent) share its id; only the one whose
+        // group took the slot gives it back. The other's slot ends with the reboot (new bootID).
+        ctx.log.info({ node: current.name, heldIn: hold.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
+        return;
+      }
       if (current.ready) {
         await this.releaseNow(current, 'the node reported steady state');
         ctx.log.info({ node: current.name }, 'released reboot slot on steady-state');

@@ -89,3 +89,12 @@ void t.test('leader failover mid-cycle: the next leader serves the same slots', 
   await c.sim.store.waitFor(() => c.holders().length === 0);
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
 });
+
+void t.test('steady-state from another group than the slot was taken in keeps the slot (two clients share a node id)', async (t) => {
+  const c = await startCluster(t, { nodes: 2 });
+  t.same(await c.preReboot('node-01', 'default'), { ok: true, status: 200 });
+  t.same(await c.steadyState('node-01', 'azure'), { ok: true, status: 200 });
+  t.same(c.holders(), ['node-01'], 'the Azure agent finishing an event does not end Zincati\'s slot');
+  t.same(await c.steadyState('node-01', 'default'), { ok: true, status: 200 });
+  t.same(c.holders(), []);
+});
