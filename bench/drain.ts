@@ -39,13 +39,15 @@ export async function benchDrain(opts: DrainBenchOptions = {}): Promise<DrainBen
   try {
     for (let i = 1; i <= 3; i++) sim.store.createNode(makeNode({ name: `node-${i}`, machineID: machineIdFor(i) }));
     let longestGrace = 0;
+    // 22 apps with 5 pods each on the node, each under a budget that allows what one node holds:
+    // budgets are checked on every eviction but do not serialize the drain.
     for (let i = 0; i < pods; i++) {
-      const app = `app-${i % 10}`;
+      const app = `app-${i % 22}`;
       const grace = 1 + ((i * 37) % maxGrace);
       longestGrace = Math.max(longestGrace, grace);
       sim.store.createPod(makePod({ namespace: 'bench', name: `${app}-${i}`, nodeName: 'node-1', owner: { kind: 'ReplicaSet', name: app, uid: `rs-${app}` }, labels: { app }, terminationGracePeriodSeconds: grace }));
     }
-    for (let a = 0; a < 10; a++) sim.store.createPdb(makePdb({ namespace: 'bench', name: `app-${a}`, selector: { app: `app-${a}` }, maxUnavailable: 3 }));
+    for (let a = 0; a < 22; a++) sim.store.createPdb(makePdb({ namespace: 'bench', name: `app-${a}`, selector: { app: `app-${a}` }, maxUnavailable: 5 }));
     const kubeconfig = join(dir, 'kubeconfig');
     await sim.writeKubeconfig(kubeconfig, REBOOT_MANAGER_USER);
     const config = parseServeConfig(['--listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', 'bench', '--lease-duration', '2s', ...(opts.flags ?? [])], {});

@@ -3,6 +3,8 @@ import type { ServeConfig } from './config/serve.js';
 import type { SlotBudget } from './coordinator/budget.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
 import { Reconciler } from './coordinator/reconciler.js';
+import { StaleHolders } from './coordinator/stale.js';
+import { createServerMetrics } from './metrics/registry.js';
 import { Drainer, type DrainOptions } from './drain/index.js';
 import { buildHttpServer } from './http/server.js';
 import { NodeIndex } from './identity/node-index.js';
@@ -76,8 +78,10 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
       })
     : alwaysLeader;
 
-  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log });
-  const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: 30_000 });
+  const metrics = createServerMetrics();
+  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log, settleMs: config.settleTime });
+  const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
+  const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
   reconciler.start();
   nodes.start();
   leader.start();
@@ -89,7 +93,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     if (!config.leaderElect) void reconciler.sweep();
   });
 
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, logger: log });
+  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, logger: log });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;

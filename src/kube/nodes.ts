@@ -1,6 +1,7 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
 import { toKubeError, type KubeError } from './errors.js';
+import { Annotation } from './annotations.js';
 import { holdOf, sameView, toNodeView, type Hold, type NodeView } from './node-view.js';
 import { listPage } from './raw-list.js';
 import { Reflector, type CacheEvent } from './reflector.js';
@@ -20,13 +21,16 @@ export class Nodes {
   private readonly cache: Reflector<NodeView>;
   /** Names of nodes that hold a slot, kept from the watch so answering never scans every node. */
   private readonly holderNames = new Set<string>();
+  private latestRelease: { name: string; at: number } | undefined;
+  private readonly pageSize: number;
 
   constructor(
     private readonly client: KubeClient,
     opts: { onError?: (err: KubeError) => void; pageSize?: number } = {},
   ) {
-    // Small pages: each is parsed whole, and 100 real Nodes are already ~4 MB of JSON.
-    const limit = String(opts.pageSize ?? 100);
+    // Small pages: each is parsed whole (25 real Nodes are ~1 MB of JSON), which keeps the peak heap low.
+    this.pageSize = opts.pageSize ?? 25;
+    const limit = String(this.pageSize);
     this.cache = new Reflector<NodeView>({
       what: 'nodes',
       watch: client.watch,
@@ -40,6 +44,9 @@ export class Nodes {
     this.cache.on((event) => {
       if (event.type !== 'deleted' && holdOf(event.current)) this.holderNames.add(event.key);
       else this.holderNames.delete(event.key);
+      if (event.type === 'deleted') return;
+      const at = Date.parse(event.current.annotations[Annotation.releasedAt] ?? '');
+      if (at > (this.latestRelease?.at ?? 0)) this.latestRelease = { name: event.key, at };
     });
   }
 
@@ -82,6 +89,11 @@ export class Nodes {
     return out;
   }
 
+  /** The most recent slot release recorded on any node (for the settle time). */
+  lastRelease(): { name: string; at: number } | undefined {
+    return this.latestRelease;
+  }
+
   on(listener: (event: NodeEvent) => void): () => void {
     return this.cache.on(listener);
   }
@@ -93,6 +105,18 @@ export class Nodes {
       if (node === undefined) return { gone: true as const };
       return atLeast(node.resourceVersion, resourceVersion) ? { node } : undefined;
     }, timeoutMs).then((r) => ('node' in r ? r.node : undefined));
+  }
+
+  /** Every Node, listed once from the API (for one-shot commands; the server uses the cache). */
+  async listOnce(): Promise<NodeView[]> {
+    const out: NodeView[] = [];
+    let token: string | undefined;
+    do {
+      const page = await listPage(this.client, '/api/v1/nodes', { limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
+      for (const raw of page.items) out.push(toNodeView(raw));
+      token = page.continueToken;
+    } while (token);
+    return out;
   }
 
   /** A fresh read from the API (after a conflict), bypassing the cache. */

@@ -63,8 +63,7 @@ void t.test('a pod under two budgets is reported, not spun on; releasing the slo
   t.equal(c.sim.requests.count({ subresource: 'eviction', name: 'api-1' }), 1, 'asked once, then waits the slow retry interval');
   t.equal(nodeEvents(c, 'node-01').filter((e) => e.reason === 'EvictionBlocked').length, 1, 'reported once');
 
-  const leader = await c.leader();
-  t.equal(await leader.coordinator.release('node-01', 'operator gave up'), true);
+  t.same(await c.releaseByHand('node-01'), { released: true, uncordoned: true });
   t.notOk(c.sim.store.getNode('node-01')?.spec.unschedulable, 'uncordoned: reboot-manager had cordoned it');
   t.ok(c.sim.store.getPod('shop', 'api-1'), 'the pod stays where it was');
   assertNoOrphanCordon(t, c.sim);

@@ -4,7 +4,7 @@ import { drainOptionsOf } from '../../src/server.js';
 
 void t.test('drain defaults are the safe ones: block bare pods, refuse after 30m, bounded calls', async (t) => {
   const o = drainOptionsOf(parseServeConfig([], {}));
-  t.match(o, { unmanagedPods: 'block', timeoutPolicy: 'refuse', timeoutMs: 30 * 60_000, concurrency: 10, evictionRate: 5, blockedRetryMs: 60_000 });
+  t.match(o, { unmanagedPods: 'block', timeoutPolicy: 'refuse', timeoutMs: 30 * 60_000, concurrency: 10, evictionRate: 50, blockedRetryMs: 60_000 });
   await Promise.resolve();
 });
 

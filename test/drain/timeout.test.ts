@@ -43,7 +43,6 @@ void t.test('timeout policy refuse (the default) keeps refusing, saying it timed
   t.match(await c.preReboot('node-01'), { ok: false, kind: 'draining', value: /^drain timed out after 1s \(policy refuse\); 0\/1 pods evicted; waiting on PodDisruptionBudget shop\/web$/ });
   t.ok(c.sim.store.getPod('shop', 'web-1'));
   t.equal(c.sim.requests.count({ verb: 'delete', resource: 'pods' }), 0, 'nothing deleted');
-  const leader = await c.leader();
-  t.equal(await leader.coordinator.release('node-01', 'operator released it'), true);
+  t.same(await c.releaseByHand('node-01'), { released: true, uncordoned: true });
   assertNoOrphanCordon(t, c.sim);
 });
