@@ -86,7 +86,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
   nodes.start();
   leader.start();
   void nodes.whenSynced().then(() => {
-    log.info({ nodes: nodes.count, holders: nodes.holders().length }, 'node cache synced');
+    log.info({ nodes: nodes.size, holders: nodes.holders().length }, 'node cache synced');
     for (const dup of index.duplicates()) {
       log.warn({ machineId: dup.machineId, nodes: dup.names }, 'several nodes report one machine-id: their kubelets do not see the host /etc/machine-id');
     }

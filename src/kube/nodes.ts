@@ -17,8 +17,7 @@ export interface NodeChange {
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** Watch-fed cache of every Node (slim views) and the writes reboot-manager makes to Nodes. */
-export class Nodes {
-  private readonly cache: Reflector<NodeView>;
+export class Nodes extends Reflector<NodeView> {
   /** Names of nodes that hold a slot, kept from the watch so answering never scans every node. */
   private readonly holderNames = new Set<string>();
   private latestRelease: { name: string; at: number } | undefined;
@@ -29,9 +28,9 @@ export class Nodes {
     opts: { onError?: (err: KubeError) => void; pageSize?: number } = {},
   ) {
     // Small pages: each is parsed whole (25 real Nodes are ~1 MB of JSON), which keeps the peak heap low.
-    this.pageSize = opts.pageSize ?? 25;
-    const limit = String(this.pageSize);
-    this.cache = new Reflector<NodeView>({
+    const pageSize = opts.pageSize ?? 25;
+    const limit = String(pageSize);
+    super({
       what: 'nodes',
       watch: client.watch,
       path: '/api/v1/nodes',
@@ -41,7 +40,8 @@ export class Nodes {
       equal: sameView,
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
-    this.cache.on((event) => {
+    this.pageSize = pageSize;
+    this.on((event) => {
       if (event.type !== 'deleted' && holdOf(event.current)) this.holderNames.add(event.key);
       else this.holderNames.delete(event.key);
       if (event.type === 'deleted') return;
@@ -50,39 +50,11 @@ export class Nodes {
     });
   }
 
-  start(): void {
-    this.cache.start();
-  }
-
-  stop(): void {
-    this.cache.stop();
-  }
-
-  get synced(): boolean {
-    return this.cache.synced;
-  }
-
-  whenSynced(): Promise<void> {
-    return this.cache.whenSynced();
-  }
-
-  get(name: string): NodeView | undefined {
-    return this.cache.get(name);
-  }
-
-  all(): IterableIterator<NodeView> {
-    return this.cache.values();
-  }
-
-  get count(): number {
-    return this.cache.size;
-  }
-
   /** Every node that holds a slot, with its hold. */
   holders(): { node: NodeView; hold: Hold }[] {
     const out: { node: NodeView; hold: Hold }[] = [];
     for (const name of this.holderNames) {
-      const node = this.cache.get(name);
+      const node = this.get(name);
       const hold = node && holdOf(node);
       if (node && hold) out.push({ node, hold });
     }
@@ -94,14 +66,10 @@ export class Nodes {
     return this.latestRelease;
   }
 
-  on(listener: (event: NodeEvent) => void): () => void {
-    return this.cache.on(listener);
-  }
-
   /** Waits until the cache holds `name` at `resourceVersion` or later (the watch is ordered). */
   async caughtUp(name: string, resourceVersion: string, timeoutMs: number): Promise<NodeView | undefined> {
-    return this.cache.waitFor(() => {
-      const node = this.cache.get(name);
+    return this.waitFor(() => {
+      const node = this.get(name);
       if (node === undefined) return { gone: true as const };
       return atLeast(node.resourceVersion, resourceVersion) ? { node } : undefined;
     }, timeoutMs).then((r) => ('node' in r ? r.node : undefined));

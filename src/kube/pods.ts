@@ -1,6 +1,7 @@
 import type { KubeClient } from './client.js';
 import { toKubeError, type KubeError } from './errors.js';
 import { podKey, samePodView, toPodView, type PodView } from './pod-view.js';
+import { listPage } from './raw-list.js';
 import { Reflector, type CacheEvent } from './reflector.js';
 
 export type PodEvent = CacheEvent<PodView>;
@@ -80,21 +81,16 @@ export class PodWriter {
 }
 
 /** Watch-fed cache of the pods bound to one node (`fieldSelector=spec.nodeName=NODE`), keyed `namespace/name`. */
-export class PodsOnNode {
-  private readonly cache: Reflector<PodView>;
-
+export class PodsOnNode extends Reflector<PodView> {
   constructor(client: KubeClient, readonly nodeName: string, opts: { onError?: (err: KubeError) => void; pageSize?: number } = {}) {
     const fieldSelector = `spec.nodeName=${nodeName}`;
-    const limit = opts.pageSize ?? 500;
-    this.cache = new Reflector<PodView>({
+    const limit = String(opts.pageSize ?? 500);
+    super({
       what: `pods on node ${nodeName}`,
       watch: client.watch,
       path: '/api/v1/pods',
       fieldSelector,
-      list: async (continueToken) => {
-        const list = await client.core.listPodForAllNamespaces({ fieldSelector, limit, ...(continueToken ? { _continue: continueToken } : {}) });
-        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continueToken: list.metadata?._continue || undefined };
-      },
+      list: (continueToken) => listPage(client, '/api/v1/pods', { fieldSelector, limit, ...(continueToken ? { continue: continueToken } : {}) }),
       transform: toPodView,
       keyOf: podKey,
       equal: samePodView,
@@ -102,31 +98,7 @@ export class PodsOnNode {
     });
   }
 
-  start(): void {
-    this.cache.start();
-  }
-
-  stop(): void {
-    this.cache.stop();
-  }
-
-  get synced(): boolean {
-    return this.cache.synced;
-  }
-
-  whenSynced(): Promise<void> {
-    return this.cache.whenSynced();
-  }
-
-  get(key: string): PodView | undefined {
-    return this.cache.get(key);
-  }
-
   all(): PodView[] {
-    return [...this.cache.values()];
-  }
-
-  on(listener: (event: PodEvent) => void): () => void {
-    return this.cache.on(listener);
+    return [...this.values()];
   }
 }

@@ -9,7 +9,7 @@ import {
   nodeEvents,
   rebootAndWaitForRelease,
   startDrainCluster,
-} from './drain-cluster.js';
+} from '../support/drain-cluster.js';
 
 void t.test('a PodDisruptionBudget holds the drain until a replacement is Ready elsewhere; then the reboot is granted', async (t) => {
   const c = await startDrainCluster(t, { nodes: 2 });

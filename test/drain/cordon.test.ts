@@ -1,5 +1,5 @@
 import t from 'tap';
-import { addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, nodeEvents, rebootAndWaitForRelease, startDrainCluster } from './drain-cluster.js';
+import { addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, nodeEvents, rebootAndWaitForRelease, startDrainCluster } from '../support/drain-cluster.js';
 
 void t.test("an admin's cordon is left alone and stays after the release", async (t) => {
   const c = await startDrainCluster(t, { nodes: 2 });

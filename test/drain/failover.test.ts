@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import type { TestCluster } from '../support/cluster.js';
-import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, rebootAndWaitForRelease, startDrainCluster } from './drain-cluster.js';
+import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, rebootAndWaitForRelease, startDrainCluster } from '../support/drain-cluster.js';
 
 /** Two pods of shop/web on node-01 and one on node-02 under a budget of 2: the second eviction waits on a replacement. */
 async function blockedDrain(t: Test, replicas: number): Promise<TestCluster> {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, startDrainCluster } from './drain-cluster.js';
+import { addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, startDrainCluster } from '../support/drain-cluster.js';
 
 const EVICTION = { verb: 'create', resource: 'pods', subresource: 'eviction' } as const;
 

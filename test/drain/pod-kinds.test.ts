@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makePod } from '../../src/sim/kube/index.js';
-import { addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, startDrainCluster } from './drain-cluster.js';
+import { addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, startDrainCluster } from '../support/drain-cluster.js';
 
 const evictions = (c: { sim: { requests: { count(f: object): number } } }, name: string) => c.sim.requests.count({ subresource: 'eviction', name });
 

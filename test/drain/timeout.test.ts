@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import type { TestCluster } from '../support/cluster.js';
-import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, startDrainCluster } from './drain-cluster.js';
+import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, eventRecorded, startDrainCluster } from '../support/drain-cluster.js';
 
 /** One pod of shop/web on each node under a budget of 2: its eviction is refused for good. */
 async function stuckDrain(t: Test, policy: string): Promise<TestCluster> {
