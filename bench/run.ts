@@ -8,6 +8,8 @@ import { zincatiId } from '../src/identity/app-specific-id.js';
 import { machineIdFor } from '../src/sim/kube/fixtures.js';
 import { runLoad, type LoadOptions } from './load.js';
 import { freePort, firstJsonLine, memoryOf, startNode, type Child } from './processes.js';
+import { benchDrain } from './drain.js';
+import { drainFloor, drainMarkdown } from './drain-report.js';
 import { checkFloors, markdown, type ScenarioResult } from './report.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
@@ -157,7 +159,24 @@ function best(a: ScenarioResult | undefined, b: ScenarioResult): ScenarioResult 
   };
 }
 
-main().then(
+const DRAIN_PODS = 110;
+const DRAIN_GRACE_MS_PER_SECOND = 25;
+
+/** Drains a 110-pod node in-process against the simulator, with the shipped drain defaults. */
+async function drainBench(): Promise<number> {
+  say('scenario: drain a node with 110 pods');
+  const result = await benchDrain({ pods: DRAIN_PODS, graceMsPerSecond: DRAIN_GRACE_MS_PER_SECOND });
+  const floor = drainFloor(result);
+  process.stdout.write(`\n${drainMarkdown(result, DRAIN_PODS, DRAIN_GRACE_MS_PER_SECOND, floor)}`);
+  return floor.pass ? 0 : 1;
+}
+
+async function all(): Promise<number> {
+  const serving = await main();
+  return Math.max(serving, await drainBench());
+}
+
+all().then(
   (code) => {
     process.exitCode = code;
   },

@@ -2,8 +2,10 @@ import { pino, type Logger } from 'pino';
 import type { ServeConfig } from './config/serve.js';
 import type { SlotBudget } from './coordinator/budget.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
-import { noPreparation } from './coordinator/preparer.js';
 import { Reconciler } from './coordinator/reconciler.js';
+import { StaleHolders } from './coordinator/stale.js';
+import { createServerMetrics } from './metrics/registry.js';
+import { Drainer, type DrainOptions } from './drain/index.js';
 import { buildHttpServer } from './http/server.js';
 import { NodeIndex } from './identity/node-index.js';
 import { createKubeClient, type KubeClient } from './kube/client.js';
@@ -23,6 +25,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The drain settings of `serve`. */
+export function drainOptionsOf(config: ServeConfig): DrainOptions {
+  return {
+    unmanagedPods: config.drainUnmanagedPods,
+    concurrency: config.drainConcurrency,
+    evictionRate: config.evictionRate,
+    timeoutMs: config.drainTimeout,
+    timeoutPolicy: config.drainTimeoutPolicy,
+    retryMinMs: config.evictionRetryMin,
+    retryMaxMs: config.evictionRetryMax,
+    blockedRetryMs: config.evictionBlockedRetry,
+    progressIntervalMs: config.drainProgressInterval,
+    ownPod: config.ownPod,
+  };
+}
+
 const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLeading(): Promise<void> } = {
   isLeader: () => true,
   whenLeading: () => Promise.resolve(),
@@ -38,10 +56,11 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
 
   const nodes = new Nodes(kube, { onError: reportKube('node watch failed; retrying') });
   const index = new NodeIndex();
-  const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots };
+  const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
   const events = new EventRecorder(kube, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
 
-
+  // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
+  const drainer = new Drainer({ kube, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader() });
   const leader = config.leaderElect
     ? new LeaderElector(kube, {
         namespace: config.namespace,
@@ -54,24 +73,27 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
+          else drainer.stopAll();
         },
       })
     : alwaysLeader;
 
-  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: noPreparation, log });
-  const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: 30_000 });
+  const metrics = createServerMetrics();
+  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log, settleMs: config.settleTime });
+  const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
+  const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
   reconciler.start();
   nodes.start();
   leader.start();
   void nodes.whenSynced().then(() => {
-    log.info({ nodes: nodes.count, holders: nodes.holders().length }, 'node cache synced');
+    log.info({ nodes: nodes.size, holders: nodes.holders().length }, 'node cache synced');
     for (const dup of index.duplicates()) {
       log.warn({ machineId: dup.machineId, nodes: dup.names }, 'several nodes report one machine-id: their kubelets do not see the host /etc/machine-id');
     }
     if (!config.leaderElect) void reconciler.sweep();
   });
 
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, logger: log });
+  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, logger: log });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
@@ -86,6 +108,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     isLeader: () => leader.isLeader(),
     whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
     async close() {
+      drainer.close();
       await leader.stop();
       await http.close();
       reconciler.stop();

@@ -1,4 +1,5 @@
-import { helpText } from '../config/options.js';
+import { operatorOptions, parseOperatorConfig } from '../config/operator.js';
+import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { demoOptions } from '../sim/demo/options.js';
 
@@ -19,6 +20,37 @@ export const commands: Record<string, Command> = {
       const server = await startServer(config);
       await untilSignal();
       await server.close();
+      return 0;
+    },
+  },
+  status: {
+    summary: 'Print every node: lock, group, phase, how long it has held its slot, cordon, drain progress.',
+    help: () => helpText('Usage: reboot-manager status [options]', operatorOptions),
+    async run(argv, env) {
+      const config = parseOperatorConfig(argv, env);
+      const { createKubeClient } = await import('../kube/client.js');
+      const { Nodes } = await import('../kube/nodes.js');
+      const { statusRows, formatStatusTable } = await import('./status-table.js');
+      const rows = statusRows(await new Nodes(createKubeClient(config.kubeconfig)).listOnce(), new Date());
+      process.stdout.write(`${config.output === 'json' ? JSON.stringify(rows, null, 2) : formatStatusTable(rows)}\n`);
+      return 0;
+    },
+  },
+  release: {
+    summary: 'Release a node\'s reboot slot by hand (and uncordon it if reboot-manager cordoned it).',
+    help: () => helpText('Usage: reboot-manager release NODE [options]', operatorOptions),
+    async run(argv, env) {
+      const [name, ...rest] = argv;
+      if (!name || name.startsWith('--')) throw new ConfigError('release needs a node name: reboot-manager release NODE');
+      const config = parseOperatorConfig(rest, env);
+      const { createKubeClient } = await import('../kube/client.js');
+      const { Nodes } = await import('../kube/nodes.js');
+      const { EventRecorder } = await import('../kube/events.js');
+      const { releaseByHand } = await import('../coordinator/manual-release.js');
+      const kube = createKubeClient(config.kubeconfig);
+      const events = new EventRecorder(kube, { namespace: config.namespace, instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
+      const result = await releaseByHand(new Nodes(kube), events, name, 'reboot-manager release');
+      process.stdout.write(result.released ? `released the reboot slot of node ${name}${result.uncordoned ? ' and uncordoned it' : ''}\n` : `node ${name} held no reboot slot; nothing changed\n`);
       return 0;
     },
   },

@@ -5,6 +5,11 @@ export interface SlotBudget {
   /** Slots of a group not in `perGroup`. */
   readonly defaultPerGroup: number;
   readonly perGroup: ReadonlyMap<string, number>;
+  /**
+   * Groups whose nodes go away whatever we answer (Azure Preempt/Terminate): they are cordoned and
+   * drained even when the budget is full, and count against it while they hold their slot.
+   */
+  readonly urgentGroups: ReadonlySet<string>;
 }
 
 /** A node holding (or claiming) a slot, as the tie-break sees it. */
@@ -19,6 +24,10 @@ export function slotsOf(budget: SlotBudget, group: string): number {
   return Math.min(budget.perGroup.get(group) ?? budget.defaultPerGroup, budget.maxTotal);
 }
 
+export function isUrgent(budget: SlotBudget, group: string): boolean {
+  return budget.urgentGroups.has(group);
+}
+
 /** Tie-break order: drained claims first, then names in alphabetical (code point) order. */
 function byPrecedence(a: Claim, b: Claim): number {
   if (a.drained !== b.drained) return a.drained ? -1 : 1;
@@ -29,9 +38,13 @@ function byPrecedence(a: Claim, b: Claim): number {
 export function keepers(claims: readonly Claim[], budget: SlotBudget): Set<string> {
   const kept = new Set<string>();
   const perGroup = new Map<string, number>();
-  for (const claim of [...claims].sort(byPrecedence)) {
+  // Urgent claims always keep their slot; they use up budget after drained holders, before other claims.
+  const urgentFirst = (a: Claim, b: Claim): number => Number(isUrgent(budget, b.group)) - Number(isUrgent(budget, a.group));
+  const ordered = [...claims].sort((a, b) => Number(b.drained) - Number(a.drained) || urgentFirst(a, b) || byPrecedence(a, b));
+  for (const claim of ordered) {
     const inGroup = perGroup.get(claim.group) ?? 0;
-    if (kept.size >= budget.maxTotal || inGroup >= slotsOf(budget, claim.group)) continue;
+    const urgent = isUrgent(budget, claim.group);
+    if (!urgent && (kept.size >= budget.maxTotal || inGroup >= slotsOf(budget, claim.group))) continue;
     kept.add(claim.name);
     perGroup.set(claim.group, inGroup + 1);
   }
@@ -43,6 +56,7 @@ export function keepers(claims: readonly Claim[], budget: SlotBudget): Set<strin
  * when a slot is free.
  */
 export function whyFull(claims: readonly Claim[], group: string, budget: SlotBudget): string | undefined {
+  if (isUrgent(budget, group)) return undefined;
   const inGroup = claims.filter((c) => c.group === group);
   const groupSlots = slotsOf(budget, group);
   if (inGroup.length >= groupSlots) {

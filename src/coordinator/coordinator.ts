@@ -7,7 +7,7 @@ import { KubeError } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import { holdOf, type Hold, type NodeView } from '../kube/node-view.js';
 import type { Nodes } from '../kube/nodes.js';
-import { keepers, whyFull, type Claim, type SlotBudget } from './budget.js';
+import { isUrgent, keepers, whyFull, type Claim, type SlotBudget } from './budget.js';
 import type { NodePreparer } from './preparer.js';
 import { SerialQueue } from './serial.js';
 import { casNode, claimChange, releaseChange } from './writes.js';
@@ -24,6 +24,10 @@ export interface CoordinatorDeps {
   readonly events: EventRecorder;
   readonly preparer: NodePreparer;
   readonly log: Logger;
+  /** How long a pre-reboot waits for a quick preparation (an empty node) before refusing with `draining`. */
+  readonly prepareWaitMs?: number;
+  /** After a release, no new claim until this long has passed (let the cluster settle); 0: off. */
+  readonly settleMs?: number;
   /** How long a claim waits for the watch to show its own write before giving up. */
   readonly catchUpTimeoutMs?: number;
   readonly now?: () => Date;
@@ -49,12 +53,23 @@ export class Coordinator implements LockService, Readiness {
   }
 
   async preReboot(params: ClientParams, ctx: RequestContext): Promise<void> {
+    try {
+      return await this.answerPreReboot(params, ctx);
+    } catch (err) {
+      const { preparer } = this.deps;
+      if (!(err instanceof Refusal) || err.kind !== 'draining' || !preparer.settled) throw err;
+      // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
+      await preparer.settled(this.resolve(params.id).name, this.deps.prepareWaitMs ?? 2000);
+      return this.answerPreReboot(params, ctx);
+    }
+  }
+
+  private async answerPreReboot(params: ClientParams, ctx: RequestContext): Promise<void> {
     const node = this.resolve(params.id);
     const hold = holdOf(node);
     if (hold) return this.answerHolder(node, hold, params, ctx);
     // Refused from the cache with no API call: the common answer while others reboot.
-    const full = whyFull(this.claims(), params.group, this.deps.budget);
-    if (full) throw new Refusal('slots_full', full);
+    this.refuseIfNoSlot(params.group);
     return this.queue.run(() => this.claim(node.name, params, ctx));
   }
 
@@ -65,6 +80,12 @@ export class Coordinator implements LockService, Readiness {
       const current = this.deps.nodes.get(node.name);
       const hold = current && holdOf(current);
       if (!current || !hold) return;
+      if (hold.group !== params.group) {
+        // Two clients on one node (Zincati and the Azure agent) share its id; only the one whose
+        // group took the slot gives it back. The other's slot ends with the reboot (new bootID).
+        ctx.log.info({ node: current.name, heldIn: hold.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
+        return;
+      }
       if (current.ready) {
         await this.releaseNow(current, 'the node reported steady state');
         ctx.log.info({ node: current.name }, 'released reboot slot on steady-state');
@@ -104,16 +125,6 @@ export class Coordinator implements LockService, Readiness {
     });
   }
 
-  /** Releases a node's slot by hand (operator CLI); false when it held none. */
-  async release(name: string, why: string): Promise<boolean> {
-    return this.queue.run(async () => {
-      const node = this.deps.nodes.get(name) ?? (await this.deps.nodes.read(name));
-      if (!holdOf(node)) return false;
-      await this.releaseNow(node, why);
-      return true;
-    });
-  }
-
   private resolve(id: string): NodeView {
     if (!this.deps.leadership.isLeader()) throw new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
     if (!this.deps.nodes.synced) throw new Refusal('unavailable', 'the node cache is still syncing; retry shortly');
@@ -135,6 +146,19 @@ export class Coordinator implements LockService, Readiness {
     return node;
   }
 
+  /** Refuses with `slots_full` when no slot is free for `group`, or the last release has not settled. */
+  private refuseIfNoSlot(group: string): void {
+    const full = whyFull(this.claims(), group, this.deps.budget);
+    if (full) throw new Refusal('slots_full', full);
+    const settleMs = this.deps.settleMs ?? 0;
+    const last = this.deps.nodes.lastRelease();
+    if (settleMs <= 0 || !last || isUrgent(this.deps.budget, group)) return;
+    const waitMs = last.at + settleMs - this.now().getTime();
+    if (waitMs > 0) {
+      throw new Refusal('slots_full', `settling: node ${last.name} was released ${Math.round((settleMs - waitMs) / 1000)} s ago; the next node may start in ${Math.ceil(waitMs / 1000)} s (--settle-time)`);
+    }
+  }
+
   private claims(): Claim[] {
     return this.deps.nodes.holders().map(({ node, hold }) => ({ name: node.name, group: hold.group, drained: hold.phase === 'drained' }));
   }
@@ -144,8 +168,7 @@ export class Coordinator implements LockService, Readiness {
     if (!cached) throw new Refusal('unknown_id', `node ${name} was just deleted`);
     const already = holdOf(cached);
     if (already) return this.answerHolder(cached, already, params, ctx, true);
-    const full = whyFull(this.claims(), params.group, this.deps.budget);
-    if (full) throw new Refusal('slots_full', full);
+    this.refuseIfNoSlot(params.group);
 
     let lostRace: Hold | undefined;
     const written = await this.write(cached, (node) => {
@@ -202,7 +225,7 @@ export class Coordinator implements LockService, Readiness {
   private async releaseNow(node: NodeView, why: string): Promise<void> {
     this.deps.preparer.cancel(node.name);
     const before = holdOf(node);
-    const written = await this.write(node, (n) => (holdOf(n) ? releaseChange(n) : undefined));
+    const written = await this.write(node, (n) => (holdOf(n) ? releaseChange(n, this.now()) : undefined));
     if (!written) return;
     await this.caughtUp(written);
     this.deps.log.info({ node: node.name, group: before?.group, why }, 'released reboot slot');

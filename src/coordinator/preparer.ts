@@ -11,6 +11,8 @@ export interface NodePreparer {
   prepare(node: NodeView, hold: Hold): Preparation;
   /** Stops work for a node whose slot is withdrawn or released. */
   cancel(name: string): void;
+  /** Resolves once the node's preparation is done, or after `timeoutMs`: a node with nothing to drain is granted at once. */
+  settled?(name: string, timeoutMs: number): Promise<void>;
 }
 
 /** No preparation: a claimed node is safe at once. */

@@ -3,6 +3,7 @@ import type { NodeIndex } from '../identity/node-index.js';
 import { holdOf } from '../kube/node-view.js';
 import type { NodeEvent, Nodes } from '../kube/nodes.js';
 import type { Coordinator } from './coordinator.js';
+import type { StaleHolders } from './stale.js';
 
 /**
  * Keeps the id index in step with the node watch and finishes releases: a holder that is Ready
@@ -14,7 +15,7 @@ export class Reconciler {
   private off: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { nodes: Nodes; index: NodeIndex; coordinator: Coordinator; log: Logger; sweepIntervalMs: number },
+    private readonly deps: { nodes: Nodes; index: NodeIndex; coordinator: Coordinator; log: Logger; sweepIntervalMs: number; stale?: StaleHolders; isLeader?: () => boolean },
   ) {}
 
   /** Subscribe before the node cache starts, so the first list fills the index. */
@@ -32,6 +33,7 @@ export class Reconciler {
   /** Looks at every holder: called on becoming leader and periodically. */
   async sweep(): Promise<void> {
     for (const { node } of this.deps.nodes.holders()) await this.reconcile(node.name);
+    if (this.deps.isLeader?.() !== false) this.deps.stale?.check(this.deps.nodes.holders(), new Date());
     try {
       await this.deps.coordinator.enforceBudget();
     } catch (err) {

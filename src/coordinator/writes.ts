@@ -22,10 +22,11 @@ export function claimChange(node: NodeView, group: string, id: string, now: Date
 }
 
 /** Gives the slot back: `Ready`, our other annotations removed, uncordoned only if we cordoned. */
-export function releaseChange(node: NodeView): NodeChange {
+export function releaseChange(node: NodeView, now: Date): NodeChange {
   const annotations: Record<string, string | null> = {};
   for (const key of Object.keys(node.annotations)) annotations[key] = null;
   annotations[Annotation.status] = STATUS_READY;
+  annotations[Annotation.releasedAt] = now.toISOString();
   return holdOf(node)?.cordonedByUs ? { annotations, unschedulable: false } : { annotations };
 }
 

@@ -5,6 +5,7 @@ import type { LockService, Readiness } from '../fleetlock/types.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
@@ -15,6 +16,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export interface HttpServerOptions {
   readonly lock: LockService;
   readonly readiness: Readiness;
+  /** Served at `GET /metrics` when given. */
+  readonly metrics?: MetricsSource;
   readonly logger: Logger;
   /** Largest accepted request body in bytes (default 16 KiB); larger is answered 413 `bad_request`. */
   readonly bodyLimit?: number;
@@ -52,6 +55,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler(notFoundHandler);
 
   registerHealthRoutes(app, options.readiness);
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   app.all('*', fleetLockHandler(options.lock));
   return app;
 }

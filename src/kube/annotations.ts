@@ -18,6 +18,8 @@ export const Annotation = {
   cordoned: 'rebootmanager/cordoned',
   /** Set when the holder sent steady-state before it was Ready: release once it is. */
   releaseRequested: 'rebootmanager/release-requested',
+  /** When reboot-manager last released this node's slot (RFC 3339); kept after the release for --settle-time. */
+  releasedAt: 'rebootmanager/released-at',
   /** Human-readable drain progress, e.g. `3/7 pods evicted; waiting on PodDisruptionBudget shop/web`. */
   drain: 'rebootmanager/drain',
 } as const;

@@ -1,6 +1,7 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
 import { toKubeError, type KubeError } from './errors.js';
+import { Annotation } from './annotations.js';
 import { holdOf, sameView, toNodeView, type Hold, type NodeView } from './node-view.js';
 import { listPage } from './raw-list.js';
 import { Reflector, type CacheEvent } from './reflector.js';
@@ -16,18 +17,20 @@ export interface NodeChange {
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** Watch-fed cache of every Node (slim views) and the writes reboot-manager makes to Nodes. */
-export class Nodes {
-  private readonly cache: Reflector<NodeView>;
+export class Nodes extends Reflector<NodeView> {
   /** Names of nodes that hold a slot, kept from the watch so answering never scans every node. */
   private readonly holderNames = new Set<string>();
+  private latestRelease: { name: string; at: number } | undefined;
+  private readonly pageSize: number;
 
   constructor(
     private readonly client: KubeClient,
     opts: { onError?: (err: KubeError) => void; pageSize?: number } = {},
   ) {
-    // Small pages: each is parsed whole, and 100 real Nodes are already ~4 MB of JSON.
-    const limit = String(opts.pageSize ?? 100);
-    this.cache = new Reflector<NodeView>({
+    // Small pages: each is parsed whole (25 real Nodes are ~1 MB of JSON), which keeps the peak heap low.
+    const pageSize = opts.pageSize ?? 25;
+    const limit = String(pageSize);
+    super({
       what: 'nodes',
       watch: client.watch,
       path: '/api/v1/nodes',
@@ -37,62 +40,51 @@ export class Nodes {
       equal: sameView,
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
-    this.cache.on((event) => {
+    this.pageSize = pageSize;
+    this.on((event) => {
       if (event.type !== 'deleted' && holdOf(event.current)) this.holderNames.add(event.key);
       else this.holderNames.delete(event.key);
+      if (event.type === 'deleted') return;
+      const at = Date.parse(event.current.annotations[Annotation.releasedAt] ?? '');
+      if (at > (this.latestRelease?.at ?? 0)) this.latestRelease = { name: event.key, at };
     });
-  }
-
-  start(): void {
-    this.cache.start();
-  }
-
-  stop(): void {
-    this.cache.stop();
-  }
-
-  get synced(): boolean {
-    return this.cache.synced;
-  }
-
-  whenSynced(): Promise<void> {
-    return this.cache.whenSynced();
-  }
-
-  get(name: string): NodeView | undefined {
-    return this.cache.get(name);
-  }
-
-  all(): IterableIterator<NodeView> {
-    return this.cache.values();
-  }
-
-  get count(): number {
-    return this.cache.size;
   }
 
   /** Every node that holds a slot, with its hold. */
   holders(): { node: NodeView; hold: Hold }[] {
     const out: { node: NodeView; hold: Hold }[] = [];
     for (const name of this.holderNames) {
-      const node = this.cache.get(name);
+      const node = this.get(name);
       const hold = node && holdOf(node);
       if (node && hold) out.push({ node, hold });
     }
     return out;
   }
 
-  on(listener: (event: NodeEvent) => void): () => void {
-    return this.cache.on(listener);
+  /** The most recent slot release recorded on any node (for the settle time). */
+  lastRelease(): { name: string; at: number } | undefined {
+    return this.latestRelease;
   }
 
   /** Waits until the cache holds `name` at `resourceVersion` or later (the watch is ordered). */
   async caughtUp(name: string, resourceVersion: string, timeoutMs: number): Promise<NodeView | undefined> {
-    return this.cache.waitFor(() => {
-      const node = this.cache.get(name);
+    return this.waitFor(() => {
+      const node = this.get(name);
       if (node === undefined) return { gone: true as const };
       return atLeast(node.resourceVersion, resourceVersion) ? { node } : undefined;
     }, timeoutMs).then((r) => ('node' in r ? r.node : undefined));
+  }
+
+  /** Every Node, listed once from the API (for one-shot commands; the server uses the cache). */
+  async listOnce(): Promise<NodeView[]> {
+    const out: NodeView[] = [];
+    let token: string | undefined;
+    do {
+      const page = await listPage(this.client, '/api/v1/nodes', { limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
+      for (const raw of page.items) out.push(toNodeView(raw));
+      token = page.continueToken;
+    } while (token);
+    return out;
   }
 
   /** A fresh read from the API (after a conflict), bypassing the cache. */

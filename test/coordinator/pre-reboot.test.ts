@@ -89,3 +89,14 @@ void t.test('followers refuse with not_leader and report not ready', async (t) =
   t.equal((await fetch(new URL('readyz', leader.url))).status, 200);
   t.same(c.holders(), []);
 });
+
+void t.test('an urgent group is granted even when every slot is held, and blocks others while it lasts', async (t) => {
+  const c = await startCluster(t, { nodes: 3 });
+  t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
+  t.same(await c.preReboot('node-02', 'azure-urgent'), { ok: true, status: 200 }, 'the VM goes away regardless: drain and grant');
+  t.same(c.holders(), ['node-01', 'node-02']);
+  c.sim.store.rebootNode('node-01');
+  c.sim.store.setNodeReady('node-01', true);
+  await c.sim.store.waitFor(() => c.holders().length === 1);
+  t.match(await c.preReboot('node-03'), { ok: false, kind: 'slots_full', value: /node-02/ }, 'the urgent holder counts against the budget');
+});

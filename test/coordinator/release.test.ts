@@ -14,7 +14,7 @@ void t.test('steady-state before Ready: 200 at once, the slot is released when t
   await c.sim.store.waitFor(() => c.holders().length === 0);
   const node = c.sim.store.getNode('node-01');
   t.equal(node?.metadata.annotations?.['rebootmanager/status'], 'Ready');
-  t.same(Object.keys(node?.metadata.annotations ?? {}).filter((k) => k.startsWith('rebootmanager/')), ['rebootmanager/status'], 'our other annotations are cleared');
+  t.same(Object.keys(node?.metadata.annotations ?? {}).filter((k) => k.startsWith('rebootmanager/')).sort(), ['rebootmanager/released-at', 'rebootmanager/status'], 'the slot annotations are cleared; the release time stays');
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 }, 'the next node gets the slot');
 });
 
@@ -88,4 +88,13 @@ void t.test('leader failover mid-cycle: the next leader serves the same slots', 
   c.sim.store.setNodeReady('node-01', true);
   await c.sim.store.waitFor(() => c.holders().length === 0);
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 });
+});
+
+void t.test('steady-state from another group than the slot was taken in keeps the slot (two clients share a node id)', async (t) => {
+  const c = await startCluster(t, { nodes: 2 });
+  t.same(await c.preReboot('node-01', 'default'), { ok: true, status: 200 });
+  t.same(await c.steadyState('node-01', 'azure'), { ok: true, status: 200 });
+  t.same(c.holders(), ['node-01'], 'the Azure agent finishing an event does not end Zincati\'s slot');
+  t.same(await c.steadyState('node-01', 'default'), { ok: true, status: 200 });
+  t.same(c.holders(), []);
 });

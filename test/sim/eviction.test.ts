@@ -96,13 +96,16 @@ void t.test('graceful deletion: deletionTimestamp first, removal after the scale
 });
 
 void t.test('controllers: a ReplicaSet replacement on another Ready node restores the budget', async (t) => {
-  const sim = await simFor(t, { controllers: { replaceEvicted: true, readyDelayMs: 5 } });
+  // The replacement turns Ready only when the test says so: no race with the second eviction.
+  const sim = await simFor(t, { controllers: { replaceEvicted: true, readyDelayMs: 3_600_000 } });
   webFleet(sim);
   sim.store.updateNode('n3', (n) => void (n.spec.unschedulable = true));
   const core = kubeConfig(sim).makeApiClient(CoreV1Api);
   await core.createNamespacedPodEviction({ name: 'web-1', namespace: 'default', body: eviction('web-1') });
   t.equal((await apiError(core.createNamespacedPodEviction({ name: 'web-2', namespace: 'default', body: eviction('web-2') }))).code, 429);
-  const replacement = await sim.store.waitFor(() => sim.store.listPods({ namespace: 'default' }).find((p) => /^web-7d9f-[a-z0-9]{5}$/.test(p.metadata.name ?? '') && p.status.phase === 'Running'), { description: 'replacement Ready' });
+  const replacement = await sim.store.waitFor(() => sim.store.listPods({ namespace: 'default' }).find((p) => /^web-7d9f-[a-z0-9]{5}$/.test(p.metadata.name ?? '')), { description: 'replacement created' });
+  t.equal((await apiError(core.createNamespacedPodEviction({ name: 'web-2', namespace: 'default', body: eviction('web-2') }))).code, 429, 'still 429 while the replacement is not Ready');
+  sim.store.setPodReady('default', replacement.metadata.name ?? '', true);
   t.equal(replacement.spec.nodeName, 'n2', 'scheduled on the other schedulable, Ready node (n1 held the pod, n3 is cordoned)');
   await sim.store.waitFor(() => !sim.store.getPod('default', 'web-1'));
   await core.createNamespacedPodEviction({ name: 'web-2', namespace: 'default', body: eviction('web-2') });

@@ -2,6 +2,9 @@
 import { pino } from 'pino';
 import type { Test } from 'tap';
 import { parseServeConfig } from '../../src/config/serve.js';
+import { releaseByHand, type ManualRelease } from '../../src/coordinator/manual-release.js';
+import { createKubeClient } from '../../src/kube/client.js';
+import { Nodes } from '../../src/kube/nodes.js';
 import { FleetLockClient, type FleetLockResult } from '../../src/fleetlock/client.js';
 import { zincatiId } from '../../src/identity/app-specific-id.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -26,6 +29,8 @@ export interface TestCluster {
   /** Names of nodes whose `rebootmanager/status` is `Rebooting`, straight from the simulator. */
   holders(): string[];
   zincatiIdOf(name: string): string;
+  /** `reboot-manager release NODE` as an operator runs it, with admin credentials. */
+  releaseByHand(name: string): Promise<ManualRelease>;
   machineIdOf(name: string): string;
 }
 
@@ -90,6 +95,11 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
         .sort();
     },
     zincatiIdOf: (name) => zincatiId(cluster.machineIdOf(name)),
+    async releaseByHand(name) {
+      const admin = `${t.testdir()}/admin-kubeconfig`;
+      await sim.writeKubeconfig(admin, 'admin');
+      return releaseByHand(new Nodes(createKubeClient(admin)), undefined, name, 'test operator');
+    },
     machineIdOf: (name) => {
       const id = machineIds.get(name);
       if (!id) throw new Error(`no node ${name} in this test cluster`);

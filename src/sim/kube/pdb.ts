@@ -15,12 +15,12 @@ function scaled(v: number | string, total: number): number {
   return Number(v) || 0;
 }
 
-export function pdbPods(store: ObjectStore, pdb: PdbObject): KubeObject[] {
-  return store.list(PODS, pdb.metadata.namespace).filter((p) => labelSelectorMatches(pdb.spec.selector, p.metadata.labels));
+export function pdbPods(store: ObjectStore, pdb: PdbObject): readonly KubeObject[] {
+  return store.scan(PODS, pdb.metadata.namespace).filter((p) => labelSelectorMatches(pdb.spec.selector, p.metadata.labels));
 }
 
 /** Expected pods: the scale of the pods' controllers when known, else one per pod. */
-function expectedPods(store: ObjectStore, pdb: PdbObject, pods: KubeObject[]): number {
+function expectedPods(store: ObjectStore, pdb: PdbObject, pods: readonly KubeObject[]): number {
   if (typeof pdb.spec.minAvailable === 'number') return pods.length;
   const seen = new Set<string>();
   let total = 0;
@@ -61,7 +61,7 @@ export function computePdbStatus(store: ObjectStore, pdb: PdbObject): NonNullabl
 }
 
 export function refreshPdbs(store: ObjectStore, namespace: string | undefined): void {
-  for (const obj of store.list(PDBS, namespace)) {
+  for (const obj of store.scan(PDBS, namespace)) {
     const pdb = obj as PdbObject;
     store.update(PDBS, { ...pdb, status: computePdbStatus(store, pdb) });
   }

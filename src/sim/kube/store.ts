@@ -73,6 +73,16 @@ export class ObjectStore {
     return this.page(t, ns, () => true, '', 0).items;
   }
 
+  /** Objects as stored, not copied: for the simulator's own controllers, which must not mutate them. */
+  scan(t: ResourceType, ns?: string): readonly KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const o of this.bucket(t).objects.values()) {
+      if (ns && t.namespaced && o.metadata.namespace !== ns) continue;
+      out.push(o);
+    }
+    return out;
+  }
+
   /**
    * A page in key order: objects after key `after` that match, at most `limit` (0: all), cloned
    * only once chosen, so paging through 5,000 large Nodes does not copy all of them per page.

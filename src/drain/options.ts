@@ -1,0 +1,43 @@
+import type { UnmanagedPodPolicy } from './classify.js';
+
+/** What happens once a drain has run longer than its timeout. */
+export type DrainTimeoutPolicy =
+  /** Keep evicting and keep refusing the reboot; the progress says it timed out and what blocks. */
+  | 'refuse'
+  /** Delete the remaining pods with their grace period, bypassing PodDisruptionBudgets. */
+  | 'delete'
+  /** Report the node drained with the pods still on it. */
+  | 'grant';
+
+export interface DrainOptions {
+  readonly unmanagedPods: UnmanagedPodPolicy;
+  /** Most eviction or deletion calls in flight at once, across all drains of this replica. */
+  readonly concurrency: number;
+  /** Average eviction or deletion calls per second, across all drains of this replica. */
+  readonly evictionRate: number;
+  /** Counted from the claim; 0 never times out. */
+  readonly timeoutMs: number;
+  readonly timeoutPolicy: DrainTimeoutPolicy;
+  /** Backoff between attempts on one pod after a budget refusal or an API failure. */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  /** Pause before asking again about a pod retrying cannot help (several budgets, 403). */
+  readonly blockedRetryMs: number;
+  /** Least time between two writes of the progress annotation on one Node. */
+  readonly progressIntervalMs: number;
+  /** This server's own pod, evicted only once every other pod has left the node. */
+  readonly ownPod: { readonly namespace: string; readonly name: string } | undefined;
+}
+
+export const DEFAULT_DRAIN_OPTIONS: DrainOptions = {
+  unmanagedPods: 'block',
+  concurrency: 10,
+  evictionRate: 5,
+  timeoutMs: 30 * 60_000,
+  timeoutPolicy: 'refuse',
+  retryMinMs: 1000,
+  retryMaxMs: 10_000,
+  blockedRetryMs: 60_000,
+  progressIntervalMs: 5000,
+  ownPod: undefined,
+};

@@ -1,0 +1,114 @@
+import pRetry from 'p-retry';
+import { KubeError } from '../kube/errors.js';
+import { podKey, type PodView } from '../kube/pod-view.js';
+import type { EvictionResult, PodWriter } from '../kube/pods.js';
+import { abortableDelay, type Semaphore, type TokenBucket } from './limits.js';
+
+/** Why a pod cannot leave yet, as the progress names it (`PodDisruptionBudget shop/web`) and in detail. */
+export interface Blocker {
+  readonly what: string;
+  readonly detail: string;
+}
+
+export interface RemovalContext {
+  readonly writer: PodWriter;
+  readonly bucket: TokenBucket;
+  readonly slots: Semaphore;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  readonly blockedRetryMs: number;
+  /** False once this replica may no longer act (leadership lost): the attempt is abandoned. */
+  readonly mayAct: () => boolean;
+  /** Called with the blocker after each refusal, and with undefined once the pod is on its way. */
+  readonly onBlocked: (blocker: Blocker | undefined) => void;
+  /** An API failure that will be retried (for logs). */
+  readonly onRetry: (err: KubeError) => void;
+}
+
+/** Thrown inside the retry loop: try again after at least `waitMs` (Retry-After, or a slow retry). */
+class TryLater extends Error {
+  constructor(
+    readonly waitMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TryLater';
+  }
+}
+
+class NoLongerLeading extends Error {
+  readonly code = 'ERR_NOT_LEADER';
+  constructor() {
+    super('this replica no longer leads');
+    this.name = 'NoLongerLeading';
+  }
+}
+
+export function isNoLongerLeading(err: unknown): boolean {
+  return err instanceof NoLongerLeading;
+}
+
+/** Interprets one eviction answer: done, or how long to wait before the next attempt. */
+function afterEviction(result: EvictionResult, pod: PodView, ctx: RemovalContext): 'evicted' | 'gone' {
+  switch (result.kind) {
+    case 'evicted':
+    case 'gone':
+      ctx.onBlocked(undefined);
+      return result.kind;
+    case 'budget':
+      ctx.onBlocked({ what: `PodDisruptionBudget ${result.budget}`, detail: `cannot evict pod ${podKey(pod)}: ${result.message}` });
+      throw new TryLater(result.retryAfterMs ?? 0, result.message);
+    case 'throttled':
+      throw new TryLater(result.retryAfterMs ?? 0, 'the API server is throttling requests');
+    case 'several-budgets':
+      ctx.onBlocked({ what: `pod ${podKey(pod)} matched by several PodDisruptionBudgets`, detail: `cannot evict pod ${podKey(pod)}: ${result.message}; fix the budgets so at most one selects it` });
+      throw new TryLater(ctx.blockedRetryMs, result.message);
+    case 'forbidden':
+      ctx.onBlocked({ what: `eviction of ${podKey(pod)} forbidden`, detail: `cannot evict pod ${podKey(pod)}: ${result.message}` });
+      throw new TryLater(ctx.blockedRetryMs, result.message);
+  }
+}
+
+/** Retries `attempt` until it succeeds or `signal` aborts, honouring each TryLater's wait on top of the backoff. */
+function retrying<T>(attempt: () => Promise<T>, ctx: RemovalContext, signal: AbortSignal): Promise<T> {
+  return pRetry(
+    async () => {
+      if (!ctx.mayAct()) throw new NoLongerLeading();
+      await ctx.bucket.take(signal);
+      return attempt();
+    },
+    {
+      retries: Number.POSITIVE_INFINITY,
+      factor: 2,
+      minTimeout: ctx.retryMinMs,
+      maxTimeout: ctx.retryMaxMs,
+      randomize: true,
+      signal,
+      shouldRetry: ({ error }) => !(error instanceof NoLongerLeading),
+      onFailedAttempt: async ({ error }) => {
+        if (error instanceof TryLater) {
+          if (error.waitMs > 0) await abortableDelay(error.waitMs, signal);
+          return;
+        }
+        if (error instanceof KubeError) {
+          ctx.onRetry(error);
+          if (error.retryAfterSeconds) await abortableDelay(error.retryAfterSeconds * 1000, signal);
+        }
+      },
+    },
+  );
+}
+
+/** Evicts one pod through the policy/v1 Eviction API until the API lets it go, or it is gone anyway. */
+export function evictPod(pod: PodView, ctx: RemovalContext, signal: AbortSignal): Promise<'evicted' | 'gone'> {
+  return retrying(async () => afterEviction(await ctx.slots.run(() => ctx.writer.evict(pod)), pod, ctx), ctx, signal);
+}
+
+/** Deletes one pod with its grace period, bypassing budgets (the `delete` drain-timeout policy). */
+export function deletePod(pod: PodView, ctx: RemovalContext, signal: AbortSignal): Promise<'deleted' | 'gone'> {
+  return retrying(async () => {
+    const result = await ctx.slots.run(() => ctx.writer.delete(pod));
+    ctx.onBlocked(undefined);
+    return result;
+  }, ctx, signal);
+}

@@ -1,0 +1,104 @@
+import type { KubeClient } from './client.js';
+import { toKubeError, type KubeError } from './errors.js';
+import { podKey, samePodView, toPodView, type PodView } from './pod-view.js';
+import { listPage } from './raw-list.js';
+import { Reflector, type CacheEvent } from './reflector.js';
+
+export type PodEvent = CacheEvent<PodView>;
+
+/**
+ * What the API said to one eviction. A budget refusal and a pod matched by several budgets are
+ * answers, not failures: the caller decides when to ask again. Anything else is thrown as a KubeError.
+ */
+export type EvictionResult =
+  | { readonly kind: 'evicted' }
+  /** 404, or 409 on the uid precondition: the pod we meant is gone (maybe replaced under its name). */
+  | { readonly kind: 'gone' }
+  /** 429 with a DisruptionBudget cause: `budget` is `namespace/name` when the message names it. */
+  | { readonly kind: 'budget'; readonly budget: string; readonly message: string; readonly retryAfterMs: number | undefined }
+  /** 429 without a budget cause: API priority and fairness or a proxy throttling us. */
+  | { readonly kind: 'throttled'; readonly retryAfterMs: number | undefined }
+  /** 500 "more than one PodDisruptionBudget": retrying cannot help until someone fixes the budgets. */
+  | { readonly kind: 'several-budgets'; readonly message: string }
+  /** 403: namespace terminating, or a budget the API cannot use. */
+  | { readonly kind: 'forbidden'; readonly message: string };
+
+const SEVERAL_BUDGETS = /more than one PodDisruptionBudget/i;
+
+/** Maps an eviction failure to its meaning; undefined when it is a plain API failure to retry or report. */
+export function evictionResultOf(err: KubeError, pod: Pick<PodView, 'namespace'>): EvictionResult | undefined {
+  const retryAfterMs = err.retryAfterSeconds === undefined ? undefined : err.retryAfterSeconds * 1000;
+  if (err.status === 404 || err.status === 409) return { kind: 'gone' };
+  if (err.status === 429) {
+    const cause = err.causes.find((c) => c.reason === 'DisruptionBudget');
+    if (!cause) return { kind: 'throttled', retryAfterMs };
+    const message = cause.message ?? err.message;
+    const named = /disruption budget ([a-z0-9.-]+)/i.exec(message)?.[1];
+    return { kind: 'budget', budget: named ? `${pod.namespace}/${named}` : `in namespace ${pod.namespace}`, message, retryAfterMs };
+  }
+  if (err.status === 500 && SEVERAL_BUDGETS.test(err.message)) return { kind: 'several-budgets', message: err.message };
+  if (err.status === 403) return { kind: 'forbidden', message: err.message };
+  return undefined;
+}
+
+/** Evictions and deletions of pods, each pinned to the pod's uid so a same-named replacement is never hit. */
+export class PodWriter {
+  constructor(private readonly client: KubeClient) {}
+
+  /** `policy/v1` Eviction: the API checks the pod's PodDisruptionBudget. Throws KubeError for other failures. */
+  async evict(pod: Pick<PodView, 'namespace' | 'name' | 'uid'>): Promise<EvictionResult> {
+    try {
+      await this.client.core.createNamespacedPodEviction({
+        name: pod.name,
+        namespace: pod.namespace,
+        body: {
+          apiVersion: 'policy/v1',
+          kind: 'Eviction',
+          metadata: { name: pod.name, namespace: pod.namespace },
+          deleteOptions: { preconditions: { uid: pod.uid } },
+        },
+      });
+      return { kind: 'evicted' };
+    } catch (err) {
+      const kubeErr = toKubeError(err, `evicting pod ${podKey(pod)}`);
+      const result = evictionResultOf(kubeErr, pod);
+      if (result) return result;
+      throw kubeErr;
+    }
+  }
+
+  /** Deletes with the pod's own grace period, bypassing budgets (the drain-timeout `delete` policy). */
+  async delete(pod: Pick<PodView, 'namespace' | 'name' | 'uid'>): Promise<'deleted' | 'gone'> {
+    try {
+      await this.client.core.deleteNamespacedPod({ name: pod.name, namespace: pod.namespace, body: { preconditions: { uid: pod.uid } } });
+      return 'deleted';
+    } catch (err) {
+      const kubeErr = toKubeError(err, `deleting pod ${podKey(pod)}`);
+      if (kubeErr.status === 404 || kubeErr.status === 409) return 'gone';
+      throw kubeErr;
+    }
+  }
+}
+
+/** Watch-fed cache of the pods bound to one node (`fieldSelector=spec.nodeName=NODE`), keyed `namespace/name`. */
+export class PodsOnNode extends Reflector<PodView> {
+  constructor(client: KubeClient, readonly nodeName: string, opts: { onError?: (err: KubeError) => void; pageSize?: number } = {}) {
+    const fieldSelector = `spec.nodeName=${nodeName}`;
+    const limit = String(opts.pageSize ?? 500);
+    super({
+      what: `pods on node ${nodeName}`,
+      watch: client.watch,
+      path: '/api/v1/pods',
+      fieldSelector,
+      list: (continueToken) => listPage(client, '/api/v1/pods', { fieldSelector, limit, ...(continueToken ? { continue: continueToken } : {}) }),
+      transform: toPodView,
+      keyOf: podKey,
+      equal: samePodView,
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+  }
+
+  all(): PodView[] {
+    return [...this.values()];
+  }
+}

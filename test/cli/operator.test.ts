@@ -1,0 +1,82 @@
+// `reboot-manager status` and `reboot-manager release NODE`, run as an operator would.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import t, { type Test } from 'tap';
+import { machineIdFor, makeNode, startKubeSim, type KubeSim } from '../../src/sim/kube/index.js';
+
+const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const exec = promisify(execFile);
+
+async function cli(kubeconfig: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, KUBECONFIG: kubeconfig } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function clusterWithHolder(t: Test): Promise<{ sim: KubeSim; kubeconfig: string }> {
+  const sim = await startKubeSim();
+  t.teardown(() => sim.close());
+  const claimedAt = new Date(Date.now() - 25 * 60_000).toISOString();
+  sim.store.createNode(
+    makeNode({
+      name: 'node-01',
+      machineID: machineIdFor(1),
+      unschedulable: true,
+      annotations: {
+        'rebootmanager/status': 'Rebooting',
+        'rebootmanager/group': 'workers',
+        'rebootmanager/phase': 'draining',
+        'rebootmanager/claimed-at': claimedAt,
+        'rebootmanager/cordoned': 'true',
+        'rebootmanager/drain': '3/7 pods evicted; waiting on PodDisruptionBudget shop/web',
+      },
+    }),
+  );
+  sim.store.createNode(makeNode({ name: 'node-02', machineID: machineIdFor(2), unschedulable: true }));
+  sim.store.createNode(makeNode({ name: 'node-03', machineID: machineIdFor(3) }));
+  const kubeconfig = `${t.testdir()}/kubeconfig`;
+  await sim.writeKubeconfig(kubeconfig, 'admin');
+  return { sim, kubeconfig };
+}
+
+void t.test('status prints every node: holder first, with group, phase, age, who cordoned, drain progress', async (t) => {
+  const { kubeconfig } = await clusterWithHolder(t);
+  const { code, stdout } = await cli(kubeconfig, 'status');
+  t.equal(code, 0);
+  const lines = stdout.trim().split('\n');
+  t.match(lines[0], /^NODE\s+LOCK\s+GROUP\s+PHASE\s+HELD FOR\s+READY\s+CORDONED\s+DRAIN$/);
+  t.match(lines[1], /^node-01\s+Rebooting\s+workers\s+draining\s+25m\s+True\s+us\s+3\/7 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
+  t.match(lines[2], /^node-02\s+Ready\s+-\s+-\s+-\s+True\s+admin\s+-$/);
+  t.match(lines[3], /^node-03\s+Ready\s+-\s+-\s+-\s+True\s+-\s+-$/);
+
+  const json = JSON.parse((await cli(kubeconfig, 'status', '--output', 'json')).stdout) as { node: string; lock: string }[];
+  t.same(json.map((r) => `${r.node} ${r.lock}`), ['node-01 Rebooting', 'node-02 Ready', 'node-03 Ready']);
+});
+
+void t.test('release NODE gives the slot back and uncordons only what reboot-manager cordoned', async (t) => {
+  const { sim, kubeconfig } = await clusterWithHolder(t);
+  const released = await cli(kubeconfig, 'release', 'node-01');
+  t.equal(released.code, 0);
+  t.match(released.stdout, 'released the reboot slot of node node-01 and uncordoned it');
+  const node = sim.store.getNode('node-01');
+  t.equal(node?.metadata.annotations?.['rebootmanager/status'], 'Ready');
+  t.notOk(node?.spec.unschedulable);
+  t.ok(sim.store.list('events', 'reboot-manager').some((e) => (e as { reason?: string }).reason === 'RebootSlotReleased'), 'an Event says so');
+
+  const nothing = await cli(kubeconfig, 'release', 'node-02');
+  t.equal(nothing.code, 0);
+  t.match(nothing.stdout, 'node node-02 held no reboot slot; nothing changed');
+  t.equal(sim.store.getNode('node-02')?.spec.unschedulable, true, "an admin's cordon stays");
+
+  const missing = await cli(kubeconfig, 'release');
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /release needs a node name/);
+  const unknown = await cli(kubeconfig, 'release', 'node-99');
+  t.equal(unknown.code, 1);
+  t.match(unknown.stderr, /node-99.*not.*found/i);
+});
