@@ -68,12 +68,12 @@ export class ImdsClient implements ImdsApi {
   }
 
   async compute(opts: CallOptions = {}): Promise<ComputeInfo> {
-    return parseCompute(await this.#retrying({ method: 'GET', path: COMPUTE_PATH, timeoutMs: this.#o.requestTimeoutMs, signal: opts.signal }));
+    return this.#retrying({ method: 'GET', path: COMPUTE_PATH, timeoutMs: this.#o.requestTimeoutMs, signal: opts.signal }, parseCompute);
   }
 
   async scheduledEvents(opts: CallOptions = {}): Promise<EventsDocument> {
     const timeoutMs = this.#eventsAnswered ? this.#o.requestTimeoutMs : this.#o.firstCallTimeoutMs;
-    const doc = parseEventsDocument(await this.#retrying({ method: 'GET', path: EVENTS_PATH, timeoutMs, signal: opts.signal }));
+    const doc = await this.#retrying({ method: 'GET', path: EVENTS_PATH, timeoutMs, signal: opts.signal }, parseEventsDocument);
     this.#eventsAnswered = true;
     return doc;
   }
@@ -81,15 +81,16 @@ export class ImdsClient implements ImdsApi {
   /** `StartRequests` for one event: releases it for every VM it lists, not just this one. */
   async approve(eventId: string, opts: CallOptions = {}): Promise<void> {
     const body = JSON.stringify({ StartRequests: [{ EventId: eventId }] });
-    await this.#retrying({ method: 'POST', path: EVENTS_PATH, timeoutMs: this.#o.requestTimeoutMs, body, signal: opts.signal });
+    await this.#retrying({ method: 'POST', path: EVENTS_PATH, timeoutMs: this.#o.requestTimeoutMs, body, signal: opts.signal }, () => undefined);
   }
 
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
-  #retrying(call: Call): Promise<unknown> {
-    return pRetry(() => this.#once(call), {
+  /** One call with retries; `parse` runs inside, so a malformed answer is reported like any failed attempt. */
+  #retrying<T>(call: Call, parse: (json: unknown) => T): Promise<T> {
+    return pRetry(async () => parse(await this.#once(call)), {
       retries: 1_000,
       maxRetryTime: this.#o.retryBudgetMs,
       minTimeout: this.#o.backoffMinMs,
