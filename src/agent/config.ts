@@ -49,7 +49,7 @@ export const imdsAgentOptions = {
   pollInterval: option({ name: 'poll-interval', env: 'REBOOT_MANAGER_POLL_INTERVAL', default: '1s', help: `How often scheduled events are read (at least ${MIN_POLL_INTERVAL_MS}ms: IMDS allows about 5 requests/s).`, parse: atLeast(MIN_POLL_INTERVAL_MS, duration) }),
   retryInterval: option({ name: 'retry-interval', env: 'REBOOT_MANAGER_RETRY_INTERVAL', default: '5s', help: 'How often a refused pre-reboot or a failed steady-state is sent again.', parse: atLeast(100, duration) }),
   impactfulTypes: option({ name: 'impactful-types', env: 'REBOOT_MANAGER_IMPACTFUL_TYPES', default: list(DEFAULT_POLICY.impactfulTypes), help: 'Event types that always need a drain (comma-separated). Freeze is governed by --freeze-threshold unless listed.', parse: eventTypes }),
-  urgentTypes: option({ name: 'urgent-types', env: 'REBOOT_MANAGER_URGENT_TYPES', default: list(DEFAULT_POLICY.urgentTypes), help: 'Impactful event types asked for in --urgent-group (they give as little as 30 s).', parse: eventTypes }),
+  urgentTypes: option({ name: 'urgent-types', env: 'REBOOT_MANAGER_URGENT_TYPES', default: list(DEFAULT_POLICY.urgentTypes), help: 'Event types asked for in --urgent-group when impactful (they give as little as 30 s).', parse: eventTypes }),
   freezeThreshold: option({ name: 'freeze-threshold', env: 'REBOOT_MANAGER_FREEZE_THRESHOLD', default: `${DEFAULT_POLICY.freezeThresholdSeconds}s`, help: 'A Freeze this long or longer (or of unknown length) needs a drain; shorter ones are ignored.', parse: duration }),
   approve: option({ name: 'approve', env: 'REBOOT_MANAGER_APPROVE', default: 'false', boolean: true, help: 'Approve an event early (StartRequests) once the server has granted the slot, instead of waiting for NotBefore.', parse: boolean }),
   approveShared: option({ name: 'approve-shared', env: 'REBOOT_MANAGER_APPROVE_SHARED', default: 'false', boolean: true, help: 'With --approve, also approve events that list other VMs: the approval starts the event for all of them.', parse: boolean }),
@@ -71,11 +71,6 @@ export interface ImdsAgentConfig extends Omit<Options, 'server' | 'impactfulType
 export function parseImdsAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ImdsAgentConfig {
   const { server, impactfulTypes, urgentTypes, freezeThreshold, ...rest } = parseOptions(imdsAgentOptions, argv, env);
   if (server === undefined) throw new ConfigError('--server (REBOOT_MANAGER_SERVER) is required: the FleetLock base URL of the reboot-manager server');
-  for (const t of urgentTypes) {
-    if (t !== 'Freeze' && !impactfulTypes.has(t)) {
-      throw new ConfigError(`invalid --urgent-types: ${t} is not in --impactful-types, so it would never be asked for`);
-    }
-  }
   if (rest.approveShared && !rest.approve) throw new ConfigError('--approve-shared needs --approve');
   return { ...rest, server, policy: { impactfulTypes, urgentTypes, freezeThresholdSeconds: freezeThreshold / 1000 } };
 }

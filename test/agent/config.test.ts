@@ -53,7 +53,6 @@ void t.test('bad configuration is refused with a message naming the option', (t)
   t.throws(() => parseImdsAgentConfig([...SERVER, '--group', 'my_group'], {}), { message: /--group "my_group"/ });
   t.throws(() => parseImdsAgentConfig([...SERVER, '--poll-interval', '100ms'], {}), { message: /--poll-interval "100ms": must be at least 200 ms/ });
   t.throws(() => parseImdsAgentConfig([...SERVER, '--impactful-types', 'Reboot,Explode'], {}), { message: /--impactful-types "Reboot,Explode": unknown event type "Explode"/ });
-  t.throws(() => parseImdsAgentConfig([...SERVER, '--impactful-types', 'Reboot'], {}), { message: /--urgent-types: Preempt is not in --impactful-types/ });
   t.throws(() => parseImdsAgentConfig([...SERVER, '--approve-shared'], {}), { message: /--approve-shared needs --approve/ });
   t.throws(() => parseImdsAgentConfig([...SERVER, '--freeze-threshold', 'long'], {}), { message: /--freeze-threshold "long": not a duration/ });
   t.throws(() => parseImdsAgentConfig(SERVER, { REBOOT_MANAGER_IMDS_URL: 'ftp://x' }), { message: /REBOOT_MANAGER_IMDS_URL \(--imds-url\) "ftp:\/\/x"/ });

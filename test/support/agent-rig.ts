@@ -3,11 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Test } from 'tap';
-import type { ImdsAgent } from '../../../src/agent/agent.js';
-import type { Clock } from '../../../src/agent/clock.js';
-import { parseImdsAgentConfig } from '../../../src/agent/config.js';
-import { createImdsAgent } from '../../../src/agent/run.js';
-import { SimulatedImds, type SimulatedImdsOptions } from '../../../src/sim/imds/index.js';
+import type { ImdsAgent } from '../../src/agent/agent.js';
+import type { Clock } from '../../src/agent/clock.js';
+import { parseImdsAgentConfig } from '../../src/agent/config.js';
+import { createImdsAgent } from '../../src/agent/run.js';
+import { SimulatedImds, type SimulatedImdsOptions } from '../../src/sim/imds/index.js';
 import { startFakeFleetLock, type FakeFleetLock } from './fake-fleetlock.js';
 
 export const MACHINE_ID = '1c09ca98649c4c7abc779cd04c96812e';
@@ -45,6 +45,7 @@ export class ManualClock implements Clock {
 export interface AgentRig {
   readonly sim: SimulatedImds;
   readonly lock: FakeFleetLock;
+  /** Moves the agent's time unless the rig was given another clock. */
   readonly clock: ManualClock;
   readonly logs: LogLine[];
   readonly machineIdFile: string;
@@ -58,6 +59,8 @@ export interface AgentRig {
 
 export interface RigOptions {
   readonly args?: readonly string[];
+  /** Default: a ManualClock the test advances. */
+  readonly clock?: Clock;
   readonly sim?: SimulatedImdsOptions;
   readonly machineIdFileContents?: string;
 }
@@ -73,10 +76,12 @@ export async function agentRig(t: Test, options: RigOptions = {}): Promise<Agent
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const clock = new ManualClock();
-  const argv = ['--server', lock.url, '--imds-url', sim.url, '--machine-id-file', machineIdFile, '--retry-interval', `${RETRY_MS}ms`, ...(options.args ?? [])];
+  // IMDS retries are real time inside one poll: keep them short so an outage fails a poll quickly.
+  const argv = ['--server', lock.url, '--imds-url', sim.url, '--machine-id-file', machineIdFile, '--retry-interval', `${RETRY_MS}ms`,
+    '--imds-retry-budget', '300ms', '--imds-timeout', '300ms', ...(options.args ?? [])];
   const config = parseImdsAgentConfig(argv, {});
   const build = async () => {
-    const running = await createImdsAgent(config, { logger, clock, imdsBackoffMs: { min: 1, max: 5 } });
+    const running = await createImdsAgent(config, { logger, clock: options.clock ?? clock, imdsBackoffMs: { min: 1, max: 5 } });
     t.teardown(() => running.close());
     return running;
   };
