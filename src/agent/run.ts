@@ -55,12 +55,16 @@ export async function createImdsAgent(config: ImdsAgentConfig, opts: CreateImdsA
   };
   const agent = new ImdsAgent({ imds, lock, settings, log, stats, ...(opts.clock ? { clock: opts.clock } : {}) });
   log.info({ id, server: config.server, group: config.group, urgentGroup: config.urgentGroup, imdsUrl: imds.baseUrl, approve: config.approve }, 'IMDS scheduled-events agent configured');
+  let closed: Promise<void> | undefined;
   return {
     agent,
     id,
-    async close() {
-      await agent.stop();
-      await Promise.all([imds.close(), lock.close()]);
+    // Idempotent: a signal handler and a test teardown may both close.
+    close() {
+      closed ??= agent.stop().then(async () => {
+        await Promise.all([imds.close(), lock.close()]);
+      });
+      return closed;
     },
   };
 }
