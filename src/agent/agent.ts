@@ -1,12 +1,13 @@
 // The scheduled-events loop: poll IMDS, decide, take the FleetLock slot, approve if allowed, give it back.
 import { pino, type Logger } from 'pino';
+import { Approver } from './approver.js';
 import { systemClock, type Clock } from './clock.js';
 import { decide, type Decision, type DecisionPolicy } from './decide.js';
 import type { ImdsApi } from './imds-client.js';
 import { ImdsError } from './imds-errors.js';
 import type { LockPort } from './lock-port.js';
 import type { EventsDocument, ScheduledEvent } from './scheduled-events.js';
-import { bump, newStats, recordApproval, type AgentStats } from './stats.js';
+import { bump, newStats, type AgentStats } from './stats.js';
 
 export interface AgentSettings {
   /** FleetLock group for ordinary events. */
@@ -61,8 +62,7 @@ export class ImdsAgent {
   #vmName: string | undefined;
   #incarnation: number | undefined;
   readonly #tracked = new Map<string, Tracked>();
-  readonly #approved = new Set<string>();
-  readonly #notApprovedLogged = new Set<string>();
+  readonly #approver: Approver;
   #phase: AgentPhase = 'idle';
   #group: string | undefined;
   #nextLockAt = 0;
@@ -75,6 +75,8 @@ export class ImdsAgent {
     this.#d = { clock: systemClock, log: pino({ enabled: false }), ...deps };
     this.#s = deps.settings;
     this.stats = deps.stats ?? newStats();
+    const { imds, log, clock } = this.#d;
+    this.#approver = new Approver({ imds, log, stats: this.stats, now: () => clock.now(), approveShared: this.#s.approveShared });
   }
 
   status(): AgentStatus {
@@ -84,7 +86,7 @@ export class ImdsAgent {
       incarnation: this.#incarnation,
       pending: this.#pending().map((t) => t.decision),
       group: this.#group,
-      approved: [...this.#approved],
+      approved: this.#approver.approved,
     };
   }
 
@@ -181,8 +183,7 @@ export class ImdsAgent {
       if (present.has(id)) continue;
       this.#d.log.info({ eventId: id, eventType: t.event.eventType }, 'event left the document (completed or cancelled)');
       this.#tracked.delete(id);
-      this.#approved.delete(id);
-      this.#notApprovedLogged.delete(id);
+      this.#approver.forget(id);
     }
     this.#incarnation = doc.incarnation;
   }
@@ -216,7 +217,7 @@ export class ImdsAgent {
       this.#owesSteadyState = true;
       if (this.#phase === 'idle' || this.#phase === 'releasing') this.#enter('asking', now);
       if (this.#phase === 'asking') await this.#ask(pending, now);
-      if (this.#phase === 'granted') await this.#approve(pending);
+      if (this.#phase === 'granted' && this.#s.approve) await this.#approver.approve(pending, this.#abort.signal);
       return;
     }
     // "Healthy again" as far as the agent can see: IMDS answered just now and no impactful event is left.
@@ -264,33 +265,6 @@ export class ImdsAgent {
     const level = result.kind === 'network' || result.status >= 500 ? 'warn' : 'info';
     this.#d.log[level]({ group, status: result.status, kind: result.kind, value: result.value, eventIds }, 'pre-reboot refused; asking again');
     this.#nextLockAt = this.#d.clock.now() + this.#s.retryIntervalMs;
-  }
-
-  async #approve(pending: Tracked[]): Promise<void> {
-    if (!this.#s.approve) return;
-    for (const { event, decision, firstSeenAt } of pending) {
-      const id = event.eventId;
-      if (event.status !== 'Scheduled' || this.#approved.has(id)) continue;
-      if (decision.shared && !this.#s.approveShared) {
-        if (!this.#notApprovedLogged.has(id)) {
-          this.#d.log.info({ eventId: id, resources: event.resources }, 'not approving early: the event also lists other VMs (see --approve-shared)');
-          this.#notApprovedLogged.add(id);
-        }
-        continue;
-      }
-      try {
-        await this.#d.imds.approve(id, { signal: this.#abort.signal });
-      } catch (err) {
-        if (this.#abort.signal.aborted) return;
-        this.stats.approvalFailures++;
-        this.#d.log.warn({ eventId: id, err: (err as Error).message }, 'approving the event failed; trying again on the next poll');
-        continue;
-      }
-      this.#approved.add(id);
-      const latencyMs = Math.max(0, this.#d.clock.now() - firstSeenAt);
-      recordApproval(this.stats, latencyMs);
-      this.#d.log.info({ eventId: id, eventType: event.eventType, latencyMs }, 'approved the event early (StartRequests)');
-    }
   }
 
   async #giveBack(): Promise<void> {
