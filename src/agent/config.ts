@@ -24,6 +24,12 @@ function httpUrl(raw: string): string {
   return raw;
 }
 
+function imdsUrl(raw: string): string {
+  // IMDS is plain http on a link-local address; https would never connect.
+  if (!raw.startsWith('http://')) throw new Error('must be an http:// URL');
+  return httpUrl(raw);
+}
+
 function eventTypes(raw: string): ReadonlySet<string> {
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) if (!isKnownEventType(n)) throw new Error(`unknown event type "${n}" (known: ${KNOWN_EVENT_TYPES.join(', ')})`);
@@ -45,7 +51,7 @@ export const imdsAgentOptions = {
   group: option({ name: 'group', env: 'REBOOT_MANAGER_GROUP', default: 'default', help: 'FleetLock group for ordinary events (Reboot, Redeploy, long Freeze).', parse: fleetLockGroup }),
   urgentGroup: option({ name: 'urgent-group', env: 'REBOOT_MANAGER_URGENT_GROUP', default: 'azure-urgent', help: 'FleetLock group for urgent events; configure the server to drain it even when the budget is full.', parse: fleetLockGroup }),
   machineIdFile: option({ name: 'machine-id-file', env: 'REBOOT_MANAGER_MACHINE_ID_FILE', default: '/etc/machine-id', help: "The host's machine-id (mount it read-only); the node id sent is Zincati's app-specific id derived from it.", parse: text }),
-  imdsUrl: option({ name: 'imds-url', env: 'REBOOT_MANAGER_IMDS_URL', default: DEFAULT_IMDS_URL, help: 'Instance Metadata Service base URL (a path prefix is kept). Never reached through a proxy.', parse: httpUrl }),
+  imdsUrl: option({ name: 'imds-url', env: 'REBOOT_MANAGER_IMDS_URL', default: DEFAULT_IMDS_URL, help: 'Instance Metadata Service base URL (a path prefix is kept). Never reached through a proxy.', parse: imdsUrl }),
   pollInterval: option({ name: 'poll-interval', env: 'REBOOT_MANAGER_POLL_INTERVAL', default: '1s', help: `How often scheduled events are read (at least ${MIN_POLL_INTERVAL_MS}ms: IMDS allows about 5 requests/s).`, parse: atLeast(MIN_POLL_INTERVAL_MS, duration) }),
   retryInterval: option({ name: 'retry-interval', env: 'REBOOT_MANAGER_RETRY_INTERVAL', default: '5s', help: 'How often a refused pre-reboot or a failed steady-state is sent again.', parse: atLeast(100, duration) }),
   impactfulTypes: option({ name: 'impactful-types', env: 'REBOOT_MANAGER_IMPACTFUL_TYPES', default: list(DEFAULT_POLICY.impactfulTypes), help: 'Event types that always need a drain (comma-separated). Freeze is governed by --freeze-threshold unless listed.', parse: eventTypes }),

@@ -55,7 +55,7 @@ void t.test('bad configuration is refused with a message naming the option', (t)
   t.throws(() => parseImdsAgentConfig([...SERVER, '--impactful-types', 'Reboot,Explode'], {}), { message: /--impactful-types "Reboot,Explode": unknown event type "Explode"/ });
   t.throws(() => parseImdsAgentConfig([...SERVER, '--approve-shared'], {}), { message: /--approve-shared needs --approve/ });
   t.throws(() => parseImdsAgentConfig([...SERVER, '--freeze-threshold', 'long'], {}), { message: /--freeze-threshold "long": not a duration/ });
-  t.throws(() => parseImdsAgentConfig(SERVER, { REBOOT_MANAGER_IMDS_URL: 'ftp://x' }), { message: /REBOOT_MANAGER_IMDS_URL \(--imds-url\) "ftp:\/\/x"/ });
+  t.throws(() => parseImdsAgentConfig(SERVER, { REBOOT_MANAGER_IMDS_URL: 'https://x' }), { message: /REBOOT_MANAGER_IMDS_URL \(--imds-url\) "https:\/\/x": must be an http:\/\/ URL/ });
   t.end();
 });
 
