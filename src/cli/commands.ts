@@ -1,6 +1,7 @@
 import { helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { demoOptions } from '../sim/demo/options.js';
+import { imdsAgentOptions, parseImdsAgentConfig } from '../agent/config.js';
 
 export interface Command {
   readonly summary: string;
@@ -19,6 +20,19 @@ export const commands: Record<string, Command> = {
       const server = await startServer(config);
       await untilSignal();
       await server.close();
+      return 0;
+    },
+  },
+  'imds-agent': {
+    summary: 'Azure scheduled-events agent, one per node (DaemonSet): takes the lock before Azure reboots the VM.',
+    help: () => helpText('Usage: reboot-manager imds-agent --server <FleetLock URL> [options]', imdsAgentOptions),
+    async run(argv, env) {
+      const config = parseImdsAgentConfig(argv, env);
+      const { createImdsAgent } = await import('../agent/run.js');
+      const running = await createImdsAgent(config);
+      running.agent.start();
+      await untilSignal();
+      await running.close();
       return 0;
     },
   },
