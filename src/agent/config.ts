@@ -48,8 +48,10 @@ const list = (s: ReadonlySet<string>): string => [...s].join(',');
 
 export const imdsAgentOptions = {
   server: option({ name: 'server', env: 'REBOOT_MANAGER_SERVER', default: undefined, help: 'FleetLock base URL of the reboot-manager server (required), e.g. http://reboot-manager.reboot-manager.svc/.', parse: httpUrl }),
-  group: option({ name: 'group', env: 'REBOOT_MANAGER_GROUP', default: 'default', help: 'FleetLock group for ordinary events (Reboot, Redeploy, long Freeze).', parse: fleetLockGroup }),
-  urgentGroup: option({ name: 'urgent-group', env: 'REBOOT_MANAGER_URGENT_GROUP', default: 'azure-urgent', help: 'FleetLock group for urgent events; configure the server to drain it even when the budget is full.', parse: fleetLockGroup }),
+  // Not Zincati's `default`: the server releases a slot only on a steady-state in the group that took it,
+  // so the agent's own group keeps it from ending a slot Zincati holds on the same node (and vice versa).
+  group: option({ name: 'group', env: 'REBOOT_MANAGER_GROUP', default: 'azure', help: "FleetLock group for ordinary events (Reboot, Redeploy, long Freeze). Kept apart from Zincati's group so neither gives back the other's slot; all groups share the server's --max-rebooting.", parse: fleetLockGroup }),
+  urgentGroup: option({ name: 'urgent-group', env: 'REBOOT_MANAGER_URGENT_GROUP', default: 'azure-urgent', help: 'FleetLock group for urgent events (--urgent-types); must be one of the server\'s --urgent-groups (default azure-urgent), which drains it even when the budget is full.', parse: fleetLockGroup }),
   machineIdFile: option({ name: 'machine-id-file', env: 'REBOOT_MANAGER_MACHINE_ID_FILE', default: '/etc/machine-id', help: "The host's machine-id (mount it read-only); the node id sent is Zincati's app-specific id derived from it.", parse: text }),
   imdsUrl: option({ name: 'imds-url', env: 'REBOOT_MANAGER_IMDS_URL', default: DEFAULT_IMDS_URL, help: 'Instance Metadata Service base URL (a path prefix is kept). Never reached through a proxy.', parse: imdsUrl }),
   pollInterval: option({ name: 'poll-interval', env: 'REBOOT_MANAGER_POLL_INTERVAL', default: '1s', help: `How often scheduled events are read (at least ${MIN_POLL_INTERVAL_MS}ms: IMDS allows about 5 requests/s).`, parse: atLeast(MIN_POLL_INTERVAL_MS, duration) }),

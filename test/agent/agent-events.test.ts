@@ -7,13 +7,13 @@ void t.test('the id sent is the Zincati id of the machine-id file, as the server
   const rig = await agentRig(t, { machineIdFileContents: '1C09CA98-649C-4C7A-BC77-9CD04C96812E\n' });
   rig.sim.schedule({ eventType: 'Reboot', resources: [OUR_VM] });
   await rig.tick();
-  t.same(rig.lock.requests, [{ endpoint: 'pre-reboot', id: zincatiId(MACHINE_ID), group: 'default' }]);
+  t.same(rig.lock.requests, [{ endpoint: 'pre-reboot', id: zincatiId(MACHINE_ID), group: 'azure' }]);
   t.equal(rig.lock.requests[0]?.id, ZINCATI_ID);
   t.equal(rig.id, ZINCATI_ID);
 });
 
 void t.test('each impactful type, Scheduled, asks for the lock; urgent ones in the urgent group', async (t) => {
-  for (const [type, group] of [['Reboot', 'default'], ['Redeploy', 'default'], ['Preempt', 'azure-urgent'], ['Terminate', 'azure-urgent']] as const) {
+  for (const [type, group] of [['Reboot', 'azure'], ['Redeploy', 'azure'], ['Preempt', 'azure-urgent'], ['Terminate', 'azure-urgent']] as const) {
     await t.test(type, async (t) => {
       const rig = await agentRig(t);
       rig.sim.schedule({ eventType: type, resources: [OUR_VM] });
@@ -79,7 +79,7 @@ void t.test('a document for several VMs including ours asks once', async (t) => 
   rig.sim.schedule({ eventType: 'Freeze', resources: ['vmss_0', 'vmss_10'], durationInSeconds: -1 });
   const ours = rig.sim.schedule({ eventType: 'Redeploy', resources: ['vmss_0', OUR_VM, 'vmss_10'] });
   await rig.tick();
-  t.same(rig.lock.requests, [{ endpoint: 'pre-reboot', id: ZINCATI_ID, group: 'default' }]);
+  t.same(rig.lock.requests, [{ endpoint: 'pre-reboot', id: ZINCATI_ID, group: 'azure' }]);
   t.same(rig.agent.status().pending.map((d) => d.eventId), [ours]);
 });
 

@@ -61,7 +61,7 @@ void t.test('after the grant, steady-state once the event has left the document'
   await rig.tick();
   rig.clock.advance(RETRY_MS);
   await rig.tick();
-  t.same(rig.lock.requests.map((r) => `${r.endpoint} ${r.group}`), ['pre-reboot default', 'steady-state default']);
+  t.same(rig.lock.requests.map((r) => `${r.endpoint} ${r.group}`), ['pre-reboot azure', 'steady-state azure']);
   t.equal(rig.agent.stats.steadyStateDone, 1);
 });
 
@@ -129,13 +129,13 @@ void t.test('the agent keeps asking from the last known events while IMDS fails'
 
 void t.test('a Preempt arriving while a Reboot waits is asked for in the urgent group, and given back there', async (t) => {
   const rig = await agentRig(t);
-  rig.lock.answer = (req) => (req.endpoint === 'pre-reboot' && req.group === 'default' ? SLOTS_FULL : GRANT);
+  rig.lock.answer = (req) => (req.endpoint === 'pre-reboot' && req.group === 'azure' ? SLOTS_FULL : GRANT);
   const reboot = rig.sim.schedule({ eventType: 'Reboot', resources: [OUR_VM] });
   await rig.tick();
   const preempt = rig.sim.schedule({ eventType: 'Preempt', resources: [OUR_VM] });
   rig.clock.advance(RETRY_MS);
   await rig.tick();
-  t.same(rig.lock.preReboots().map((r) => r.group), ['default', 'azure-urgent']);
+  t.same(rig.lock.preReboots().map((r) => r.group), ['azure', 'azure-urgent']);
   t.equal(rig.agent.status().phase, 'granted');
   rig.sim.cancel(preempt);
   rig.sim.cancel(reboot);

@@ -12,8 +12,8 @@ void t.test('restarted after the grant, before the event started: asks again, ap
   await rig.restart();
   await rig.tick();
   t.same(rig.lock.preReboots(), [
-    { endpoint: 'pre-reboot', id: ZINCATI_ID, group: 'default' },
-    { endpoint: 'pre-reboot', id: ZINCATI_ID, group: 'default' },
+    { endpoint: 'pre-reboot', id: ZINCATI_ID, group: 'azure' },
+    { endpoint: 'pre-reboot', id: ZINCATI_ID, group: 'azure' },
   ], 'the same id, asked again at once');
   t.same(rig.sim.approvals, [{ vm: OUR_VM, eventIds: [id] }]);
   rig.sim.complete(id);

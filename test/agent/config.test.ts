@@ -4,10 +4,10 @@ import { commands } from '../../src/cli/commands.js';
 
 const SERVER = ['--server', 'http://reboot-manager.reboot-manager.svc/'];
 
-void t.test('defaults: poll every second, ask again every 5 s, urgent group azure-urgent, no early approval', (t) => {
+void t.test('defaults: poll every second, ask again every 5 s, group azure, urgent group azure-urgent, no early approval', (t) => {
   const c = parseImdsAgentConfig(SERVER, {});
   t.equal(c.server, 'http://reboot-manager.reboot-manager.svc/');
-  t.equal(c.group, 'default');
+  t.equal(c.group, 'azure');
   t.equal(c.urgentGroup, 'azure-urgent');
   t.equal(c.machineIdFile, '/etc/machine-id');
   t.equal(c.imdsUrl, 'http://169.254.169.254');
