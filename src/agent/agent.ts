@@ -65,9 +65,14 @@ export class ImdsAgent {
   readonly #approver: Approver;
   #phase: AgentPhase = 'idle';
   #group: string | undefined;
+  /** Groups pre-reboot was sent in for the current event(s): steady-state goes to each. */
+  readonly #askedGroups = new Set<string>();
   #nextLockAt = 0;
-  /** Set while an impactful event for us is (or was) in the document: we may hold a slot, so steady-state follows. */
-  #owesSteadyState = false;
+  /**
+   * Set while an impactful event for us is (or was) in the document: we may hold a slot, so steady-state
+   * follows. True at start too: a restart may have come between an event's end and our steady-state.
+   */
+  #owesSteadyState = true;
   #startedWarned = false;
   #loop: Promise<void> | undefined;
 
@@ -253,6 +258,7 @@ export class ImdsAgent {
     const group = scheduled.some((t) => t.decision.urgent) ? this.#s.urgentGroup : this.#s.group;
     const eventIds = scheduled.map((t) => t.event.eventId);
     this.#group = group;
+    this.#askedGroups.add(group);
     this.stats.preRebootRequests++;
     const result = await this.#d.lock.preReboot(group);
     if (result.ok) {
@@ -267,15 +273,25 @@ export class ImdsAgent {
     this.#nextLockAt = this.#d.clock.now() + this.#s.retryIntervalMs;
   }
 
+  /**
+   * Steady-state in every group this event was asked in, or (after a restart, not knowing) in both of
+   * the agent's groups: the server releases only in the group the slot was taken in, never Zincati's.
+   */
   async #giveBack(): Promise<void> {
-    const group = this.#group ?? this.#s.group;
-    this.stats.steadyStateRequests++;
-    const result = await this.#d.lock.steadyState(group);
+    const groups = this.#askedGroups.size > 0 ? [...this.#askedGroups] : [...new Set([this.#s.group, this.#s.urgentGroup])];
+    let result: Awaited<ReturnType<AgentDeps['lock']['steadyState']>> = { ok: true, status: 200 };
+    let group = groups[0] ?? this.#s.group;
+    for (group of groups) {
+      this.stats.steadyStateRequests++;
+      result = await this.#d.lock.steadyState(group);
+      if (!result.ok) break;
+    }
     if (result.ok) {
       this.stats.steadyStateDone++;
       this.#owesSteadyState = false;
       this.#startedWarned = false;
       this.#group = undefined;
+      this.#askedGroups.clear();
       this.#d.log.info({ group, status: result.status }, 'steady-state accepted: reboot slot given back');
       this.#enter('idle', this.#d.clock.now());
       return;

@@ -68,7 +68,8 @@ void t.test('an event for another VM of the scale set sends nothing (vmss_1 is n
   rig.sim.schedule({ eventType: 'Terminate', resources: ['vmss_11', 'vmss_12'] });
   await rig.tick();
   await rig.tick();
-  t.same(rig.lock.requests, []);
+  t.same(rig.lock.preReboots(), [], 'no pre-reboot');
+  t.same(rig.lock.steadyStates().map((r) => r.group), ['azure', 'azure-urgent'], 'only the start-up steady-state, once');
   t.equal(rig.agent.status().phase, 'idle');
   t.same(rig.agent.stats.eventsSeen, {});
   t.ok(rig.logs.some((l) => /not for this VM/.test(String(l.reason))), 'the decision is logged');
@@ -102,7 +103,7 @@ void t.test('an event type newer than the agent is logged and left alone', async
   const rig = await agentRig(t);
   const id = rig.sim.schedule({ eventType: 'LiveMigrate', resources: [OUR_VM] });
   await rig.tick();
-  t.same(rig.lock.requests, []);
+  t.same(rig.lock.preReboots(), [], 'no pre-reboot for it');
   t.ok(rig.logs.some((l) => l.level === 40 && l.eventId === id && /unknown event type "LiveMigrate"/.test(String(l.reason))));
   t.equal(rig.agent.stats.polls, 1);
 });

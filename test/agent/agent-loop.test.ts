@@ -19,7 +19,9 @@ void t.test('a whole event: asked until granted, approved, given back, then stop
   t.equal(rig.lock.preReboots().length, 3, 'two refusals, then the grant');
   t.same(rig.sim.approvals[0]?.eventIds, [id]);
   rig.sim.complete(id);
-  await rig.lock.waitFor(() => rig.lock.steadyStates().length === 1, 'steady-state');
+  // Start-up steady-state in both groups (nothing pending), then the one for this event's group.
+  await rig.lock.waitFor(() => rig.lock.steadyStates().length === 3, 'steady-state');
   await rig.agent.stop();
+  t.same(rig.lock.steadyStates().map((r) => r.group), ['azure', 'azure-urgent', 'azure']);
   t.same(phases, ['idle', 'asking', 'granted', 'idle']);
 });

@@ -31,10 +31,10 @@ void t.test('restarted while the event runs: no pre-reboot, steady-state once it
   t.equal(rig.lock.preReboots().length, 1, 'only the first agent asked');
   rig.sim.complete(id);
   await rig.tick();
-  t.same(rig.lock.requests.map((r) => r.endpoint), ['pre-reboot', 'steady-state'], 'the slot the first agent took is given back');
+  t.same(rig.lock.requests.map((r) => `${r.endpoint} ${r.group}`), ['pre-reboot azure', 'steady-state azure', 'steady-state azure-urgent'], 'the slot the first agent took is given back, in whichever group it was taken');
 });
 
-void t.test('started after the event is over (the VM rebooted): sends nothing; the server releases on the new boot', async (t) => {
+void t.test('started after the event is over: steady-state once, in both groups (a Freeze or a cancellation leaves no new boot to release on)', async (t) => {
   const rig = await agentRig(t);
   const id = rig.sim.schedule({ eventType: 'Reboot', resources: [OUR_VM] });
   await rig.tick();
@@ -42,6 +42,6 @@ void t.test('started after the event is over (the VM rebooted): sends nothing; t
   await rig.restart();
   await rig.tick();
   await rig.tick();
-  t.same(rig.lock.requests.map((r) => r.endpoint), ['pre-reboot']);
+  t.same(rig.lock.requests.map((r) => `${r.endpoint} ${r.group}`), ['pre-reboot azure', 'steady-state azure', 'steady-state azure-urgent']);
   t.equal(rig.agent.status().phase, 'idle');
 });
