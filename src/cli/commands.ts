@@ -2,6 +2,7 @@ import { operatorOptions, parseOperatorConfig } from '../config/operator.js';
 import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { demoOptions } from '../sim/demo/options.js';
+import { imdsAgentOptions, parseImdsAgentConfig } from '../agent/config.js';
 
 export interface Command {
   readonly summary: string;
@@ -51,6 +52,19 @@ export const commands: Record<string, Command> = {
       const events = new EventRecorder(kube, { namespace: config.namespace, instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
       const result = await releaseByHand(new Nodes(kube), events, name, 'reboot-manager release');
       process.stdout.write(result.released ? `released the reboot slot of node ${name}${result.uncordoned ? ' and uncordoned it' : ''}\n` : `node ${name} held no reboot slot; nothing changed\n`);
+      return 0;
+    },
+  },
+  'imds-agent': {
+    summary: 'Azure scheduled-events agent, one per node (DaemonSet): takes the lock before Azure reboots the VM.',
+    help: () => helpText('Usage: reboot-manager imds-agent --server <FleetLock URL> [options]', imdsAgentOptions),
+    async run(argv, env) {
+      const config = parseImdsAgentConfig(argv, env);
+      const { createImdsAgent } = await import('../agent/run.js');
+      const running = await createImdsAgent(config);
+      running.agent.start();
+      await untilSignal();
+      await running.close();
       return 0;
     },
   },

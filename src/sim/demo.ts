@@ -1,15 +1,23 @@
-// `reboot-manager demo`: a simulated cluster, the real server and a simulated Zincati fleet, told as a story.
+// `reboot-manager demo`: a simulated cluster, the real server, a simulated Zincati fleet and one Azure event, told as a story.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../config/options.js';
+import type { PlatformEventResult } from './azure/platform.js';
 import { Fleet } from './fleet/fleet.js';
 import { HolderWatch, holdsSlot } from './fleet/holder-watch.js';
 import { ZINCATI_TICK_MS } from './fleet/zincati-agent.js';
+import { startAzureDemo } from './demo/azure.js';
 import { startSimCluster } from './demo/cluster.js';
 import { parseDemoOptions } from './demo/options.js';
 import { AgentNarrator, StoryWriter, bootIdOf, isReady, narrateNodes } from './demo/story.js';
-import { summarize, type NodeOutcome } from './demo/summary.js';
+import { summarize, type AzureEventOutcome, type NodeOutcome } from './demo/summary.js';
 
 /** Simulated time from going down until Zincati runs again. */
 const BOOT_MS = 60_000;
+/** The Azure event: a Reboot with the minimum notice, arriving one and a half Zincati ticks into the rollout. */
+const AZURE_NOTICE_MS = 15 * 60_000;
+const AZURE_AFTER_MS = 1.5 * ZINCATI_TICK_MS;
+/** The server's default --urgent-groups. */
+const URGENT_GROUPS = new Set(['azure-urgent']);
 
 export async function runDemo(argv: string[], write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
   const opts = parseDemoOptions(argv, process.env);
@@ -19,7 +27,7 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
 
   const cluster = await startSimCluster({ nodes: opts.nodes, maxRebooting: opts.maxRebooting });
   const { sim, server, members } = cluster;
-  const holders = new HolderWatch(sim.store);
+  const holders = new HolderWatch(sim.store, { urgentGroups: URGENT_GROUPS });
   const stopNarrating = narrateNodes(sim.store, story, () => ({ count: holders.current.length, allowed: opts.maxRebooting }));
   const narrator = new AgentNarrator();
   const fleet = new Fleet({
@@ -35,6 +43,9 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     },
   });
   const bootIdsBefore = new Map(members.map((m) => [m.name, bootIdOf(sim.store.getNode(m.name))]));
+  // The Azure VM is a node in the middle: it runs Zincati too; both ask with the node's id, each in its own group.
+  const azureMember = members[Math.floor(members.length / 2)];
+  const azure = azureMember ? await startAzureDemo({ serverUrl: server.url, store: sim.store, story, timeScale: opts.timeScale, member: azureMember, bootMs: BOOT_MS }) : undefined;
 
   try {
     const first = fleet.agents[0];
@@ -53,25 +64,45 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     fleet.stageUpdates();
     story.line('demo', `update staged on all ${opts.nodes} nodes: each Zincati asks for a slot every ${ZINCATI_TICK_MS / 1000} s (simulated: ${(ZINCATI_TICK_MS / opts.timeScale / 1000).toFixed(2)} s here)`);
 
-    const timeoutMs = 10_000 + (3 * opts.nodes * (ZINCATI_TICK_MS * 1.1 + BOOT_MS * 1.5)) / opts.timeScale / opts.maxRebooting;
-    const finished = await sim.store
-      .waitFor(() => members.every((m) => backAfterUpdate(m.name)), { timeoutMs, description: 'every node updated and released' })
-      .then(
+    // The event comes while another node holds the slot, so the story shows the Azure node waiting its turn.
+    const someoneElseHolds = () => holders.current.some((name) => name !== azureMember?.name);
+    const azureRun: Promise<PlatformEventResult | undefined> = azure
+      ? sleep(AZURE_AFTER_MS / opts.timeScale)
+          .then(() => sim.store.waitFor(someoneElseHolds, { timeoutMs: ZINCATI_TICK_MS / opts.timeScale + 5000 }).catch(() => undefined))
+          .then(() => azure.run({ type: 'Reboot', noticeMs: AZURE_NOTICE_MS }))
+      : Promise.resolve(undefined);
+    const timeoutMs = 10_000 + (3 * (opts.nodes + 1) * (ZINCATI_TICK_MS * 1.1 + BOOT_MS * 1.5)) / opts.timeScale / opts.maxRebooting;
+    // Zincati reported steady-state on every new boot, the Azure event left the document, and every slot is free.
+    const everythingDone = Promise.all([fleet.whenUpdated(), azureRun]).then(() =>
+      sim.store.waitFor(() => members.every((m) => backAfterUpdate(m.name)), { timeoutMs, description: 'every node back and released' }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      everythingDone.then(
         () => true,
         () => false,
-      );
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
     if (!finished) story.line('demo', `gave up waiting after ${(timeoutMs / 1000).toFixed(0)} s`);
-    // The kubelet may be Ready (and the slot released) before Zincati's steady-state: let it land.
-    if (finished) await fleet.whenUpdated();
+    const azureResult = finished ? await azureRun : undefined;
 
+    const report = fleet.report();
     const nodes: NodeOutcome[] = members.map((m) => {
       const node = sim.store.getNode(m.name);
-      return { name: m.name, bootIdBefore: bootIdsBefore.get(m.name) ?? '', bootIdAfter: bootIdOf(node), ready: isReady(node), holdsSlot: holdsSlot(node) };
+      const zincatiRebooted = report.nodes.some((r) => r.node === m.name && r.rebootedAt !== undefined);
+      return { name: m.name, bootIdBefore: bootIdsBefore.get(m.name) ?? '', bootIdAfter: bootIdOf(node), ready: isReady(node), holdsSlot: holdsSlot(node), zincatiRebooted };
     });
-    const report = fleet.report();
+    const azureOutcomes: AzureEventOutcome[] = azureMember
+      ? [{ node: azureMember.name, eventType: 'Reboot', completed: azureResult?.outcome === 'completed', how: describeAzure(azureResult) }]
+      : [];
     const summary = summarize({
       nodes,
       maxHolders: holders.max,
+      maxNonUrgent: holders.maxNonUrgent,
+      maxWithoutUrgent: holders.maxWithoutUrgent,
+      azure: azureOutcomes,
       allowed: opts.maxRebooting,
       elapsedMs: story.elapsedMs,
       errors: report.nodes.flatMap((n) => n.errors.map((e) => `${n.node}: ${e}`)),
@@ -86,6 +117,7 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     return summary.ok ? 0 : 1;
   } finally {
     await fleet.stop();
+    await azure?.close();
     stopNarrating();
     holders.stop();
     await cluster.close();
@@ -95,6 +127,12 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     const node = sim.store.getNode(name);
     return bootIdOf(node) !== bootIdsBefore.get(name) && isReady(node) && !holdsSlot(node);
   }
+}
+
+function describeAzure(result: PlatformEventResult | undefined): string {
+  if (!result) return 'did not finish';
+  if (result.outcome === 'cancelled') return 'cancelled by the platform';
+  return result.approved ? 'drained, granted, approved early by the agent, rebooted, slot released' : 'started at NotBefore (not approved early), rebooted, slot released';
 }
 
 function untilSignal(): Promise<void> {

@@ -57,4 +57,27 @@ void t.test('the demo rolls an update through a small cluster and says so', asyn
   t.match(out, /nodes updated \(rebooted, new bootID\): 3\/3/);
   t.match(out, /most nodes holding a slot at once: +1 \(allowed 1\)/);
   for (const name of ['node-1', 'node-2', 'node-3']) t.match(out, new RegExp(`${name} +slot released`));
+  t.match(out, /Azure scheduled events completed: +1\/1/, 'the Azure event completed');
+  const azureLines = out.split('\n').filter((line) => /node-2 +(azure|imds-agent|claimed a reboot slot in group azure|drained)/.test(line));
+  const order = ['azure: Reboot scheduled for VM vmss_2', 'claimed a reboot slot in group azure', 'drained', 'azure: the agent approved the Reboot', 'azure: Reboot done'];
+  const positions = order.map((text) => azureLines.findIndex((line) => line.includes(text)));
+  t.ok(positions.every((p, i) => p >= 0 && (i === 0 || p > (positions[i - 1] ?? -1))), `the Azure node is claimed, drained, approved and done in order:\n${azureLines.join('\n')}`);
+});
+
+void t.test('an urgent holder may take the total over the budget; nothing else may, and every Azure event must complete', (t) => {
+  const nodes = [node('a', true), node('b', true)];
+  const urgent = summarize({ nodes, maxHolders: 2, maxNonUrgent: 1, maxWithoutUrgent: 1, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(urgent.ok, true);
+  t.match(urgent.text, /most nodes holding a slot at once: +2 \(allowed 1\) +\(over it only through the urgent path\)/);
+  const twoOrdinary = summarize({ nodes, maxHolders: 2, maxNonUrgent: 2, maxWithoutUrgent: 1, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(twoOrdinary.ok, false, 'two holders outside the urgent group exceed the budget');
+  const withoutUrgent = summarize({ nodes, maxHolders: 2, maxNonUrgent: 1, maxWithoutUrgent: 2, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(withoutUrgent.ok, false, 'two holders with no urgent one among them exceed the budget');
+  const azure = summarize({ nodes, maxHolders: 1, allowed: 1, elapsedMs: 1, errors: [], azure: [{ node: 'b', eventType: 'Reboot', completed: false, how: 'did not finish' }] });
+  t.equal(azure.ok, false, 'an Azure event that did not complete fails the demo');
+  t.match(azure.text, /Azure scheduled events completed: +0\/1/);
+  t.match(azure.text, /Azure events not completed: Reboot on b/);
+  const azureRebootOnly = summarize({ nodes: [node('a', true, { zincatiRebooted: false })], maxHolders: 1, allowed: 1, elapsedMs: 1, errors: [] });
+  t.equal(azureRebootOnly.updated, 0, 'a node only Azure rebooted is not counted as updated');
+  t.end();
 });

@@ -1,4 +1,4 @@
-// RBAC from kubernetes/rbac.yaml: what the reboot-manager service account may and may not do, and rule usage.
+// RBAC from kubernetes/base/rbac.yaml: what the reboot-manager service account may and may not do, and rule usage.
 import { CoordinationV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1Lease } from '@kubernetes/client-node';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -42,7 +42,7 @@ void t.test('the service account gets exactly what the manifests grant', async (
   t.same(used.map((u) => `${u.role}#${u.index} ${u.verbs.sort().join(',')}`).sort(), ['ClusterRole/reboot-manager#0 list,patch', 'Role/reboot-manager/reboot-manager#0 create']);
   const unused = sim.rbac.unusedPermissions().map((p) => `${p.verb} ${p.resource}`);
   t.ok(unused.includes('watch nodes') && !unused.includes('list nodes'), 'unused permissions are reported per verb and resource');
-  const manifest = await readFile(new URL('../../kubernetes/rbac.yaml', import.meta.url), 'utf8');
+  const manifest = await readFile(new URL('../../kubernetes/base/rbac.yaml', import.meta.url), 'utf8');
   t.equal(sim.rbac.allRules().length, manifest.match(/^\s*- apiGroups:/gm)?.length, 'every rule of every role in the manifests');
 });
 

@@ -1,4 +1,4 @@
-// The demo's verdict: did every node update, and was the reboot limit kept at every instant?
+// The demo's verdict: did every node update, every Azure event complete, and was the reboot limit kept at every instant?
 
 export interface NodeOutcome {
   readonly name: string;
@@ -6,12 +6,28 @@ export interface NodeOutcome {
   readonly bootIdAfter: string;
   readonly ready: boolean;
   readonly holdsSlot: boolean;
+  /** Zincati itself rebooted it (an Azure reboot also changes the bootID, but applies no update). Default true. */
+  readonly zincatiRebooted?: boolean;
+}
+
+/** One Azure scheduled event of the demo and how it ended. */
+export interface AzureEventOutcome {
+  readonly node: string;
+  readonly eventType: string;
+  readonly completed: boolean;
+  /** How it went, e.g. "approved early after the drain". */
+  readonly how: string;
 }
 
 export interface DemoOutcome {
   readonly nodes: readonly NodeOutcome[];
   /** Most nodes holding a slot at once, from the store's change stream. */
   readonly maxHolders: number;
+  /** Most holders outside the server's urgent groups at once (default maxHolders): never above `allowed`. */
+  readonly maxNonUrgent?: number;
+  /** Most holders at an instant without an urgent holder (default maxHolders): only urgent ones may go over. */
+  readonly maxWithoutUrgent?: number;
+  readonly azure?: readonly AzureEventOutcome[];
   readonly allowed: number;
   readonly elapsedMs: number;
   /** Unexpected answers or agent failures (not the 423s of a normal rollout). */
@@ -29,23 +45,32 @@ export interface DemoSummary {
 
 /** A node is updated when it came back with a new bootID: it really rebooted. */
 export function wasUpdated(node: NodeOutcome): boolean {
-  return node.bootIdAfter !== '' && node.bootIdAfter !== node.bootIdBefore;
+  return node.bootIdAfter !== '' && node.bootIdAfter !== node.bootIdBefore && (node.zincatiRebooted ?? true);
 }
 
 export function summarize(outcome: DemoOutcome): DemoSummary {
   const updated = outcome.nodes.filter(wasUpdated);
   const total = outcome.nodes.length;
-  const limitKept = outcome.maxHolders <= outcome.allowed;
-  const ok = updated.length === total && limitKept;
+  const { maxHolders, allowed } = outcome;
+  // Urgent holders (Preempt, Terminate) are drained even when the budget is full: only they may take the total over it.
+  const limitKept = (outcome.maxNonUrgent ?? maxHolders) <= allowed && (outcome.maxWithoutUrgent ?? maxHolders) <= allowed;
+  const azure = outcome.azure ?? [];
+  const azureDone = azure.filter((e) => e.completed);
+  const ok = updated.length === total && limitKept && azureDone.length === azure.length;
+  const overNote = !limitKept ? '  LIMIT EXCEEDED' : maxHolders > allowed ? '  (over it only through the urgent path)' : '';
   const lines = [
     'Summary',
     `  nodes updated (rebooted, new bootID): ${updated.length}/${total}`,
-    `  most nodes holding a slot at once:    ${outcome.maxHolders} (allowed ${outcome.allowed})${limitKept ? '' : '  LIMIT EXCEEDED'}`,
+    ...(azure.length > 0 ? [`  Azure scheduled events completed:     ${azureDone.length}/${azure.length}`] : []),
+    ...azure.map((e) => `    ${e.eventType} on ${e.node}: ${e.how}`),
+    `  most nodes holding a slot at once:    ${maxHolders} (allowed ${allowed})${overNote}`,
     `  total time:                           ${(outcome.elapsedMs / 1000).toFixed(1)} s`,
   ];
   const missing = outcome.nodes.filter((n) => !wasUpdated(n)).map((n) => n.name);
   if (missing.length > 0) lines.push(`  not updated: ${missing.join(', ')}`);
   const stuck = outcome.nodes.filter((n) => n.holdsSlot || !n.ready).map((n) => `${n.name}${n.holdsSlot ? ' (holds a slot)' : ''}${n.ready ? '' : ' (not Ready)'}`);
+  const notDone = azure.filter((e) => !e.completed).map((e) => `${e.eventType} on ${e.node}`);
+  if (notDone.length > 0) lines.push(`  Azure events not completed: ${notDone.join(', ')}`);
   if (stuck.length > 0) lines.push(`  not back to normal: ${stuck.join(', ')}`);
   if (outcome.errors.length > 0) lines.push(`  unexpected answers: ${outcome.errors.length}`, ...outcome.errors.slice(0, 5).map((e) => `    ${e}`));
   lines.push(`  result: ${ok ? 'OK' : 'FAILED'}`);

@@ -31,7 +31,7 @@ export type { Condition, KubeObject, NodeObject, ObjectMeta, OwnerReference, Pdb
 export * from './fixtures.js';
 
 export interface KubeSimOptions {
-  /** Folder of manifests whose Roles/ClusterRoles/bindings are enforced; default <repo>/kubernetes. */
+  /** Folder of manifests whose Roles/ClusterRoles/bindings are enforced; default <repo>/kubernetes/base. */
   rbacDir?: string;
   /** Watch events kept per resource type before a watch from an older RV gets 410; default 10000. */
   historyLimit?: number;
@@ -71,12 +71,12 @@ export interface KubeSim {
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_RBAC_DIR = join(HERE, '..', '..', '..', 'kubernetes');
+const DEFAULT_RBAC_DIR = join(HERE, '..', '..', '..', 'kubernetes', 'base');
 
-/** The kubernetes/ folder of the repository, found from this file in src/ or dist/src/. */
+/** The kubernetes/base/ folder of the repository, found from this file in src/ or dist/src/. */
 async function defaultRbacDir(): Promise<string> {
   const { access } = await import('node:fs/promises');
-  for (const candidate of [DEFAULT_RBAC_DIR, join(HERE, '..', '..', '..', '..', 'kubernetes')]) {
+  for (const candidate of [DEFAULT_RBAC_DIR, join(HERE, '..', '..', '..', '..', 'kubernetes', 'base')]) {
     try {
       await access(join(candidate, 'rbac.yaml'));
       return candidate;

@@ -1,0 +1,24 @@
+// Public face of the Azure scheduled-events agent.
+export { ImdsAgent } from './agent.js';
+export type { AgentDeps, AgentPhase, AgentSettings, AgentStatus } from './agent.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { imdsAgentOptions, parseImdsAgentConfig, MIN_POLL_INTERVAL_MS } from './config.js';
+export type { ImdsAgentConfig } from './config.js';
+export { decide, DEFAULT_POLICY } from './decide.js';
+export type { Decision, DecisionPolicy } from './decide.js';
+export { ImdsClient } from './imds-client.js';
+export { DEFAULT_IMDS_URL, COMPUTE_PATH, EVENTS_PATH } from './imds-endpoints.js';
+export type { CallOptions, ImdsApi, ImdsClientOptions } from './imds-client.js';
+export { ImdsError, ImdsHttpError, ImdsMalformedError, ImdsNetworkError, ImdsTimeoutError } from './imds-errors.js';
+export type { ImdsErrorKind } from './imds-errors.js';
+export { fleetLockPort } from './lock-port.js';
+export type { FleetLockPortOptions, LockPort } from './lock-port.js';
+export { MachineIdFileError, nodeIdFromFile } from './node-id.js';
+export { createImdsAgent } from './run.js';
+export type { CreateImdsAgentOptions, RunningImdsAgent } from './run.js';
+export { KNOWN_EVENT_TYPES, parseCompute, parseEventsDocument } from './scheduled-events.js';
+export type { ComputeInfo, EventStatus, EventsDocument, KnownEventType, ScheduledEvent } from './scheduled-events.js';
+export { formatRfc1123, parseRfc1123 } from './rfc1123.js';
+export { newStats } from './stats.js';
+export type { AgentStats } from './stats.js';

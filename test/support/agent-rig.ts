@@ -1,0 +1,106 @@
+// An agent wired exactly as `reboot-manager imds-agent` wires it, against the simulated IMDS and a fake lock server.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Test } from 'tap';
+import type { ImdsAgent } from '../../src/agent/agent.js';
+import type { Clock } from '../../src/agent/clock.js';
+import { parseImdsAgentConfig } from '../../src/agent/config.js';
+import { createImdsAgent } from '../../src/agent/run.js';
+import { SimulatedImds, type SimulatedImdsOptions } from '../../src/sim/imds/index.js';
+import { startFakeFleetLock, type FakeFleetLock } from './fake-fleetlock.js';
+
+export const MACHINE_ID = '1c09ca98649c4c7abc779cd04c96812e';
+/** zincatiId(MACHINE_ID), from the protocol notes' test vectors. */
+export const ZINCATI_ID = '978a225b3d7b40e9acd7ce9b62f68444';
+export const OUR_VM = 'vmss_1';
+
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
+/** Time that moves only when the test says so; `sleep` resolves once the clock has been advanced past it. */
+export class ManualClock implements Clock {
+  #now = 1_000_000;
+  readonly #sleepers: { until: number; resolve: () => void }[] = [];
+
+  now(): number {
+    return this.#now;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      this.#sleepers.push({ until: this.#now + ms, resolve });
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  advance(ms: number): void {
+    this.#now += ms;
+    for (const s of this.#sleepers.splice(0)) {
+      if (s.until <= this.#now) s.resolve();
+      else this.#sleepers.push(s);
+    }
+  }
+}
+
+export interface AgentRig {
+  readonly sim: SimulatedImds;
+  readonly lock: FakeFleetLock;
+  /** Moves the agent's time unless the rig was given another clock. */
+  readonly clock: ManualClock;
+  readonly logs: LogLine[];
+  readonly machineIdFile: string;
+  agent: ImdsAgent;
+  id: string;
+  /** One poll of the agent (and whatever it sends). */
+  tick(): Promise<void>;
+  /** Stops this agent and starts a fresh one on the same host (same machine-id, same simulators). */
+  restart(): Promise<void>;
+}
+
+export interface RigOptions {
+  readonly args?: readonly string[];
+  /** Default: a ManualClock the test advances. */
+  readonly clock?: Clock;
+  readonly sim?: SimulatedImdsOptions;
+  readonly machineIdFileContents?: string;
+}
+
+export const RETRY_MS = 5_000;
+
+export async function agentRig(t: Test, options: RigOptions = {}): Promise<AgentRig> {
+  const sim = await SimulatedImds.start({ vmName: OUR_VM, ...options.sim });
+  t.teardown(() => sim.close());
+  const lock = await startFakeFleetLock(t);
+  const machineIdFile = join(t.testdir(), 'machine-id');
+  writeFileSync(machineIdFile, options.machineIdFileContents ?? `${MACHINE_ID}\n`);
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const clock = new ManualClock();
+  // IMDS retries are real time inside one poll: keep them short so an outage fails a poll quickly.
+  const argv = ['--server', lock.url, '--imds-url', sim.url, '--machine-id-file', machineIdFile, '--retry-interval', `${RETRY_MS}ms`,
+    '--imds-retry-budget', '300ms', '--imds-timeout', '300ms', ...(options.args ?? [])];
+  const config = parseImdsAgentConfig(argv, {});
+  const build = async () => {
+    const running = await createImdsAgent(config, { logger, clock: options.clock ?? clock, imdsBackoffMs: { min: 1, max: 5 } });
+    t.teardown(() => running.close());
+    return running;
+  };
+  let running = await build();
+  const rig: AgentRig = {
+    sim,
+    lock,
+    clock,
+    logs,
+    machineIdFile,
+    agent: running.agent,
+    id: running.id,
+    tick: () => rig.agent.tick(),
+    async restart() {
+      await running.close();
+      running = await build();
+      rig.agent = running.agent;
+      rig.id = running.id;
+    },
+  };
+  return rig;
+}
