@@ -3,6 +3,7 @@ import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { demoOptions } from '../sim/demo/options.js';
 import { imdsAgentOptions, parseImdsAgentConfig } from '../agent/config.js';
+import { untilSignal } from './until-signal.js';
 
 export interface Command {
   readonly summary: string;
@@ -78,15 +79,3 @@ export const commands: Record<string, Command> = {
   },
 };
 
-/** Waits for SIGTERM or SIGINT: Kubernetes stops a pod with SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGTERM', done);
-      process.off('SIGINT', done);
-      resolve();
-    };
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
-  });
-}
