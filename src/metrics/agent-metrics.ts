@@ -49,7 +49,7 @@ function eventsByType(stats: AgentStats): Record<string, number> {
 
 export function createAgentMetrics(stats: AgentStats): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'reboot_manager_agent_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'reboot_manager_agent_' });
   const p = 'reboot_manager_agent_';
   mirrored(registry, stats, `${p}imds_polls_total`, 'Scheduled-events documents read from IMDS.', (s) => s.polls);
   mirroredByLabel(registry, stats, `${p}imds_errors_total`, 'Failed IMDS attempts, retried ones included, by kind (http_410, http_429, http_5xx codes, timeout, network, malformed).', 'kind', (s) => s.imdsErrors);

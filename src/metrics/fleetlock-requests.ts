@@ -27,7 +27,7 @@ export class FleetLockRequests implements FleetLockOutcomes {
       labelNames: ['endpoint', 'result'],
       registers: [registry],
     });
-    for (const [endpoint, results] of Object.entries(EXPECTED)) for (const result of results) this.child(endpoint, result);
+    for (const [endpoint, results] of Object.entries(EXPECTED)) for (const result of results) this.child(endpoint, result).inc(0);
   }
 
   answered(endpoint: FleetLockEndpoint | undefined, result: FleetLockResult): void {

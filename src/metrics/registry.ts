@@ -32,7 +32,8 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
 
   constructor(state: LiveState) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'reboot_manager_process_' });
+    // prom-client's names already start with process_ / nodejs_: reboot_manager_process_cpu_seconds_total, ...
+    collectDefaultMetrics({ register: this.registry, prefix: 'reboot_manager_' });
     registerSlotGauges(this.registry, state);
     this.requests = new FleetLockRequests(this.registry);
     this.staleHolders = new Gauge({ name: 'reboot_manager_stale_holders', help: 'Nodes holding a reboot slot for longer than --stale-after.', registers });
@@ -60,8 +61,9 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
       labelNames: ['reason'],
       registers,
     });
-    for (const reason of RELEASE_REASONS) this.releases.labels(reason);
-    for (const result of EVICTION_OUTCOMES) this.evictions.labels(result);
+    // Every series exists from the start, at 0, so rate() and alerts see the first increment.
+    for (const reason of RELEASE_REASONS) this.releases.inc({ reason }, 0);
+    for (const result of EVICTION_OUTCOMES) this.evictions.inc({ result }, 0);
   }
 
   waitingForSlot(node: string, at: number): void {
