@@ -13,6 +13,7 @@ import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
 import { LeaderElector } from './kube/leader.js';
 import { createLogger } from './logging/logger.js';
+import { originForLogs } from './logging/safe-url.js';
 import { Nodes } from './kube/nodes.js';
 
 export interface RunningServer {
@@ -101,7 +102,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
-  log.info({ url, server: kube.server, maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
+  log.info({ url, server: originForLogs(kube.server), maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
 
   return {
     url,

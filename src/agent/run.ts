@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { startMetricsServer } from '../http/metrics-server.js';
 import { createLogger } from '../logging/logger.js';
+import { urlForLogs } from '../logging/safe-url.js';
 import { createAgentMetrics } from '../metrics/agent-metrics.js';
 import { ImdsAgent, type AgentSettings } from './agent.js';
 import { zincatiId } from '../identity/app-specific-id.js';
@@ -61,7 +62,7 @@ export async function createImdsAgent(config: ImdsAgentConfig, opts: CreateImdsA
     approveShared: config.approveShared,
   };
   const agent = new ImdsAgent({ imds, lock, settings, log, stats, ...(opts.clock ? { clock: opts.clock } : {}) });
-  log.info({ id, server: config.server, group: config.group, urgentGroup: config.urgentGroup, imdsUrl: imds.baseUrl, approve: config.approve }, 'IMDS scheduled-events agent configured');
+  log.info({ id, server: urlForLogs(config.server), group: config.group, urgentGroup: config.urgentGroup, imdsUrl: imds.baseUrl, approve: config.approve }, 'IMDS scheduled-events agent configured');
   const listen = opts.serveMetrics ? config.metricsListen : undefined;
   const metrics = listen ? await startMetricsServer({ source: createAgentMetrics(stats), ...listen, logger: log }) : undefined;
   if (metrics) log.info({ url: metrics.url }, 'serving Prometheus metrics');
