@@ -12,9 +12,9 @@ import { createKubeClient, type KubeClient } from './kube/client.js';
 import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
 import { LeaderElector } from './kube/leader.js';
+import { Nodes } from './kube/nodes.js';
 import { createLogger } from './logging/logger.js';
 import { originForLogs } from './logging/safe-url.js';
-import { Nodes } from './kube/nodes.js';
 
 export interface RunningServer {
   /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/`. */
