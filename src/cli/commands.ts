@@ -62,7 +62,7 @@ export const commands: Record<string, Command> = {
     async run(argv, env) {
       const config = parseImdsAgentConfig(argv, env);
       const { createImdsAgent } = await import('../agent/run.js');
-      const running = await createImdsAgent(config);
+      const running = await createImdsAgent(config, { serveMetrics: true });
       running.agent.start();
       await untilSignal();
       await running.close();

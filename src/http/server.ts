@@ -1,11 +1,13 @@
 // Composition root of the HTTP layer: Fastify configured for FleetLock, nothing else.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { FleetLockOutcomes } from '../fleetlock/outcomes.js';
 import type { LockService, Readiness } from '../fleetlock/types.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
+import { attachOutcomes } from './outcomes.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
@@ -18,6 +20,8 @@ export interface HttpServerOptions {
   readonly readiness: Readiness;
   /** Served at `GET /metrics` when given. */
   readonly metrics?: MetricsSource;
+  /** Told how each FleetLock request was answered (the request counter). */
+  readonly outcomes?: FleetLockOutcomes;
   readonly logger: Logger;
   /** Largest accepted request body in bytes (default 16 KiB); larger is answered 413 `bad_request`. */
   readonly bodyLimit?: number;
@@ -51,6 +55,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  if (options.outcomes) attachOutcomes(app, options.outcomes);
   app.setErrorHandler(frameworkErrorHandler(bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
 
