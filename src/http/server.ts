@@ -6,6 +6,7 @@ import type { LockService, Readiness } from '../fleetlock/types.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { attachOutcomes } from './outcomes.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
@@ -38,6 +39,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   const logger: FastifyBaseLogger = options.logger;
   const app = Fastify({
     loggerInstance: logger,
+    childLoggerFactory: lazyChildLogger,
     // One refusal line per refused request instead of two lines per request: the success path stays quiet.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdFor,
