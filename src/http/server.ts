@@ -7,6 +7,7 @@ import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './fr
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { registerStatusRoutes, type StatusSource } from './status-routes.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   readonly readiness: Readiness;
   /** Served at `GET /metrics` when given. */
   readonly metrics?: MetricsSource;
+  /** Served at `GET /` (the status page) and `GET /api/v1/status` when given. */
+  readonly status?: StatusSource;
   readonly logger: Logger;
   /** Largest accepted request body in bytes (default 16 KiB); larger is answered 413 `bad_request`. */
   readonly bodyLimit?: number;
@@ -56,6 +59,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
 
   registerHealthRoutes(app, options.readiness);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
+  if (options.status) registerStatusRoutes(app, options.status);
   app.all('*', fleetLockHandler(options.lock));
   return app;
 }
