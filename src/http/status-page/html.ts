@@ -17,6 +17,7 @@ export const STATUS_HTML = `<!doctype html>
     <p id="replica" class="muted">Loading…</p>
   </div>
   <div class="budget" aria-live="polite">
+    <p class="label">Cluster reboot budget</p>
     <p id="budget-text" class="budget-text">–</p>
     <div id="budget-meter" class="meter" aria-hidden="true"></div>
     <ul id="groups" class="groups" aria-label="Slots per group"></ul>

@@ -119,7 +119,7 @@ export const STATUS_JS = String.raw`'use strict';
       ...data.budget.groups.map((g) =>
         el('li', g.holders > 0 ? 'busy' : '', [
           el('span', 'group-name', [g.group]),
-          ' ' + (g.urgent ? g.holders + ' held, urgent' : g.holders + '/' + g.slots),
+          ' ' + (g.urgent ? g.holders + ' held \u00b7 urgent' : g.holders + '/' + g.slots),
         ]),
       ),
     );

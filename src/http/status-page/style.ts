@@ -13,6 +13,7 @@ a { color: var(--accent); }
 .top { display: flex; flex-wrap: wrap; align-items: center; gap: 12px 40px; padding: 16px 24px; background: var(--card); border-bottom: 1px solid var(--line); }
 .brand h1 { margin: 0; font-size: 20px; letter-spacing: -0.01em; }
 .brand p { margin: 2px 0 0; }
+.budget .label { margin: 0; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }
 .budget-text { margin: 0; font-size: 22px; font-weight: 650; }
 .budget-text.full { color: #7d4e00; }
 .budget-text.over { color: var(--bad); }
@@ -38,7 +39,7 @@ table.nodes { width: 100%; border-collapse: separate; border-spacing: 0; backgro
 table.nodes th, table.nodes td { padding: 8px 12px; text-align: left; vertical-align: top; border-bottom: 1px solid var(--soft); }
 table.nodes tr:last-child > * { border-bottom: 0; }
 table.nodes thead th { background: #f0f3f6; color: #424a53; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }
-table.nodes tbody th { font-weight: 600; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 13px; }
+table.nodes tbody th { font-weight: 600; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 14px; line-height: 20px; }
 #holders tbody tr { background: #f3f8ff; }
 #holders tbody tr.blocked { box-shadow: inset 4px 0 0 #d4a72c; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
