@@ -47,7 +47,8 @@ void t.test('the page renders the budget, the holder with its drain progress and
   const others = tableRows(dom, 'others').map(textOf);
   t.match(others, [/^node-02 Ready Ready by an admin –$/, /^node-03 Ready Ready – \d+s ago$/]);
 
-  const png = join(t.testdir(), 'status-page.png');
+  // The cluster made the directory already (its kubeconfig); t.testdir() again would empty it.
+  const png = join(t.testdirName, 'status-page.png');
   await screenshot(leader.url, png, { width: 1200, height: 800 });
   const image = decodePng(await readFile(png));
   t.same([image.width, image.height], [1200, 800], 'IHDR says 1200x800');
