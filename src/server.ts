@@ -15,6 +15,7 @@ import { LeaderElector } from './kube/leader.js';
 import { Nodes } from './kube/nodes.js';
 import { createLogger } from './logging/logger.js';
 import { originForLogs } from './logging/safe-url.js';
+import { StatusService } from './status/snapshot.js';
 
 export interface RunningServer {
   /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/`. */
@@ -96,7 +97,9 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     if (!config.leaderElect) void reconciler.sweep();
   });
 
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, logger: log });
+  // Every replica serves the status page from its own cache; only the leader's says `leader: true`.
+  const status = new StatusService({ nodes, budget, identity: config.identity, isLeader: () => leader.isLeader() });
+  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;

@@ -1,5 +1,5 @@
 // Options of `reboot-manager imds-agent`: flags, environment variables, defaults, validation, help.
-import { ConfigError, boolean, duration, listenAddress, oneOf, option, parseOptions, text, type Parsed } from '../config/options.js';
+import { ConfigError, boolean, duration, httpUrl, listenAddress, oneOf, option, parseOptions, text, type Parsed } from '../config/options.js';
 import { DEFAULT_POLICY, type DecisionPolicy } from './decide.js';
 import { DEFAULT_IMDS_URL } from './imds-endpoints.js';
 import { KNOWN_EVENT_TYPES, isKnownEventType } from './scheduled-events.js';
@@ -10,17 +10,6 @@ export const MIN_POLL_INTERVAL_MS = 200;
 
 function fleetLockGroup(raw: string): string {
   if (!GROUP.test(raw)) throw new Error('a FleetLock group may contain only letters, digits, "." and "-"');
-  return raw;
-}
-
-function httpUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http or https URL');
   return raw;
 }
 

@@ -10,6 +10,7 @@ import { lazyChildLogger } from './lazy-child-logger.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { attachOutcomes } from './outcomes.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { registerStatusRoutes, type StatusSource } from './status-routes.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -23,6 +24,8 @@ export interface HttpServerOptions {
   readonly metrics?: MetricsSource;
   /** Told how each FleetLock request was answered (the request counter). */
   readonly outcomes?: FleetLockOutcomes;
+  /** Served at `GET /` (the status page) and `GET /api/v1/status` when given. */
+  readonly status?: StatusSource;
   readonly logger: Logger;
   /** Largest accepted request body in bytes (default 16 KiB); larger is answered 413 `bad_request`. */
   readonly bodyLimit?: number;
@@ -63,6 +66,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
 
   registerHealthRoutes(app, options.readiness);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
+  if (options.status) registerStatusRoutes(app, options.status);
   app.all('*', fleetLockHandler(options.lock));
   return app;
 }
