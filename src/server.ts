@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ServeConfig } from './config/serve.js';
 import type { SlotBudget } from './coordinator/budget.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
@@ -13,6 +13,9 @@ import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
 import { LeaderElector } from './kube/leader.js';
 import { Nodes } from './kube/nodes.js';
+import { createLogger } from './logging/logger.js';
+import { originForLogs } from './logging/safe-url.js';
+import { StatusService } from './status/snapshot.js';
 
 export interface RunningServer {
   /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/`. */
@@ -50,7 +53,7 @@ const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLea
 
 /** The composition root of `reboot-manager serve`: wires kube -> coordinator -> http and starts them. */
 export async function startServer(config: ServeConfig, opts: { logger?: Logger; kube?: KubeClient } = {}): Promise<RunningServer> {
-  const log = opts.logger ?? pino({ level: config.logLevel, base: { replica: config.identity } });
+  const log = opts.logger ?? createLogger({ level: config.logLevel, base: { replica: config.identity } });
   const kube = opts.kube ?? createKubeClient(config.kubeconfig);
   const reportKube = (what: string) => (err: KubeError) => log.error({ err: err.message, code: err.code }, what);
 
@@ -58,9 +61,11 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
   const index = new NodeIndex();
   const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
   const events = new EventRecorder(kube, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
+  // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
+  const metrics = createServerMetrics({ holders: () => nodes.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress() });
 
   // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
-  const drainer = new Drainer({ kube, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader() });
+  const drainer = new Drainer({ kube, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics });
   const leader = config.leaderElect
     ? new LeaderElector(kube, {
         namespace: config.namespace,
@@ -78,8 +83,7 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
       })
     : alwaysLeader;
 
-  const metrics = createServerMetrics();
-  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log, settleMs: config.settleTime });
+  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log, settleMs: config.settleTime, metrics });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
   const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
   reconciler.start();
@@ -93,13 +97,15 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
     if (!config.leaderElect) void reconciler.sweep();
   });
 
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, logger: log });
+  // Every replica serves the status page from its own cache; only the leader's says `leader: true`.
+  const status = new StatusService({ nodes, budget, identity: config.identity, isLeader: () => leader.isLeader() });
+  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
-  log.info({ url, server: kube.server, maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
+  log.info({ url, server: originForLogs(kube.server), maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
 
   return {
     url,

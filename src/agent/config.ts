@@ -1,5 +1,5 @@
 // Options of `reboot-manager imds-agent`: flags, environment variables, defaults, validation, help.
-import { ConfigError, boolean, duration, oneOf, option, parseOptions, text, type Parsed } from '../config/options.js';
+import { ConfigError, boolean, duration, httpUrl, listenAddress, oneOf, option, parseOptions, text, type Parsed } from '../config/options.js';
 import { DEFAULT_POLICY, type DecisionPolicy } from './decide.js';
 import { DEFAULT_IMDS_URL } from './imds-endpoints.js';
 import { KNOWN_EVENT_TYPES, isKnownEventType } from './scheduled-events.js';
@@ -10,17 +10,6 @@ export const MIN_POLL_INTERVAL_MS = 200;
 
 function fleetLockGroup(raw: string): string {
   if (!GROUP.test(raw)) throw new Error('a FleetLock group may contain only letters, digits, "." and "-"');
-  return raw;
-}
-
-function httpUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http or https URL');
   return raw;
 }
 
@@ -46,6 +35,11 @@ function atLeast(minMs: number, parse: (raw: string) => number) {
 
 const list = (s: ReadonlySet<string>): string => [...s].join(',');
 
+/** A listen address, or undefined for `` / `off` (metrics not served). */
+function optionalListen(raw: string): { host: string; port: number } | undefined {
+  return raw.trim() === '' || raw.trim() === 'off' ? undefined : listenAddress(raw);
+}
+
 export const imdsAgentOptions = {
   server: option({ name: 'server', env: 'REBOOT_MANAGER_SERVER', default: undefined, help: 'FleetLock base URL of the reboot-manager server (required), e.g. http://reboot-manager.reboot-manager.svc/.', parse: httpUrl }),
   // Not Zincati's `default`: the server releases a slot only on a steady-state in the group that took it,
@@ -65,6 +59,7 @@ export const imdsAgentOptions = {
   imdsTimeout: option({ name: 'imds-timeout', env: 'REBOOT_MANAGER_IMDS_TIMEOUT', default: '10s', help: 'Timeout of one IMDS request once scheduled events have answered.', parse: atLeast(100, duration) }),
   imdsFirstCallTimeout: option({ name: 'imds-first-call-timeout', env: 'REBOOT_MANAGER_IMDS_FIRST_CALL_TIMEOUT', default: '150s', help: 'Timeout until scheduled events first answer: the first call switches the feature on and can take 2 minutes.', parse: atLeast(100, duration) }),
   imdsRetryBudget: option({ name: 'imds-retry-budget', env: 'REBOOT_MANAGER_IMDS_RETRY_BUDGET', default: '70s', help: 'How long one IMDS call retries 410, 429, 5xx and timeouts (with backoff) before the poll counts as failed.', parse: duration }),
+  metricsListen: option({ name: 'metrics-listen', env: 'REBOOT_MANAGER_METRICS_LISTEN', default: ':9102', help: 'Address serving Prometheus metrics at GET /metrics; "off" (or --metrics-listen=) disables it.', parse: optionalListen }),
   logLevel: option({ name: 'log-level', env: 'REBOOT_MANAGER_LOG_LEVEL', default: 'info', help: 'trace, debug, info, warn or error.', parse: oneOf('trace', 'debug', 'info', 'warn', 'error') }),
 };
 

@@ -1,5 +1,9 @@
 // Composition root of `reboot-manager imds-agent`: config -> IMDS client + FleetLock clients -> agent loop.
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { startMetricsServer } from '../http/metrics-server.js';
+import { createLogger } from '../logging/logger.js';
+import { urlForLogs } from '../logging/safe-url.js';
+import { createAgentMetrics } from '../metrics/agent-metrics.js';
 import { ImdsAgent, type AgentSettings } from './agent.js';
 import { zincatiId } from '../identity/app-specific-id.js';
 import type { Clock } from './clock.js';
@@ -16,12 +20,16 @@ export interface CreateImdsAgentOptions {
   readonly machineId?: string;
   /** Backoff between IMDS retries; defaults 500 ms .. 5 s. */
   readonly imdsBackoffMs?: { readonly min: number; readonly max: number };
+  /** Serve GET /metrics at --metrics-listen (the command does; in-process fleets and most tests do not). */
+  readonly serveMetrics?: boolean;
 }
 
 export interface RunningImdsAgent {
   readonly agent: ImdsAgent;
   /** The FleetLock id this agent sends. */
   readonly id: string;
+  /** Where GET /metrics is served, when it is. */
+  readonly metricsUrl: string | undefined;
   /** Stops the loop and closes connections. */
   close(): Promise<void>;
 }
@@ -29,7 +37,7 @@ export interface RunningImdsAgent {
 /** Builds the agent without starting it: call `agent.start()` (a loop) or `agent.tick()` (one poll). */
 export async function createImdsAgent(config: ImdsAgentConfig, opts: CreateImdsAgentOptions = {}): Promise<RunningImdsAgent> {
   const id = opts.machineId !== undefined ? zincatiId(opts.machineId) : (await nodeIdFromFile(config.machineIdFile)).id;
-  const log = (opts.logger ?? pino({ level: config.logLevel })).child({ component: 'imds-agent' });
+  const log = (opts.logger ?? createLogger({ level: config.logLevel })).child({ component: 'imds-agent' });
   const stats = newStats();
   const imds = new ImdsClient({
     baseUrl: config.imdsUrl,
@@ -54,15 +62,19 @@ export async function createImdsAgent(config: ImdsAgentConfig, opts: CreateImdsA
     approveShared: config.approveShared,
   };
   const agent = new ImdsAgent({ imds, lock, settings, log, stats, ...(opts.clock ? { clock: opts.clock } : {}) });
-  log.info({ id, server: config.server, group: config.group, urgentGroup: config.urgentGroup, imdsUrl: imds.baseUrl, approve: config.approve }, 'IMDS scheduled-events agent configured');
+  log.info({ id, server: urlForLogs(config.server), group: config.group, urgentGroup: config.urgentGroup, imdsUrl: imds.baseUrl, approve: config.approve }, 'IMDS scheduled-events agent configured');
+  const listen = opts.serveMetrics ? config.metricsListen : undefined;
+  const metrics = listen ? await startMetricsServer({ source: createAgentMetrics(stats), ...listen, logger: log }) : undefined;
+  if (metrics) log.info({ url: metrics.url }, 'serving Prometheus metrics');
   let closed: Promise<void> | undefined;
   return {
     agent,
     id,
+    metricsUrl: metrics?.url,
     // Idempotent: a signal handler and a test teardown may both close.
     close() {
       closed ??= agent.stop().then(async () => {
-        await Promise.all([imds.close(), lock.close()]);
+        await Promise.all([imds.close(), lock.close(), metrics?.close()]);
       });
       return closed;
     },

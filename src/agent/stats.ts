@@ -1,4 +1,4 @@
-// Plain counters the agent keeps, for logs now and a metrics endpoint later.
+// Plain counters the agent keeps; its metrics endpoint reads them at scrape time.
 
 export interface AgentStats {
   /** Scheduled-events documents read successfully. */
@@ -19,7 +19,11 @@ export interface AgentStats {
   approvalFailures: number;
   /** From first seeing an event to its approval being accepted. */
   approvalLatencyMs: { count: number; sum: number; max: number };
+  /** Each approval's latency until the metrics histogram takes it (bounded: nobody may be scraping). */
+  unobservedApprovalLatenciesMs: number[];
 }
+
+const MAX_UNOBSERVED = 1000;
 
 export function newStats(): AgentStats {
   return {
@@ -35,6 +39,7 @@ export function newStats(): AgentStats {
     approvals: 0,
     approvalFailures: 0,
     approvalLatencyMs: { count: 0, sum: 0, max: 0 },
+    unobservedApprovalLatenciesMs: [],
   };
 }
 
@@ -48,4 +53,5 @@ export function recordApproval(stats: AgentStats, latencyMs: number): void {
   l.count++;
   l.sum += latencyMs;
   l.max = Math.max(l.max, latencyMs);
+  if (stats.unobservedApprovalLatenciesMs.push(latencyMs) > MAX_UNOBSERVED) stats.unobservedApprovalLatenciesMs.shift();
 }

@@ -1,8 +1,9 @@
-import { operatorOptions, parseOperatorConfig } from '../config/operator.js';
+import { operatorOptions, parseOperatorConfig, parseStatusConfig, statusOptions } from '../config/operator.js';
 import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { demoOptions } from '../sim/demo/options.js';
 import { imdsAgentOptions, parseImdsAgentConfig } from '../agent/config.js';
+import { untilSignal } from './until-signal.js';
 
 export interface Command {
   readonly summary: string;
@@ -26,13 +27,21 @@ export const commands: Record<string, Command> = {
   },
   status: {
     summary: 'Print every node: lock, group, phase, how long it has held its slot, cordon, drain progress.',
-    help: () => helpText('Usage: reboot-manager status [options]', operatorOptions),
+    help: () => helpText('Usage: reboot-manager status [options]', statusOptions),
     async run(argv, env) {
-      const config = parseOperatorConfig(argv, env);
-      const { createKubeClient } = await import('../kube/client.js');
-      const { Nodes } = await import('../kube/nodes.js');
-      const { statusRows, formatStatusTable } = await import('./status-table.js');
-      const rows = statusRows(await new Nodes(createKubeClient(config.kubeconfig)).listOnce(), new Date());
+      const config = parseStatusConfig(argv, env);
+      const { formatStatusTable } = await import('./status-table.js');
+      let rows;
+      if (config.server !== undefined) {
+        // What the server's cache shows: same rows, built by the same code on the server side.
+        const { fetchStatus } = await import('../status/remote.js');
+        rows = (await fetchStatus(config.server)).nodes;
+      } else {
+        const { createKubeClient } = await import('../kube/client.js');
+        const { Nodes } = await import('../kube/nodes.js');
+        const { statusRows } = await import('../status/rows.js');
+        rows = statusRows(await new Nodes(createKubeClient(config.kubeconfig)).listOnce(), new Date());
+      }
       process.stdout.write(`${config.output === 'json' ? JSON.stringify(rows, null, 2) : formatStatusTable(rows)}\n`);
       return 0;
     },
@@ -61,7 +70,7 @@ export const commands: Record<string, Command> = {
     async run(argv, env) {
       const config = parseImdsAgentConfig(argv, env);
       const { createImdsAgent } = await import('../agent/run.js');
-      const running = await createImdsAgent(config);
+      const running = await createImdsAgent(config, { serveMetrics: true });
       running.agent.start();
       await untilSignal();
       await running.close();
@@ -78,15 +87,3 @@ export const commands: Record<string, Command> = {
   },
 };
 
-/** Waits for SIGTERM or SIGINT: Kubernetes stops a pod with SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGTERM', done);
-      process.off('SIGINT', done);
-      resolve();
-    };
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
-  });
-}

@@ -1,40 +1,8 @@
-import { holdOf, type NodeView } from '../kube/node-view.js';
+// `reboot-manager status` as a table; the rows come from `src/status`, shared with the server's status API.
+import type { StatusRow } from '../status/rows.js';
 
-export interface StatusRow {
-  readonly node: string;
-  /** `Rebooting` while the node holds a slot, else `Ready`. */
-  readonly lock: string;
-  readonly group: string;
-  readonly phase: string;
-  /** Seconds since the slot was taken; undefined without a slot. */
-  readonly heldForSeconds: number | undefined;
-  readonly ready: boolean;
-  /** `us` when reboot-manager cordoned it, `admin` when someone else did, else empty. */
-  readonly cordoned: string;
-  readonly drain: string;
-}
-
-export function statusRows(nodes: readonly NodeView[], now: Date): StatusRow[] {
-  const rows = nodes.map((node): StatusRow => {
-    const hold = holdOf(node);
-    const claimedAt = hold ? Date.parse(hold.claimedAt) : NaN;
-    return {
-      node: node.name,
-      lock: hold ? 'Rebooting' : 'Ready',
-      group: hold?.group ?? '',
-      phase: hold?.phase ?? '',
-      heldForSeconds: Number.isFinite(claimedAt) ? Math.max(0, Math.round((now.getTime() - claimedAt) / 1000)) : undefined,
-      ready: node.ready,
-      cordoned: node.unschedulable ? (hold?.cordonedByUs ? 'us' : 'admin') : '',
-      drain: hold?.drain ?? '',
-    };
-  });
-  // Holders first, then by name: what an operator looks for comes on top.
-  return rows.sort((a, b) => Number(b.lock === 'Rebooting') - Number(a.lock === 'Rebooting') || (a.node < b.node ? -1 : 1));
-}
-
-export function formatAge(seconds: number | undefined): string {
-  if (seconds === undefined) return '-';
+export function formatAge(seconds: number | null): string {
+  if (seconds === null) return '-';
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 172_800) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;

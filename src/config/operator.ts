@@ -1,4 +1,4 @@
-import { oneOf, option, parseOptions, text, type Parsed } from './options.js';
+import { httpUrl, oneOf, option, parseOptions, text, type Parsed } from './options.js';
 
 /** Options of the operator commands (`status`, `release`), run with the operator's own credentials. */
 export const operatorOptions = {
@@ -11,4 +11,22 @@ export type OperatorConfig = Parsed<typeof operatorOptions>;
 
 export function parseOperatorConfig(argv: readonly string[], env: NodeJS.ProcessEnv): OperatorConfig {
   return parseOptions(operatorOptions, argv, env);
+}
+
+/** `status` reads the Kubernetes API, or with `--server` the status API of a running reboot-manager. */
+export const statusOptions = {
+  ...operatorOptions,
+  server: option({
+    name: 'server',
+    env: 'REBOOT_MANAGER_SERVER',
+    default: undefined,
+    help: 'Read GET /api/v1/status of a running reboot-manager at this URL (e.g. http://localhost:8080/ through kubectl port-forward) instead of the Kubernetes API.',
+    parse: httpUrl,
+  }),
+};
+
+export type StatusConfig = Parsed<typeof statusOptions>;
+
+export function parseStatusConfig(argv: readonly string[], env: NodeJS.ProcessEnv): StatusConfig {
+  return parseOptions(statusOptions, argv, env);
 }

@@ -121,6 +121,18 @@ export function oneOf<T extends string>(...values: T[]) {
   };
 }
 
+/** An http or https URL, kept as written. */
+export function httpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http or https URL');
+  return raw;
+}
+
 export function text(raw: string): string {
   if (raw.trim() === '') throw new Error('must not be empty');
   return raw;

@@ -8,6 +8,7 @@ import type { EventRecorder } from '../kube/events.js';
 import { holdOf, type Hold, type NodeView } from '../kube/node-view.js';
 import type { Nodes } from '../kube/nodes.js';
 import { isUrgent, keepers, whyFull, type Claim, type SlotBudget } from './budget.js';
+import type { CoordinatorMetrics, ReleaseReason } from './coordinator-metrics.js';
 import type { NodePreparer } from './preparer.js';
 import { SerialQueue } from './serial.js';
 import { casNode, claimChange, releaseChange } from './writes.js';
@@ -31,7 +32,11 @@ export interface CoordinatorDeps {
   /** How long a claim waits for the watch to show its own write before giving up. */
   readonly catchUpTimeoutMs?: number;
   readonly now?: () => Date;
+  readonly metrics?: CoordinatorMetrics;
 }
+
+/** A request's logger (its lines carry the request id), or the coordinator's own outside requests. */
+type Log = RequestContext['log'];
 
 /**
  * Hands out reboot slots. Every claim and release of this replica runs through one queue; the
@@ -41,6 +46,8 @@ export interface CoordinatorDeps {
 export class Coordinator implements LockService, Readiness {
   private readonly queue = new SerialQueue();
   private readonly now: () => Date;
+  /** Nodes this replica is releasing right now: a slot that ends without being here was released by someone else. */
+  private readonly releasing = new Set<string>();
 
   constructor(private readonly deps: CoordinatorDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -69,7 +76,7 @@ export class Coordinator implements LockService, Readiness {
     const hold = holdOf(node);
     if (hold) return this.answerHolder(node, hold, params, ctx);
     // Refused from the cache with no API call: the common answer while others reboot.
-    this.refuseIfNoSlot(params.group);
+    this.refuseIfNoSlot(node.name, params.group);
     return this.queue.run(() => this.claim(node.name, params, ctx));
   }
 
@@ -87,12 +94,12 @@ export class Coordinator implements LockService, Readiness {
         return;
       }
       if (current.ready) {
-        await this.releaseNow(current, 'the node reported steady state');
+        await this.releaseNow(current, 'the node reported steady state', 'steady_state', ctx.log);
         ctx.log.info({ node: current.name }, 'released reboot slot on steady-state');
         return;
       }
       // Zincati sends steady-state once per boot, maybe before the kubelet is Ready: remember it.
-      await this.write(current, (n) => (holdOf(n) ? { annotations: { [Annotation.releaseRequested]: this.now().toISOString() } } : undefined));
+      await this.write(current, (n) => (holdOf(n) ? { annotations: { [Annotation.releaseRequested]: this.now().toISOString() } } : undefined), ctx.log);
       ctx.log.info({ node: current.name }, 'steady-state before the node is Ready: slot released once it is');
     });
   }
@@ -105,7 +112,8 @@ export class Coordinator implements LockService, Readiness {
       const hold = node && holdOf(node);
       if (!node || !hold) return;
       if (node.ready && (node.bootId !== hold.bootId || hold.releaseRequested)) {
-        await this.releaseNow(node, node.bootId !== hold.bootId ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state');
+        const rebooted = node.bootId !== hold.bootId;
+        await this.releaseNow(node, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state');
         return;
       }
       if (hold.phase !== 'drained') this.deps.preparer.prepare(node, hold);
@@ -120,9 +128,20 @@ export class Coordinator implements LockService, Readiness {
       for (const { node } of this.deps.nodes.holders()) {
         if (kept.has(node.name)) continue;
         this.deps.log.warn({ node: node.name }, 'more nodes hold slots than allowed: withdrawing the tie-break loser');
-        await this.releaseNow(node, 'withdrawn: more nodes held slots than allowed');
+        await this.releaseNow(node, 'withdrawn: more nodes held slots than allowed', 'withdrawn');
       }
     });
+  }
+
+  /** The watch showed `name`'s slot end: counted as a manual release unless this replica released it. */
+  slotEnded(name: string): void {
+    if (this.deps.leadership.isLeader() && !this.releasing.has(name)) this.deps.metrics?.released('manual');
+  }
+
+  /** The watch showed `name` deleted; `held` when it held a slot, which the deletion frees. */
+  nodeDeleted(name: string, held: boolean): void {
+    this.deps.metrics?.nodeDeleted(name);
+    if (held && this.deps.leadership.isLeader()) this.deps.metrics?.released('node_deleted');
   }
 
   private resolve(id: string): NodeView {
@@ -146,17 +165,23 @@ export class Coordinator implements LockService, Readiness {
     return node;
   }
 
-  /** Refuses with `slots_full` when no slot is free for `group`, or the last release has not settled. */
-  private refuseIfNoSlot(group: string): void {
+  /** Refuses `name` with `slots_full` when no slot is free for `group`, or the last release has not settled. */
+  private refuseIfNoSlot(name: string, group: string): void {
+    const why = this.whyNoSlot(group);
+    if (why === undefined) return;
+    this.deps.metrics?.waitingForSlot(name, this.now().getTime());
+    throw new Refusal('slots_full', why);
+  }
+
+  private whyNoSlot(group: string): string | undefined {
     const full = whyFull(this.claims(), group, this.deps.budget);
-    if (full) throw new Refusal('slots_full', full);
+    if (full) return full;
     const settleMs = this.deps.settleMs ?? 0;
     const last = this.deps.nodes.lastRelease();
-    if (settleMs <= 0 || !last || isUrgent(this.deps.budget, group)) return;
+    if (settleMs <= 0 || !last || isUrgent(this.deps.budget, group)) return undefined;
     const waitMs = last.at + settleMs - this.now().getTime();
-    if (waitMs > 0) {
-      throw new Refusal('slots_full', `settling: node ${last.name} was released ${Math.round((settleMs - waitMs) / 1000)} s ago; the next node may start in ${Math.ceil(waitMs / 1000)} s (--settle-time)`);
-    }
+    if (waitMs <= 0) return undefined;
+    return `settling: node ${last.name} was released ${Math.round((settleMs - waitMs) / 1000)} s ago; the next node may start in ${Math.ceil(waitMs / 1000)} s (--settle-time)`;
   }
 
   private claims(): Claim[] {
@@ -168,13 +193,13 @@ export class Coordinator implements LockService, Readiness {
     if (!cached) throw new Refusal('unknown_id', `node ${name} was just deleted`);
     const already = holdOf(cached);
     if (already) return this.answerHolder(cached, already, params, ctx, true);
-    this.refuseIfNoSlot(params.group);
+    this.refuseIfNoSlot(name, params.group);
 
     let lostRace: Hold | undefined;
     const written = await this.write(cached, (node) => {
       lostRace = holdOf(node);
       return lostRace ? undefined : claimChange(node, params.group, params.id, this.now());
-    });
+    }, ctx.log);
     if (!written) {
       const fresh = this.deps.nodes.get(name);
       if (fresh && lostRace) return this.answerHolder(fresh, lostRace, params, ctx, true);
@@ -184,9 +209,11 @@ export class Coordinator implements LockService, Readiness {
     const seen = await this.caughtUp(written);
     const kept = keepers(this.claims(), this.deps.budget);
     if (!kept.has(name)) {
-      await this.releaseNow(seen, 'withdrawn: another node won the tie-break');
+      await this.releaseNow(seen, 'withdrawn: another node won the tie-break', 'withdrawn', ctx.log);
+      this.deps.metrics?.waitingForSlot(name, this.now().getTime());
       throw new Refusal('slots_full', whyFull(this.claims().filter((c) => c.name !== name), params.group, this.deps.budget) ?? 'another node took the last slot; retry');
     }
+    this.deps.metrics?.claimed(name, this.now().getTime());
     ctx.log.info({ node: name, group: params.group }, 'claimed reboot slot');
     this.deps.events.record(seen, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${params.group} by FleetLock id ${params.id}`);
     const hold = holdOf(seen);
@@ -215,31 +242,38 @@ export class Coordinator implements LockService, Readiness {
       throw new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
     }
     if (currentHold.phase === 'drained') return;
-    const written = await this.write(current, (n) => (sameClaim(n) ? { annotations: { [Annotation.phase]: 'drained' } } : undefined));
+    const written = await this.write(current, (n) => (sameClaim(n) ? { annotations: { [Annotation.phase]: 'drained' } } : undefined), ctx.log);
     if (!written) throw new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
     await this.caughtUp(written);
     ctx.log.info({ node: name, group: hold.group }, 'reboot granted');
     this.deps.events.record(written, 'Normal', 'RebootGranted', `Node is safe to reboot: granted to FleetLock id ${params.id}`);
   }
 
-  private async releaseNow(node: NodeView, why: string): Promise<void> {
+  private async releaseNow(node: NodeView, why: string, reason: ReleaseReason, log: Log = this.deps.log): Promise<void> {
     this.deps.preparer.cancel(node.name);
     const before = holdOf(node);
-    const written = await this.write(node, (n) => (holdOf(n) ? releaseChange(n, this.now()) : undefined));
-    if (!written) return;
-    await this.caughtUp(written);
-    this.deps.log.info({ node: node.name, group: before?.group, why }, 'released reboot slot');
+    this.releasing.add(node.name);
+    let written: NodeView | undefined;
+    try {
+      written = await this.write(node, (n) => (holdOf(n) ? releaseChange(n, this.now()) : undefined), log);
+      if (!written) return;
+      this.deps.metrics?.released(reason);
+      await this.caughtUp(written);
+    } finally {
+      this.releasing.delete(node.name);
+    }
+    log.info({ node: node.name, group: before?.group, why }, 'released reboot slot');
     this.deps.events.record(written, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
     if (before?.cordonedByUs) this.deps.events.record(written, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
 
   /** A CAS write; API failures that outlast the retries become an `unavailable` refusal. */
-  private async write(node: NodeView, change: Parameters<typeof casNode>[2]['change']): Promise<NodeView | undefined> {
+  private async write(node: NodeView, change: Parameters<typeof casNode>[2]['change'], log: Log = this.deps.log): Promise<NodeView | undefined> {
     try {
       return await casNode(this.deps.nodes, node, { change });
     } catch (err) {
       if (err instanceof KubeError) {
-        this.deps.log.error({ node: node.name, err: err.message, code: err.code }, 'writing node failed');
+        log.error({ node: node.name, err: err.message, code: err.code }, 'writing node failed');
         throw new Refusal('unavailable', `could not update node ${node.name}: ${err.message}`);
       }
       throw err;

@@ -44,10 +44,13 @@ export class Reconciler {
   private onNode(event: NodeEvent): void {
     if (event.type === 'deleted') {
       this.deps.index.delete(event.key);
-      if (holdOf(event.previous)) this.deps.log.warn({ node: event.key }, 'node deleted while holding a reboot slot: slot freed');
+      const held = holdOf(event.previous) !== undefined;
+      if (held) this.deps.log.warn({ node: event.key }, 'node deleted while holding a reboot slot: slot freed');
+      this.deps.coordinator.nodeDeleted(event.key, held);
       return;
     }
     this.deps.index.set(event.key, event.current.machineId);
+    if (event.type === 'modified' && holdOf(event.previous) && !holdOf(event.current)) this.deps.coordinator.slotEnded(event.key);
     if (holdOf(event.current)) void this.reconcile(event.key);
   }
 

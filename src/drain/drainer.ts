@@ -5,6 +5,7 @@ import type { EventRecorder } from '../kube/events.js';
 import { holdOf, type Hold, type NodeView } from '../kube/node-view.js';
 import type { NodeEvent, Nodes } from '../kube/nodes.js';
 import { PodsOnNode, PodWriter } from '../kube/pods.js';
+import type { DrainMetrics } from './drain-metrics.js';
 import { Semaphore, TokenBucket } from './limits.js';
 import { NodeDrain, type NodeDrainDeps } from './node-drain.js';
 import type { DrainOptions } from './options.js';
@@ -17,6 +18,7 @@ export interface DrainerDeps {
   readonly options: DrainOptions;
   readonly isLeader: () => boolean;
   readonly now?: () => number;
+  readonly metrics?: DrainMetrics;
 }
 
 /**
@@ -41,6 +43,7 @@ export class Drainer implements NodePreparer {
       slots: new Semaphore(options.concurrency),
       isLeader: deps.isLeader,
       now: deps.now ?? Date.now,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     };
     this.offNodes = deps.nodes.on((event) => this.onNode(event));
   }
@@ -57,6 +60,13 @@ export class Drainer implements NodePreparer {
       drain.start();
     }
     return drain.preparation();
+  }
+
+  /** Drains cordoning or evicting now (for the metrics). */
+  inProgress(): number {
+    let n = 0;
+    for (const drain of this.drains.values()) if (drain.running) n++;
+    return n;
   }
 
   async settled(name: string, timeoutMs: number): Promise<void> {

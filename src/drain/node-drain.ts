@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Preparation } from '../coordinator/preparer.js';
 import type { KubeError } from '../kube/errors.js';
+import type { DrainMetrics } from './drain-metrics.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Hold, NodeView } from '../kube/node-view.js';
 import type { Nodes } from '../kube/nodes.js';
@@ -25,6 +26,7 @@ export interface NodeDrainDeps {
   readonly slots: Semaphore;
   readonly isLeader: () => boolean;
   readonly now: () => number;
+  readonly metrics?: DrainMetrics;
 }
 
 /** A pod that has to leave the node, followed until it is gone (deleted, or replaced under its name). */
@@ -78,6 +80,11 @@ export class NodeDrain {
 
   get finished(): boolean {
     return this.state === 'done';
+  }
+
+  /** Cordoning or evicting: neither done nor given up. */
+  get running(): boolean {
+    return this.state === 'starting' || this.state === 'draining';
   }
 
   /** A drain that failed or was stopped is replaced by a fresh one on the next `prepare`. */
@@ -247,6 +254,7 @@ export class NodeDrain {
       mayAct: () => this.deps.isLeader() && this.state === 'draining',
       onBlocked: (blocker) => this.setBlocker(entry, blocker),
       onRetry: (err) => this.log.warn({ pod: podKey(entry.pod), err: err.message, code: err.code }, 'pod removal failed; retrying with backoff'),
+      ...(this.deps.metrics ? { onOutcome: this.deps.metrics.evicted.bind(this.deps.metrics) } : {}),
     };
   }
 
@@ -279,6 +287,8 @@ export class NodeDrain {
   private complete(how: 'drained' | 'granted'): void {
     const text = how === 'drained' ? `drained: ${count(this.gone, 'pod')} evicted` : `drain timed out; reboot granted anyway with ${count(this.leaving.size, 'pod')} left (policy grant)`;
     this.state = 'done';
+    const claimed = Date.parse(this.claimedAt);
+    if (!Number.isNaN(claimed)) this.deps.metrics?.drained((this.deps.now() - claimed) / 1000);
     for (const resolve of this.settleWaiters.splice(0)) resolve();
     for (const entry of this.leaving.values()) entry.removal?.abort(new Error('drain complete'));
     clearTimeout(this.deadline);

@@ -2,6 +2,7 @@ import pRetry from 'p-retry';
 import { KubeError } from '../kube/errors.js';
 import { podKey, type PodView } from '../kube/pod-view.js';
 import type { EvictionResult, PodWriter } from '../kube/pods.js';
+import type { EvictionOutcome } from './drain-metrics.js';
 import { abortableDelay, type Semaphore, type TokenBucket } from './limits.js';
 
 /** Why a pod cannot leave yet, as the progress names it (`PodDisruptionBudget shop/web`) and in detail. */
@@ -23,6 +24,30 @@ export interface RemovalContext {
   readonly onBlocked: (blocker: Blocker | undefined) => void;
   /** An API failure that will be retried (for logs). */
   readonly onRetry: (err: KubeError) => void;
+  /** The answer to every eviction or deletion call (for metrics). */
+  readonly onOutcome?: (outcome: EvictionOutcome) => void;
+}
+
+const OUTCOME_OF: Readonly<Record<EvictionResult['kind'], EvictionOutcome>> = {
+  evicted: 'evicted',
+  gone: 'gone',
+  budget: 'blocked_by_budget',
+  throttled: 'throttled',
+  'several-budgets': 'several_budgets',
+  forbidden: 'forbidden',
+};
+
+/** Runs one API call through the concurrency limit, reporting its outcome, thrown failures as `error`. */
+async function call<T>(ctx: RemovalContext, send: () => Promise<T>, outcomeOf: (result: T) => EvictionOutcome): Promise<T> {
+  let result: T;
+  try {
+    result = await ctx.slots.run(send);
+  } catch (err) {
+    ctx.onOutcome?.('error');
+    throw err;
+  }
+  ctx.onOutcome?.(outcomeOf(result));
+  return result;
 }
 
 /** Thrown inside the retry loop: try again after at least `waitMs` (Retry-After, or a slow retry). */
@@ -101,13 +126,13 @@ function retrying<T>(attempt: () => Promise<T>, ctx: RemovalContext, signal: Abo
 
 /** Evicts one pod through the policy/v1 Eviction API until the API lets it go, or it is gone anyway. */
 export function evictPod(pod: PodView, ctx: RemovalContext, signal: AbortSignal): Promise<'evicted' | 'gone'> {
-  return retrying(async () => afterEviction(await ctx.slots.run(() => ctx.writer.evict(pod)), pod, ctx), ctx, signal);
+  return retrying(async () => afterEviction(await call(ctx, () => ctx.writer.evict(pod), (r) => OUTCOME_OF[r.kind]), pod, ctx), ctx, signal);
 }
 
 /** Deletes one pod with its grace period, bypassing budgets (the `delete` drain-timeout policy). */
 export function deletePod(pod: PodView, ctx: RemovalContext, signal: AbortSignal): Promise<'deleted' | 'gone'> {
   return retrying(async () => {
-    const result = await ctx.slots.run(() => ctx.writer.delete(pod));
+    const result = await call(ctx, () => ctx.writer.delete(pod), (r) => r);
     ctx.onBlocked(undefined);
     return result;
   }, ctx, signal);

@@ -28,6 +28,35 @@ export function progressText(s: ProgressState): string {
   return s.timedOut ? `drain timed out after ${s.timedOut.after} (policy ${s.timedOut.policy}); ${text}` : text;
 }
 
+/** What a drain line says, broken out. */
+export interface ParsedProgress {
+  /** Pods evicted so far and pods that had to leave; null when the line carries no `n/m pods evicted`. */
+  readonly evicted: number | null;
+  readonly total: number | null;
+  /** What the drain waits on, e.g. `PodDisruptionBudget shop/web and 2 more`; '' when nothing blocks it. */
+  readonly waitingOn: string;
+  /** The drain timeout has passed (its policy is in the text). */
+  readonly timedOut: boolean;
+}
+
+const COUNTS = /(?:^|; )(\d+)\/(\d+) pods evicted/;
+const WAITING = /(?:^|; )waiting on (.+?)(?=; |$)/;
+
+/**
+ * Reads back a line `progressText` wrote, for the status page (progress bar, highlighted blocker).
+ * The annotation stays the source of truth (another replica or version may have written it): what does
+ * not match is not broken out, and the text itself is always shown.
+ */
+export function parseProgress(text: string): ParsedProgress {
+  const counts = COUNTS.exec(text);
+  return {
+    evicted: counts ? Number(counts[1]) : null,
+    total: counts ? Number(counts[2]) : null,
+    waitingOn: WAITING.exec(text)?.[1] ?? '',
+    timedOut: text.startsWith('drain timed out'),
+  };
+}
+
 /** A resumed drain keeps counting where the last replica stopped: `3/7 pods evicted...` -> 3. */
 export function goneBefore(annotation: string): number {
   const m = /(?:^|; )(\d+)\/\d+ pods evicted/.exec(annotation);

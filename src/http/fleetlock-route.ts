@@ -4,6 +4,7 @@ import { parseClientParams } from '../fleetlock/client-params.js';
 import { matchEndpoint } from '../fleetlock/endpoint.js';
 import { Refusal } from '../fleetlock/refusal.js';
 import type { ClientParams, LockService } from '../fleetlock/types.js';
+import { outcomesOf } from './outcomes.js';
 import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 
 // Zincati ignores the body of a 2xx; a constant string skips serialization.
@@ -46,6 +47,7 @@ export function fleetLockHandler(lock: LockService): RouteHandlerMethod {
       if (err instanceof Refusal) return sendRefusal(request, reply, err, { endpoint, params });
       return sendUnavailable(request, reply, err, { endpoint, params });
     }
+    outcomesOf(request)?.answered(endpoint, endpoint === 'pre-reboot' ? 'granted' : 'ok');
     return reply.code(200).type(JSON_TYPE).send(OK_BODY);
   };
 }

@@ -1,5 +1,6 @@
 // Fastify's own failures (body too large, bad Content-Length, bad URL, no route) in FleetLock's `{"kind","value"}` shape.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { matchEndpoint } from '../fleetlock/endpoint.js';
 import { Refusal } from '../fleetlock/refusal.js';
 import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 
@@ -12,16 +13,18 @@ const MESSAGES: Readonly<Record<string, string>> = {
 /** Builds the error handler; `bodyLimit` is named in the 413 message. */
 export function frameworkErrorHandler(bodyLimit: number) {
   return function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    if (error instanceof Refusal) return sendRefusal(request, reply, error);
+    // Counted under the endpoint the request was meant for (an oversized pre-reboot is still a pre-reboot).
+    const context = { endpoint: matchEndpoint(request.url) };
+    if (error instanceof Refusal) return sendRefusal(request, reply, error, context);
     const status = error.statusCode;
     if (status === 413) {
-      return sendRefusal(request, reply, new Refusal('bad_request', `request body exceeds ${bodyLimit} bytes`, 413));
+      return sendRefusal(request, reply, new Refusal('bad_request', `request body exceeds ${bodyLimit} bytes`, 413), context);
     }
     if (status !== undefined && status >= 400 && status < 500) {
       const value = MESSAGES[error.code] ?? `bad request: ${error.message}`;
-      return sendRefusal(request, reply, new Refusal('bad_request', value));
+      return sendRefusal(request, reply, new Refusal('bad_request', value), context);
     }
-    return sendUnavailable(request, reply, error);
+    return sendUnavailable(request, reply, error, context);
   };
 }
 

@@ -1,11 +1,13 @@
 // One way to answer a refusal: its status, `{"kind","value"}`, logged once at info.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Refusal, REFUSAL_STATUS } from '../fleetlock/refusal.js';
+import type { FleetLockEndpoint } from '../fleetlock/endpoint.js';
 import type { ClientParams } from '../fleetlock/types.js';
+import { outcomesOf } from './outcomes.js';
 
 /** Identifies the FleetLock request in a refusal log line, as far as it was parsed. */
 export interface RefusalContext {
-  readonly endpoint?: string;
+  readonly endpoint?: FleetLockEndpoint;
   readonly params?: ClientParams;
 }
 
@@ -33,6 +35,7 @@ export function sendRefusal(
     { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group },
     'fleetlock refusal',
   );
+  outcomesOf(request)?.answered(context.endpoint, kind);
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ kind, value }));
 }
 
@@ -47,6 +50,7 @@ export function sendUnavailable(
     { err, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group },
     'request failed unexpectedly',
   );
+  outcomesOf(request)?.answered(context.endpoint, 'unavailable');
   const value = `internal error, see the server log for request ${request.id}`;
   return reply
     .code(REFUSAL_STATUS.unavailable)

@@ -6,7 +6,7 @@ export interface KubeClient {
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
   readonly watch: Watch;
-  /** The API server's address, for logs. */
+  /** The API server's URL as the kubeconfig gives it; may carry credentials: log `originForLogs(server)`. */
   readonly server: string;
 }
 

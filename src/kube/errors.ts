@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { urlsToOrigins } from '../logging/safe-url.js';
 
 export type KubeErrorCode =
   | 'conflict'
@@ -75,7 +76,8 @@ export function toKubeError(err: unknown, what: string): KubeError {
       cause: err,
     });
   }
-  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  // Network errors quote the request URL; the kubeconfig's server URL may carry a token: keep the origin only.
+  const message = urlsToOrigins((err instanceof Error ? err.message.split('\n')[0] : String(err)) ?? '');
   return new KubeError('unavailable', `${what}: ${message}`, { cause: err });
 }
 

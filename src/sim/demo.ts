@@ -10,6 +10,7 @@ import { startSimCluster } from './demo/cluster.js';
 import { parseDemoOptions } from './demo/options.js';
 import { AgentNarrator, StoryWriter, bootIdOf, isReady, narrateNodes } from './demo/story.js';
 import { summarize, type AzureEventOutcome, type NodeOutcome } from './demo/summary.js';
+import { untilSignal } from '../cli/until-signal.js';
 
 /** Simulated time from going down until Zincati runs again. */
 const BOOT_MS = 60_000;
@@ -135,14 +136,3 @@ function describeAzure(result: PlatformEventResult | undefined): string {
   return result.approved ? 'drained, granted, approved early by the agent, rebooted, slot released' : 'started at NotBefore (not approved early), rebooted, slot released';
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}

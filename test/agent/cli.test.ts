@@ -19,6 +19,8 @@ void t.test('the command polls, asks for the lock, and exits 0 on SIGTERM', asyn
     REBOOT_MANAGER_MACHINE_ID_FILE: machineIdFile,
     REBOOT_MANAGER_POLL_INTERVAL: '200ms',
     REBOOT_MANAGER_LOG_LEVEL: 'error',
+    // Not the fixed default :9102: tests run side by side.
+    REBOOT_MANAGER_METRICS_LISTEN: '127.0.0.1:0',
   };
   const exit = commands['imds-agent']!.run([], env);
   sim.schedule({ eventType: 'Terminate', resources: [OUR_VM] });

@@ -2,8 +2,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { pino } from 'pino';
 import t, { type Test } from 'tap';
+import { parseServeConfig } from '../../src/config/serve.js';
+import { startServer } from '../../src/server.js';
 import { machineIdFor, makeNode, startKubeSim, type KubeSim } from '../../src/sim/kube/index.js';
+import { SERVICE_ACCOUNT } from '../support/cluster.js';
 
 const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const exec = promisify(execFile);
@@ -56,6 +60,46 @@ void t.test('status prints every node: holder first, with group, phase, age, who
 
   const json = JSON.parse((await cli(kubeconfig, 'status', '--output', 'json')).stdout) as { node: string; lock: string }[];
   t.same(json.map((r) => `${r.node} ${r.lock}`), ['node-01 Rebooting', 'node-02 Ready', 'node-03 Ready']);
+});
+
+void t.test('status --server reads a running reboot-manager: the same table and rows as from the Kubernetes API', async (t) => {
+  const { sim, kubeconfig } = await clusterWithHolder(t);
+  // Another replica holds the Lease for the whole test: ours is a follower and changes nothing, so both views agree.
+  sim.store.create('leases', {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { namespace: 'reboot-manager', name: 'reboot-manager' },
+    spec: { holderIdentity: 'elsewhere', leaseDurationSeconds: 3600, renewTime: new Date().toISOString(), acquireTime: new Date().toISOString() },
+  });
+  // Beside the admin kubeconfig: a second t.testdir() would empty the directory.
+  const serverKubeconfig = `${t.testdirName}/server-kubeconfig`;
+  await sim.writeKubeconfig(serverKubeconfig, SERVICE_ACCOUNT);
+  const server = await startServer(parseServeConfig(['--listen', '127.0.0.1:0', '--kubeconfig', serverKubeconfig, '--identity', 'replica-0'], {}), { logger: pino({ level: 'silent' }) });
+  t.teardown(() => server.close());
+  await server.nodes.whenSynced();
+  t.notOk(server.isLeader(), 'a follower');
+
+  const fromServer = await cli(kubeconfig, 'status', '--server', server.url);
+  t.equal(fromServer.code, 0, fromServer.stderr);
+  const fromApi = await cli(kubeconfig, 'status');
+  t.equal(fromApi.code, 0, fromApi.stderr);
+  t.equal(fromServer.stdout, fromApi.stdout, 'the same table');
+  t.match(fromServer.stdout.split('\n')[1], /^node-01\s+Rebooting\s+workers\s+draining\s+25m\s+True\s+us\s+3\/7 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
+
+  type Row = { heldForSeconds: number | null };
+  const rows = (out: string): Row[] => JSON.parse(out) as Row[];
+  const jsonFromServer = rows((await cli(kubeconfig, 'status', '--server', server.url.replace(/\/$/, ''), '--output', 'json')).stdout);
+  const jsonFromApi = rows((await cli(kubeconfig, 'status', '--output', 'json')).stdout);
+  const withoutAge = (r: Row[]) => r.map(({ heldForSeconds: _age, ...rest }) => rest);
+  t.same(withoutAge(jsonFromServer), withoutAge(jsonFromApi), 'the same rows (held-for aside: two reads, two moments)');
+  t.match(jsonFromServer[0], { node: 'node-01', drainEvicted: 3, drainTotal: 7, drainWaitingOn: 'PodDisruptionBudget shop/web', heldForSeconds: Number });
+
+  const unreachable = await cli(kubeconfig, 'status', '--server', 'http://127.0.0.1:1/');
+  t.equal(unreachable.code, 1);
+  t.match(unreachable.stderr, /cannot reach http:\/\/127\.0\.0\.1:1\/api\/v1\/status/);
+  const notUrl = await cli(kubeconfig, 'status', '--server', 'reboot-manager:8080');
+  t.equal(notUrl.code, 2);
+  t.match(notUrl.stderr, /invalid --server/);
 });
 
 void t.test('release NODE gives the slot back and uncordons only what reboot-manager cordoned', async (t) => {

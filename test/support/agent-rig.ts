@@ -51,6 +51,8 @@ export interface AgentRig {
   readonly machineIdFile: string;
   agent: ImdsAgent;
   id: string;
+  /** Where the agent serves GET /metrics, with `serveMetrics`. */
+  metricsUrl: string | undefined;
   /** One poll of the agent (and whatever it sends). */
   tick(): Promise<void>;
   /** Stops this agent and starts a fresh one on the same host (same machine-id, same simulators). */
@@ -63,6 +65,8 @@ export interface RigOptions {
   readonly clock?: Clock;
   readonly sim?: SimulatedImdsOptions;
   readonly machineIdFileContents?: string;
+  /** Serve GET /metrics as the command does (pass `--metrics-listen 127.0.0.1:0` in args). */
+  readonly serveMetrics?: boolean;
 }
 
 export const RETRY_MS = 5_000;
@@ -81,7 +85,7 @@ export async function agentRig(t: Test, options: RigOptions = {}): Promise<Agent
     '--imds-retry-budget', '300ms', '--imds-timeout', '300ms', ...(options.args ?? [])];
   const config = parseImdsAgentConfig(argv, {});
   const build = async () => {
-    const running = await createImdsAgent(config, { logger, clock: options.clock ?? clock, imdsBackoffMs: { min: 1, max: 5 } });
+    const running = await createImdsAgent(config, { logger, clock: options.clock ?? clock, imdsBackoffMs: { min: 1, max: 5 }, serveMetrics: options.serveMetrics ?? false });
     t.teardown(() => running.close());
     return running;
   };
@@ -94,12 +98,14 @@ export async function agentRig(t: Test, options: RigOptions = {}): Promise<Agent
     machineIdFile,
     agent: running.agent,
     id: running.id,
+    metricsUrl: running.metricsUrl,
     tick: () => rig.agent.tick(),
     async restart() {
       await running.close();
       running = await build();
       rig.agent = running.agent;
       rig.id = running.id;
+      rig.metricsUrl = running.metricsUrl;
     },
   };
   return rig;

@@ -1,5 +1,5 @@
 // A simulated cluster with reboot-manager replicas in front of it, for tests over real HTTP.
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Test } from 'tap';
 import { parseServeConfig } from '../../src/config/serve.js';
 import { releaseByHand, type ManualRelease } from '../../src/coordinator/manual-release.js';
@@ -40,6 +40,8 @@ export interface ClusterOptions {
   /** Extra `serve` flags, e.g. `['--max-rebooting', '2']`. */
   readonly flags?: string[];
   readonly sim?: KubeSimOptions;
+  /** The replicas' logger (default: silent); a test that reads the logs passes a capturing one. */
+  readonly logger?: Logger;
 }
 
 export const nodeName = (i: number): string => `node-${String(i).padStart(2, '0')}`;
@@ -67,7 +69,7 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
     servers: [],
     async startReplica(identity) {
       const config = parseServeConfig(['--listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', identity, '--lease-duration', '2s', ...(opts.flags ?? [])], {});
-      const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+      const server = await startServer(config, { logger: opts.logger ?? pino({ level: 'silent' }) });
       cluster.servers.push(server);
       t.teardown(() => server.close());
       return server;

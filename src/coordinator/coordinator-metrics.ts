@@ -1,0 +1,13 @@
+// What the coordinator reports to the metrics (ServerMetrics implements it; tests may pass nothing).
+
+/** Why a slot ended: a small fixed set, a metric label. */
+export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'manual' | 'node_deleted';
+
+export interface CoordinatorMetrics {
+  /** A pre-reboot from `node` was refused because no slot was free (only the first refusal of a wait counts). */
+  waitingForSlot(node: string, at: number): void;
+  /** `node` claimed a slot: ends its wait. */
+  claimed(node: string, at: number): void;
+  nodeDeleted(node: string): void;
+  released(reason: ReleaseReason): void;
+}

@@ -1,0 +1,51 @@
+// The status page's markup: a skeleton the script fills from `/api/v1/status`. URLs are relative so the
+// page also works behind a proxy that serves it under a path prefix.
+export const STATUS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>reboot-manager status</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="status.css">
+<script src="status.js" defer></script>
+</head>
+<body>
+<header class="top">
+  <div class="brand">
+    <h1>reboot-manager</h1>
+    <p id="replica" class="muted">Loading…</p>
+  </div>
+  <div class="budget" aria-live="polite">
+    <p class="label">Cluster reboot budget</p>
+    <p id="budget-text" class="budget-text">–</p>
+    <div id="budget-meter" class="meter" aria-hidden="true"></div>
+    <ul id="groups" class="groups" aria-label="Slots per group"></ul>
+  </div>
+  <p id="freshness" class="freshness" role="status">Waiting for the first update…</p>
+</header>
+<main>
+  <div id="banner" class="banner" role="alert" hidden></div>
+  <section aria-labelledby="holders-title">
+    <h2 id="holders-title">Rebooting <span id="holders-count" class="count"></span></h2>
+    <p id="no-holders" class="empty" hidden>No node holds a reboot slot.</p>
+    <table id="holders" class="nodes" hidden>
+      <caption class="sr-only">Nodes holding a reboot slot</caption>
+      <thead><tr><th scope="col">Node</th><th scope="col">Group</th><th scope="col">Phase</th><th scope="col">Held for</th><th scope="col">Ready</th><th scope="col">Cordoned</th><th scope="col">Drain</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section aria-labelledby="others-title">
+    <h2 id="others-title">Other nodes <span id="others-count" class="count"></span></h2>
+    <table id="others" class="nodes">
+      <caption class="sr-only">Nodes not holding a reboot slot</caption>
+      <thead><tr><th scope="col">Node</th><th scope="col">Lock</th><th scope="col">Ready</th><th scope="col">Cordoned</th><th scope="col">Last released</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+</main>
+<footer class="muted">Data: <a href="api/v1/status">api/v1/status</a> · refreshes every 5 s</footer>
+<noscript><p class="banner">This page needs JavaScript. The same data is at <a href="api/v1/status">api/v1/status</a>.</p></noscript>
+</body>
+</html>
+`;

@@ -1,0 +1,197 @@
+// The status page's script, served at `/status.js` (the page's CSP runs no inline script). Plain
+// browser JavaScript, kept free of backticks and `${` so it can live in this string as written.
+// Every value from the cluster reaches the page through text nodes, never through an HTML parser.
+export const STATUS_JS = String.raw`'use strict';
+(function () {
+  const REFRESH_MS = 5000;
+  const TIMEOUT_MS = 4000;
+  // A page that has not had an answer for three refreshes says so even if no request failed (a hang).
+  const STALE_MS = 3 * REFRESH_MS;
+
+  let lastOkAt = 0;
+  let lastError = '';
+  let cacheSyncing = false;
+
+  const byId = (id) => document.getElementById(id);
+
+  // Elements built from text only: strings become text nodes, so markup in a value stays text.
+  function el(tag, className, children) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    for (const c of children || []) {
+      if (c === null || c === undefined || c === '') continue;
+      e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    }
+    return e;
+  }
+
+  // Same buckets as the CLI's HELD FOR column.
+  function age(seconds) {
+    if (seconds === null || seconds === undefined) return '\u2013';
+    if (seconds < 120) return seconds + 's';
+    if (seconds < 7200) return Math.floor(seconds / 60) + 'm';
+    if (seconds < 172800) return Math.floor(seconds / 3600) + 'h' + Math.floor((seconds % 3600) / 60) + 'm';
+    return Math.floor(seconds / 86400) + 'd';
+  }
+
+  // Relative to the snapshot's own time, so a browser with a wrong clock still reads right.
+  function since(iso, generatedAt) {
+    if (!iso) return '\u2013';
+    const seconds = Math.max(0, Math.round((Date.parse(generatedAt) - Date.parse(iso)) / 1000));
+    return age(seconds) + ' ago';
+  }
+
+  const plural = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+
+  function readyCell(ready) {
+    return el('td', ready ? 'ok' : 'bad', [ready ? 'Ready' : 'NotReady']);
+  }
+
+  function cordonCell(cordoned) {
+    if (cordoned === 'us') return el('td', '', ['by reboot-manager']);
+    if (cordoned === 'admin') return el('td', 'admin', ['by an admin']);
+    return el('td', 'muted', ['\u2013']);
+  }
+
+  function drainCell(row) {
+    const cell = el('td', 'drain', []);
+    if (row.drainTotal !== null) {
+      const bar = document.createElement('progress');
+      bar.max = Math.max(1, row.drainTotal);
+      bar.value = row.drainTotal === 0 ? 1 : row.drainEvicted;
+      bar.setAttribute('aria-label', row.drainEvicted + ' of ' + row.drainTotal + ' pods evicted');
+      cell.appendChild(bar);
+    }
+    if (row.drainTimedOut) cell.appendChild(el('span', 'badge timedout', ['timed out']));
+    if (!row.drain) {
+      cell.appendChild(el('span', 'muted', [row.phase === 'claimed' ? 'starting' : '\u2013']));
+      return cell;
+    }
+    // The part naming what blocks the drain is highlighted; the rest is the line as the server wrote it.
+    const text = el('div', 'drain-text', []);
+    const blocker = row.drainWaitingOn ? 'waiting on ' + row.drainWaitingOn : '';
+    const at = blocker ? row.drain.indexOf(blocker) : -1;
+    if (at === -1) {
+      text.appendChild(document.createTextNode(row.drain));
+    } else {
+      text.appendChild(document.createTextNode(row.drain.slice(0, at)));
+      text.appendChild(el('mark', 'blocker', [blocker]));
+      text.appendChild(document.createTextNode(row.drain.slice(at + blocker.length)));
+    }
+    cell.appendChild(text);
+    return cell;
+  }
+
+  function holderRow(row) {
+    return el('tr', row.drainWaitingOn || row.drainTimedOut ? 'blocked' : '', [
+      el('th', 'node', [row.node]),
+      el('td', '', [row.group]),
+      el('td', '', [el('span', 'badge phase-' + row.phase, [row.phase])]),
+      el('td', 'num', [age(row.heldForSeconds)]),
+      readyCell(row.ready),
+      cordonCell(row.cordoned),
+      drainCell(row),
+    ]);
+  }
+
+  function otherRow(row, generatedAt) {
+    return el('tr', '', [
+      el('th', 'node', [row.node]),
+      el('td', '', [row.lock]),
+      readyCell(row.ready),
+      cordonCell(row.cordoned),
+      el('td', row.releasedAt ? '' : 'muted', [since(row.releasedAt, generatedAt)]),
+    ]);
+  }
+
+  function renderBudget(data) {
+    const max = data.budget.maxRebooting;
+    const over = data.holders > max;
+    const text = byId('budget-text');
+    text.textContent = data.holders + ' of ' + plural(max, 'slot') + ' in use' + (over ? ' (urgent holders over budget)' : '');
+    text.className = 'budget-text' + (over ? ' over' : data.holders === max ? ' full' : '');
+    const cells = [];
+    for (let i = 0; i < Math.min(Math.max(max, data.holders), 24); i++) {
+      cells.push(el('span', i < data.holders ? (i < max ? 'on' : 'over') : '', []));
+    }
+    byId('budget-meter').replaceChildren(...cells);
+    byId('groups').replaceChildren(
+      ...data.budget.groups.map((g) =>
+        el('li', g.holders > 0 ? 'busy' : '', [
+          el('span', 'group-name', [g.group]),
+          ' ' + (g.urgent ? g.holders + ' held \u00b7 urgent' : g.holders + '/' + g.slots),
+        ]),
+      ),
+    );
+  }
+
+  function render(data) {
+    const holders = data.nodes.filter((r) => r.lock === 'Rebooting');
+    const others = data.nodes.filter((r) => r.lock !== 'Rebooting');
+    renderBudget(data);
+    byId('replica').textContent =
+      'Served by ' + data.identity + (data.leader ? ' \u00b7 leader' : ' \u00b7 follower: its own view of the cluster; the leader decides');
+    byId('holders-count').textContent = '(' + holders.length + ')';
+    byId('others-count').textContent = '(' + others.length + ')';
+    byId('holders').hidden = holders.length === 0;
+    byId('no-holders').hidden = holders.length > 0;
+    byId('holders').tBodies[0].replaceChildren(...holders.map(holderRow));
+    byId('others').tBodies[0].replaceChildren(...others.map((r) => otherRow(r, data.generatedAt)));
+    cacheSyncing = !data.cacheSynced;
+    document.title = (holders.length ? holders.length + ' rebooting \u00b7 ' : '') + 'reboot-manager status';
+  }
+
+  function showFreshness() {
+    const fresh = byId('freshness');
+    const banner = byId('banner');
+    const ageMs = Date.now() - lastOkAt;
+    const stale = lastOkAt === 0 ? lastError !== '' : lastError !== '' || ageMs > STALE_MS;
+    document.body.classList.toggle('stale', stale);
+    fresh.className = 'freshness' + (stale ? ' stale' : '');
+    if (lastOkAt === 0) {
+      fresh.textContent = lastError ? 'No data' : 'Waiting for the first update\u2026';
+    } else {
+      const when = new Date(lastOkAt).toLocaleTimeString();
+      fresh.textContent = (stale ? 'STALE \u00b7 last update ' : 'Updated ') + age(Math.round(ageMs / 1000)) + ' ago (' + when + ')';
+    }
+    let message = '';
+    if (lastError) {
+      message = 'Cannot read the status from the server: ' + lastError + '.' + (lastOkAt ? ' The tables show the last data received.' : '') + ' Retrying every ' + REFRESH_MS / 1000 + ' s.';
+    } else if (stale) {
+      message = 'No answer from the server for ' + age(Math.round(ageMs / 1000)) + '. The tables show the last data received.';
+    } else if (cacheSyncing) {
+      message = "This replica's node cache is still syncing: the list may be incomplete.";
+    }
+    banner.textContent = message;
+    banner.hidden = message === '';
+    banner.className = 'banner' + (stale || lastError ? '' : ' info');
+  }
+
+  function refresh() {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+    fetch('api/v1/status', { cache: 'no-store', headers: { accept: 'application/json' }, signal: abort.signal })
+      .then((res) => {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      })
+      .then((data) => {
+        render(data);
+        lastOkAt = Date.now();
+        lastError = '';
+      })
+      .catch((err) => {
+        lastError = err && err.name === 'AbortError' ? 'no answer within ' + TIMEOUT_MS / 1000 + ' s' : String((err && err.message) || err);
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        showFreshness();
+        // Chained, not an interval: a slow answer never overlaps the next request.
+        setTimeout(refresh, REFRESH_MS);
+      });
+  }
+
+  refresh();
+  setInterval(showFreshness, 1000);
+})();
+`;

@@ -1,0 +1,102 @@
+// The snapshot behind `GET /api/v1/status` and the status page: built from the server's watch-fed node
+// cache on each request, so reading it costs no Kubernetes API call, on the leader or a follower.
+import { isUrgent, slotsOf, type SlotBudget } from '../coordinator/budget.js';
+import type { NodeView } from '../kube/node-view.js';
+import { statusRows, type StatusRow } from './rows.js';
+
+/** Field names are part of the status API (documented in the README): add fields, never rename. */
+export interface StatusSnapshot {
+  /** When this replica built the snapshot (RFC 3339). */
+  readonly generatedAt: string;
+  /** This replica's leader-election identity. */
+  readonly identity: string;
+  /** Whether this replica leads (decides); a follower serves the view of its own cache. */
+  readonly leader: boolean;
+  /** False until the first complete list of Nodes: `nodes` may be incomplete until then. */
+  readonly cacheSynced: boolean;
+  readonly budget: BudgetStatus;
+  /** Nodes holding a reboot slot now. */
+  readonly holders: number;
+  /** The most recent release recorded on any node, or null. */
+  readonly lastRelease: { readonly node: string; readonly at: string } | null;
+  /** Every node, holders first, then by name. */
+  readonly nodes: readonly StatusRow[];
+}
+
+export interface BudgetStatus {
+  /** `--max-rebooting`: slots cluster-wide. */
+  readonly maxRebooting: number;
+  /** `--slots-per-group`: slots of a group not named in `groupSlots`. */
+  readonly slotsPerGroup: number;
+  /** `--group-slots`. */
+  readonly groupSlots: Readonly<Record<string, number>>;
+  /** `--urgent-groups`: drained and granted even when the budget is full. */
+  readonly urgentGroups: readonly string[];
+  /** Every group configured or holding a slot now, by name: its slots and its holders. */
+  readonly groups: readonly GroupStatus[];
+}
+
+export interface GroupStatus {
+  readonly group: string;
+  /** Slots of the group (never more than `maxRebooting`). */
+  readonly slots: number;
+  readonly holders: number;
+  readonly urgent: boolean;
+}
+
+/** What the snapshot reads of the node cache (`Nodes` has it). */
+export interface NodeSource {
+  values(): Iterable<NodeView>;
+  readonly synced: boolean;
+  lastRelease(): { name: string; at: number } | undefined;
+}
+
+export interface StatusServiceDeps {
+  readonly nodes: NodeSource;
+  readonly budget: SlotBudget;
+  readonly identity: string;
+  isLeader(): boolean;
+  readonly now?: () => Date;
+}
+
+export class StatusService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: StatusServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  snapshot(): StatusSnapshot {
+    const { nodes, budget } = this.deps;
+    const now = this.now();
+    const rows = statusRows(nodes.values(), now);
+    const holders = rows.filter((r) => r.lock === 'Rebooting');
+    const last = nodes.lastRelease();
+    return {
+      generatedAt: now.toISOString(),
+      identity: this.deps.identity,
+      leader: this.deps.isLeader(),
+      cacheSynced: nodes.synced,
+      budget: {
+        maxRebooting: budget.maxTotal,
+        slotsPerGroup: budget.defaultPerGroup,
+        groupSlots: Object.fromEntries([...budget.perGroup].sort(([a], [b]) => (a < b ? -1 : 1))),
+        urgentGroups: [...budget.urgentGroups].sort(),
+        groups: groupsOf(budget, holders),
+      },
+      holders: holders.length,
+      lastRelease: last ? { node: last.name, at: new Date(last.at).toISOString() } : null,
+      nodes: rows,
+    };
+  }
+}
+
+function groupsOf(budget: SlotBudget, holders: readonly StatusRow[]): GroupStatus[] {
+  const names = new Set([...budget.perGroup.keys(), ...budget.urgentGroups, ...holders.map((h) => h.group)]);
+  return [...names].sort().map((group) => ({
+    group,
+    slots: slotsOf(budget, group),
+    holders: holders.filter((h) => h.group === group).length,
+    urgent: isUrgent(budget, group),
+  }));
+}
