@@ -7,8 +7,8 @@ import { createImdsAgent, type RunningImdsAgent } from '../../src/agent/run.js';
 import { Annotation } from '../../src/kube/annotations.js';
 import { SimulatedImds } from '../../src/sim/imds/index.js';
 import type { NodeObject } from '../../src/sim/kube/index.js';
-import { FAST_DRAIN } from './drain-cluster.js';
-import { startCluster, type ClusterOptions, type TestCluster } from './cluster.js';
+import { startDrainCluster } from './drain-cluster.js';
+import type { ClusterOptions, TestCluster } from './cluster.js';
 
 /** Agent loop timing for tests: poll often, ask again soon (IMDS and the server are on loopback). */
 export const FAST_AGENT = ['--poll-interval', '200ms', '--retry-interval', '100ms', '--imds-timeout', '2s', '--imds-retry-budget', '1s', '--server-timeout', '10s'];
@@ -39,12 +39,9 @@ export interface AzureClusterOptions extends Omit<ClusterOptions, 'sim'> {
 }
 
 export async function startAzureCluster(t: Test, opts: AzureClusterOptions = {}): Promise<AzureCluster> {
-  const c = await startCluster(t, {
-    ...opts,
-    flags: [...FAST_DRAIN, ...(opts.flags ?? [])],
-    // Evicted ReplicaSet pods get replacements that never turn Ready unless the test says so.
-    sim: { graceMsPerSecond: 5, controllers: { replaceEvicted: true, readyDelayMs: 3_600_000 } },
-  });
+  // The drain test cluster: replacements of evicted pods turn Ready only when the test says so.
+  const { firstCallDelayMs: _delay, ...clusterOpts } = opts;
+  const c = await startDrainCluster(t, clusterOpts);
   const imds = await SimulatedImds.start({ vmName: 'vmss_0', vmScaleSetName: 'vmss', ...(opts.firstCallDelayMs ? { firstCallDelayMs: opts.firstCallDelayMs } : {}) });
   t.teardown(() => imds.close());
   const leader = await c.leader();

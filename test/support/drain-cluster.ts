@@ -12,7 +12,7 @@ export interface DrainClusterOptions extends Omit<ClusterOptions, 'sim'> {
   readonly readyDelayMs?: number;
 }
 
-/** Starts the cluster and registers the orphan-cordon check to run at the end of the test. */
+/** A test cluster tuned for drains: fast retries and progress, scaled grace periods, replacement pods. */
 export async function startDrainCluster(t: Test, opts: DrainClusterOptions = {}): Promise<TestCluster> {
   const c = await startCluster(t, {
     ...opts,
