@@ -1,0 +1,75 @@
+// The contract between reboot-manager and a Kubernetes API server. `RestKubeApi` speaks it over HTTP;
+// `MemoryKubeApi` (src/sim/kube/memory-api.ts) implements it in process for fast tests and the simulation.
+// Every method either resolves or throws a `KubeError`.
+
+/** One page of a list call, as plain JSON items. */
+export interface ListPage {
+  readonly items: readonly unknown[];
+  readonly resourceVersion: string;
+  readonly continueToken: string | undefined;
+}
+
+export interface ListQuery {
+  readonly fieldSelector?: string;
+  readonly limit?: number;
+  readonly continue?: string;
+}
+
+export interface WatchQuery {
+  readonly resourceVersion: string;
+  readonly fieldSelector?: string;
+  readonly allowWatchBookmarks?: boolean;
+  readonly timeoutSeconds?: number;
+}
+
+/** `type` is ADDED, MODIFIED, DELETED, BOOKMARK or ERROR (then `object` is a Status, code 410 when expired). */
+export type WatchEventHandler = (type: string, object: unknown) => void;
+
+/** Stops a watch; `onDone` is not called after it. */
+export type StopWatch = () => void;
+
+/** A coordination.k8s.io/v1 Lease as leader election uses it; times are RFC 3339 with microseconds. */
+export interface LeaseRecord {
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime: string | undefined;
+  readonly renewTime: string | undefined;
+  readonly leaseTransitions: number;
+  /** Set on records read from the API; an update carrying it is a compare-and-swap. */
+  readonly resourceVersion?: string;
+}
+
+/** A core/v1 Event about a Node. */
+export interface NodeEventRecord {
+  readonly name: string;
+  readonly node: { readonly name: string; readonly uid: string };
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+  readonly instance: string;
+  /** RFC 3339. */
+  readonly time: string;
+}
+
+/** Collections reboot-manager lists and watches. */
+export type Collection = 'nodes' | 'pods';
+
+export interface KubeApi {
+  /** The API server's origin, safe to log. */
+  readonly origin: string;
+  list(collection: Collection, query: ListQuery): Promise<ListPage>;
+  /** Resolves once the watch is open; `onDone` is called once when it ends (with the error, if any). */
+  watch(collection: Collection, query: WatchQuery, onEvent: WatchEventHandler, onDone: (err?: unknown) => void): Promise<StopWatch>;
+  readNode(name: string): Promise<unknown>;
+  /** A JSON merge patch; with `metadata.resourceVersion` in it, a compare-and-swap (409 when stale). */
+  patchNode(name: string, patch: object): Promise<unknown>;
+  /** policy/v1 Eviction pinned to `uid`. */
+  evictPod(namespace: string, name: string, uid: string): Promise<void>;
+  /** Deletes with the pod's own grace period, pinned to `uid`. */
+  deletePod(namespace: string, name: string, uid: string): Promise<void>;
+  readLease(namespace: string, name: string): Promise<LeaseRecord>;
+  createLease(namespace: string, name: string, lease: LeaseRecord): Promise<LeaseRecord>;
+  /** Compare-and-swap on `lease.resourceVersion`. */
+  replaceLease(namespace: string, name: string, lease: LeaseRecord): Promise<LeaseRecord>;
+  createEvent(namespace: string, event: NodeEventRecord): Promise<void>;
+}
