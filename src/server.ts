@@ -1,27 +1,30 @@
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from './clock/clock.js';
 import type { ServeConfig } from './config/serve.js';
-import type { SlotBudget } from './coordinator/budget.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
 import { Reconciler } from './coordinator/reconciler.js';
 import { StaleHolders } from './coordinator/stale.js';
-import { createServerMetrics } from './metrics/registry.js';
 import { Drainer, type DrainOptions } from './drain/index.js';
 import { buildHttpServer } from './http/server.js';
 import { NodeIndex } from './identity/node-index.js';
-import { createKubeClient, type KubeClient } from './kube/client.js';
+import type { KubeApi } from './kube/api.js';
+import { createKubeApi } from './kube/rest-api.js';
 import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
-import { LeaderElector } from './kube/leader.js';
-import { Nodes } from './kube/nodes.js';
+import { LeaderElector, apiLeaseStore } from './kube/leader.js';
+import { NodeCache } from './kube/nodes.js';
 import { createLogger } from './logging/logger.js';
-import { originForLogs } from './logging/safe-url.js';
+import { createServerMetrics } from './metrics/registry.js';
+import type { SlotBudget } from './slot/budget.js';
+import { sameForSlots } from './slot/encoding.js';
+import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
 
 export interface RunningServer {
   /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/`. */
   readonly url: string;
   readonly coordinator: Coordinator;
-  readonly nodes: Nodes;
+  readonly nodes: NodeCache;
   isLeader(): boolean;
   /** Resolves once this replica leads and its node cache is synced: it answers FleetLock then. */
   whenServing(): Promise<void>;
@@ -44,6 +47,10 @@ export function drainOptionsOf(config: ServeConfig): DrainOptions {
   };
 }
 
+export function budgetOf(config: ServeConfig): SlotBudget {
+  return { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
+}
+
 const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLeading(): Promise<void> } = {
   isLeader: () => true,
   whenLeading: () => Promise.resolve(),
@@ -51,25 +58,38 @@ const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLea
   stop: () => Promise.resolve(),
 };
 
-/** The composition root of `reboot-manager serve`: wires kube -> coordinator -> http and starts them. */
-export async function startServer(config: ServeConfig, opts: { logger?: Logger; kube?: KubeClient } = {}): Promise<RunningServer> {
-  const log = opts.logger ?? createLogger({ level: config.logLevel, base: { replica: config.identity } });
-  const kube = opts.kube ?? createKubeClient(config.kubeconfig);
-  const reportKube = (what: string) => (err: KubeError) => log.error({ err: err.message, code: err.code }, what);
+export interface ServerRuntime {
+  readonly logger?: Logger;
+  readonly api?: KubeApi;
+  readonly clock?: Clock;
+  /** Jitter source for backoffs (0 <= x < 1); a simulation passes a seeded one. */
+  readonly random?: () => number;
+  /** Serve HTTP (default). The simulation drives the coordinator in process instead. */
+  readonly http?: boolean;
+}
 
-  const nodes = new Nodes(kube, { onError: reportKube('node watch failed; retrying') });
+/** The core of one replica: caches, leader election, coordinator, drains and reconciler, wired and started. */
+export function startReplica(config: ServeConfig, runtime: ServerRuntime & { logger: Logger; api: KubeApi }) {
+  const { logger: log, api } = runtime;
+  const clock = runtime.clock ?? systemClock;
+  const random = runtime.random;
+  const reportKube = (what: string) => (err: KubeError) => log.error({ err: err.message, code: err.code }, what);
+  const jitter = random ? { random } : {};
+
+  const nodes = new NodeCache({ api, clock, equal: sameForSlots, onError: reportKube('node watch failed; retrying'), ...jitter });
+  const slots = new SlotIndex(nodes);
   const index = new NodeIndex();
-  const budget: SlotBudget = { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
-  const events = new EventRecorder(kube, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
+  const budget = budgetOf(config);
+  const events = new EventRecorder(api, clock, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
   // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
-  const metrics = createServerMetrics({ holders: () => nodes.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress() });
+  const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now() });
 
   // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
-  const drainer = new Drainer({ kube, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics });
+  const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics });
   const leader = config.leaderElect
-    ? new LeaderElector(kube, {
-        namespace: config.namespace,
-        leaseName: config.leaseName,
+    ? new LeaderElector({
+        store: apiLeaseStore(api, config.namespace, config.leaseName),
+        clock,
         identity: config.identity,
         leaseDurationMs: config.leaseDuration,
         renewDeadlineMs: config.renewDeadlineMs,
@@ -77,49 +97,103 @@ export async function startServer(config: ServeConfig, opts: { logger?: Logger; 
         onError: reportKube('leader election failed; retrying'),
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
+          coordinator.leadershipChanged();
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
           else drainer.stopAll();
         },
       })
     : alwaysLeader;
 
-  const coordinator = new Coordinator({ nodes, index, budget, leadership: leader, events, preparer: drainer, log, settleMs: config.settleTime, metrics });
+  const coordinator = new Coordinator({
+    nodes,
+    slots,
+    index,
+    budget,
+    leadership: leader,
+    events,
+    preparer: drainer,
+    log,
+    clock,
+    identity: config.identity,
+    freshAtStart: !config.leaderElect,
+    settleMs: config.settleTime,
+    metrics,
+  });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
-  const reconciler = new Reconciler({ nodes, index, coordinator, log, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
+  const reconciler = new Reconciler({ nodes, slots, index, coordinator, log, clock, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
   reconciler.start();
   nodes.start();
   leader.start();
   void nodes.whenSynced().then(() => {
-    log.info({ nodes: nodes.size, holders: nodes.holders().length }, 'node cache synced');
+    log.info({ nodes: nodes.size, holders: slots.holders().length }, 'node cache synced');
     for (const dup of index.duplicates()) {
       log.warn({ machineId: dup.machineId, nodes: dup.names }, 'several nodes report one machine-id: their kubelets do not see the host /etc/machine-id');
     }
     if (!config.leaderElect) void reconciler.sweep();
   });
 
+  return {
+    nodes,
+    slots,
+    coordinator,
+    metrics,
+    leader,
+    budget,
+    isLeader: () => leader.isLeader(),
+    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
+    /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
+    halt(): void {
+      drainer.close();
+      reconciler.stop();
+      nodes.stop();
+      slots.close();
+    },
+    async close(): Promise<void> {
+      drainer.close();
+      await leader.stop();
+      reconciler.stop();
+      nodes.stop();
+      slots.close();
+      await events.flush();
+    },
+  };
+}
+
+export type Replica = ReturnType<typeof startReplica>;
+
+/** The composition root of `reboot-manager serve`: wires kube -> coordinator -> http and starts them. */
+export async function startServer(config: ServeConfig, runtime: ServerRuntime = {}): Promise<RunningServer> {
+  const log = runtime.logger ?? createLogger({ level: config.logLevel, base: { replica: config.identity } });
+  const api = runtime.api ?? createKubeApi(config.kubeconfig);
+  const replica = startReplica(config, { ...runtime, logger: log, api });
+  const clock = runtime.clock ?? systemClock;
+
   // Every replica serves the status page from its own cache; only the leader's says `leader: true`.
-  const status = new StatusService({ nodes, budget, identity: config.identity, isLeader: () => leader.isLeader() });
+  const { nodes, slots, coordinator, metrics } = replica;
+  const status = new StatusService({
+    nodes: { values: () => nodes.values(), get synced() { return nodes.synced; }, lastRelease: () => slots.lastRelease() },
+    budget: replica.budget,
+    identity: config.identity,
+    isLeader: () => replica.isLeader(),
+    clock,
+  });
   const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
-  log.info({ url, server: originForLogs(kube.server), maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
+  log.info({ url, server: api.origin, maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
 
   return {
     url,
     coordinator,
     nodes,
-    isLeader: () => leader.isLeader(),
-    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
+    isLeader: () => replica.isLeader(),
+    whenServing: () => replica.whenServing(),
     async close() {
-      drainer.close();
-      await leader.stop();
+      await replica.close();
       await http.close();
-      reconciler.stop();
-      nodes.stop();
-      await events.flush();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The scheduled-events loop: poll IMDS, decide, take the FleetLock slot, approve if allowed, give it back.
 import { pino, type Logger } from 'pino';
 import { Approver } from './approver.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock/clock.js';
 import { decide, type Decision, type DecisionPolicy } from './decide.js';
 import type { ImdsApi } from './imds-client.js';
 import { ImdsError } from './imds-errors.js';

@@ -1,15 +1,15 @@
 // Options of `reboot-manager imds-agent`: flags, environment variables, defaults, validation, help.
+import { isGroupName } from '../fleetlock/group.js';
 import { ConfigError, boolean, duration, httpUrl, listenAddress, oneOf, option, parseOptions, text, type Parsed } from '../config/options.js';
 import { DEFAULT_POLICY, type DecisionPolicy } from './decide.js';
 import { DEFAULT_IMDS_URL } from './imds-endpoints.js';
 import { KNOWN_EVENT_TYPES, isKnownEventType } from './scheduled-events.js';
 
-const GROUP = /^[a-zA-Z0-9.-]+$/;
 /** IMDS allows about 5 requests per second per VM. */
 export const MIN_POLL_INTERVAL_MS = 200;
 
 function fleetLockGroup(raw: string): string {
-  if (!GROUP.test(raw)) throw new Error('a FleetLock group may contain only letters, digits, "." and "-"');
+  if (!isGroupName(raw)) throw new Error('a FleetLock group may contain only letters, digits, "." and "-"');
   return raw;
 }
 

@@ -6,7 +6,7 @@ import { urlForLogs } from '../logging/safe-url.js';
 import { createAgentMetrics } from '../metrics/agent-metrics.js';
 import { ImdsAgent, type AgentSettings } from './agent.js';
 import { zincatiId } from '../identity/app-specific-id.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { ImdsAgentConfig } from './config.js';
 import { ImdsClient } from './imds-client.js';
 import { fleetLockPort } from './lock-port.js';

@@ -37,10 +37,11 @@ export const commands: Record<string, Command> = {
         const { fetchStatus } = await import('../status/remote.js');
         rows = (await fetchStatus(config.server)).nodes;
       } else {
-        const { createKubeClient } = await import('../kube/client.js');
-        const { Nodes } = await import('../kube/nodes.js');
+        const { createKubeApi } = await import('../kube/rest-api.js');
+        const { NodeCache } = await import('../kube/nodes.js');
         const { statusRows } = await import('../status/rows.js');
-        rows = statusRows(await new Nodes(createKubeClient(config.kubeconfig)).listOnce(), new Date());
+        const { systemClock: clock } = await import('../clock/clock.js');
+        rows = statusRows(await new NodeCache({ api: createKubeApi(config.kubeconfig), clock }).listOnce(), clock.now());
       }
       process.stdout.write(`${config.output === 'json' ? JSON.stringify(rows, null, 2) : formatStatusTable(rows)}\n`);
       return 0;
@@ -53,13 +54,14 @@ export const commands: Record<string, Command> = {
       const [name, ...rest] = argv;
       if (!name || name.startsWith('--')) throw new ConfigError('release needs a node name: reboot-manager release NODE');
       const config = parseOperatorConfig(rest, env);
-      const { createKubeClient } = await import('../kube/client.js');
-      const { Nodes } = await import('../kube/nodes.js');
+      const { createKubeApi } = await import('../kube/rest-api.js');
+      const { NodeCache } = await import('../kube/nodes.js');
       const { EventRecorder } = await import('../kube/events.js');
       const { releaseByHand } = await import('../coordinator/manual-release.js');
-      const kube = createKubeClient(config.kubeconfig);
-      const events = new EventRecorder(kube, { namespace: config.namespace, instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
-      const result = await releaseByHand(new Nodes(kube), events, name, 'reboot-manager release');
+      const { systemClock: clock } = await import('../clock/clock.js');
+      const api = createKubeApi(config.kubeconfig);
+      const events = new EventRecorder(api, clock, { namespace: config.namespace, instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
+      const result = await releaseByHand(new NodeCache({ api, clock }), clock, events, name, 'reboot-manager release');
       process.stdout.write(result.released ? `released the reboot slot of node ${name}${result.uncordoned ? ' and uncordoned it' : ''}\n` : `node ${name} held no reboot slot; nothing changed\n`);
       return 0;
     },

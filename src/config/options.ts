@@ -14,8 +14,8 @@ export interface OptionSpec<T> {
   /** Environment variable, e.g. `REBOOT_MANAGER_MAX_REBOOTING`. */
   readonly env: string;
   readonly help: string;
-  /** Raw default, shown in --help; `undefined` means "not set". */
-  readonly default: string | undefined;
+  /** Raw default, shown in --help; `undefined` means "not set". A function reads the environment given to the parse (a pod's own name). */
+  readonly default: string | undefined | ((env: NodeJS.ProcessEnv) => string | undefined);
   /** Boolean flags take no value on the command line. */
   readonly boolean?: boolean;
   /** Throws an Error whose message says what is wrong with the value. */
@@ -54,7 +54,7 @@ export function parseOptions<S extends Specs>(specs: S, argv: readonly string[],
   for (const [key, spec] of Object.entries(specs)) {
     const fromFlag = raw.get(key);
     const fromEnv = env[spec.env];
-    const value = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? spec.default : fromEnv);
+    const value = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? defaultOf(spec, env) : fromEnv);
     if (value === undefined) {
       out[key] = undefined;
       continue;
@@ -69,11 +69,17 @@ export function parseOptions<S extends Specs>(specs: S, argv: readonly string[],
   return out as Parsed<S>;
 }
 
+function defaultOf(spec: OptionSpec<unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  return typeof spec.default === 'function' ? spec.default(env) : spec.default;
+}
+
+/** The help text; defaults that depend on the environment are shown as they are outside a pod. */
 export function helpText(usage: string, specs: Specs): string {
   const lines = [usage, '', 'Options (each also as an environment variable):'];
   for (const spec of Object.values(specs)) {
     const flag = spec.boolean ? `--${spec.name}` : `--${spec.name} <value>`;
-    lines.push(`  ${flag}`, `      ${spec.help}`, `      env ${spec.env}${spec.default === undefined ? '' : `, default ${spec.default || '""'}`}`);
+    const shown = defaultOf(spec, {});
+    lines.push(`  ${flag}`, `      ${spec.help}`, `      env ${spec.env}${shown === undefined ? '' : `, default ${shown || '""'}`}`);
   }
   lines.push('  --help', '      Print this help.');
   return lines.join('\n');

@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
+import { isGroupName } from '../fleetlock/group.js';
 import { ConfigError, boolean, duration, listenAddress, oneOf, option, parseOptions, positiveNumber, text, wholeNumber, type Parsed } from './options.js';
 
-const GROUP = /^[a-zA-Z0-9.-]+$/;
 
 /** `default=1,workers=3`: reboot slots per FleetLock group. */
 export function groupSlots(raw: string): ReadonlyMap<string, number> {
   const out = new Map<string, number>();
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [group, count, extra] = part.split('=');
-    if (!group || !GROUP.test(group) || count === undefined || extra !== undefined || !/^\d+$/.test(count)) {
+    if (!group || !isGroupName(group) || count === undefined || extra !== undefined || !/^\d+$/.test(count)) {
       throw new Error(`"${part}" is not GROUP=COUNT (group: letters, digits, dots, dashes)`);
     }
     out.set(group, Number(count));
@@ -23,20 +23,21 @@ export function podRef(raw: string): { namespace: string; name: string } {
   return { namespace: m[1], name: m[3] };
 }
 
-const ownPodDefault = process.env.POD_NAMESPACE && process.env.POD_NAME ? `${process.env.POD_NAMESPACE}/${process.env.POD_NAME}` : undefined;
+/** This pod as the Downward API names it (POD_NAMESPACE, POD_NAME), in the environment given to the parse. */
+const ownPodDefault = (env: NodeJS.ProcessEnv): string | undefined => (env.POD_NAMESPACE && env.POD_NAME ? `${env.POD_NAMESPACE}/${env.POD_NAME}` : undefined);
 
 /** `a,b.c`: FleetLock group names. */
 export function groupList(raw: string): ReadonlySet<string> {
   const groups = raw.split(',').map((g) => g.trim()).filter(Boolean);
-  for (const g of groups) if (!GROUP.test(g)) throw new Error(`"${g}" is not a FleetLock group (letters, digits, dots, dashes)`);
+  for (const g of groups) if (!isGroupName(g)) throw new Error(`"${g}" is not a FleetLock group (letters, digits, dots, dashes)`);
   return new Set(groups);
 }
 
 export const serveOptions = {
   kubeconfig: option({ name: 'kubeconfig', env: 'KUBECONFIG', default: undefined, help: 'Kubeconfig file. Unset: ~/.kube/config, else the in-cluster service account.', parse: text }),
   listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'Address the FleetLock HTTP server listens on.', parse: listenAddress }),
-  namespace: option({ name: 'namespace', env: 'REBOOT_MANAGER_NAMESPACE', default: process.env.POD_NAMESPACE ?? 'reboot-manager', help: 'Namespace of the leader Lease and of the Events it records (default: the pod namespace).', parse: text }),
-  identity: option({ name: 'identity', env: 'REBOOT_MANAGER_IDENTITY', default: process.env.POD_NAME ?? hostname(), help: 'This replica\'s leader-election identity (default: the pod name); keep it stable across restarts.', parse: text }),
+  namespace: option({ name: 'namespace', env: 'REBOOT_MANAGER_NAMESPACE', default: (env) => env.POD_NAMESPACE || 'reboot-manager', help: 'Namespace of the leader Lease and of the Events it records (default: the pod namespace).', parse: text }),
+  identity: option({ name: 'identity', env: 'REBOOT_MANAGER_IDENTITY', default: (env) => env.POD_NAME || hostname(), help: 'This replica\'s leader-election identity (default: the pod name); keep it stable across restarts.', parse: text }),
   maxRebooting: option({ name: 'max-rebooting', env: 'REBOOT_MANAGER_MAX_REBOOTING', default: '1', help: 'Cluster-wide cap: most nodes holding a reboot slot at once, across all groups.', parse: wholeNumber(0, 100_000) }),
   slotsPerGroup: option({ name: 'slots-per-group', env: 'REBOOT_MANAGER_SLOTS_PER_GROUP', default: '1', help: 'Reboot slots of a FleetLock group not named in --group-slots.', parse: wholeNumber(0, 100_000) }),
   groupSlots: option({ name: 'group-slots', env: 'REBOOT_MANAGER_GROUP_SLOTS', default: '', help: 'Slots for named groups, e.g. "default=1,workers=3" (still bounded by --max-rebooting).', parse: groupSlots }),

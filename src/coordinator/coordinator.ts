@@ -1,56 +1,67 @@
 import type { Logger } from 'pino';
-import { Refusal } from '../fleetlock/refusal.js';
+import type { Clock } from '../clock/clock.js';
+import type { NodePreparer } from '../drain/preparer.js';
+import { OK, Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../fleetlock/types.js';
 import type { NodeIndex } from '../identity/node-index.js';
-import { Annotation } from '../kube/annotations.js';
-import { KubeError } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
-import { holdOf, type Hold, type NodeView } from '../kube/node-view.js';
-import type { Nodes } from '../kube/nodes.js';
-import { isUrgent, keepers, whyFull, type Claim, type SlotBudget } from './budget.js';
+import type { NodeView } from '../kube/node-view.js';
+import type { Decision, NodeCache } from '../kube/nodes.js';
+import { isUrgent, keepers, whyFull, type SlotBudget } from '../slot/budget.js';
+import { slotOf } from '../slot/encoding.js';
+import type { SlotIndex } from '../slot/holders.js';
+import type { Slot } from '../slot/slot.js';
+import { claim, isBack, markDrained, releaseIfBack, steadyState, withdraw } from '../slot/transitions.js';
 import type { CoordinatorMetrics, ReleaseReason } from './coordinator-metrics.js';
-import type { NodePreparer } from './preparer.js';
+import { Fence } from './fence.js';
+import { resolveNode } from './resolve.js';
 import { SerialQueue } from './serial.js';
-import { casNode, claimChange, releaseChange } from './writes.js';
+import { SlotWriter, type Applied, type Log } from './slot-writer.js';
 
 export interface Leadership {
   isLeader(): boolean;
 }
 
 export interface CoordinatorDeps {
-  readonly nodes: Nodes;
+  readonly nodes: NodeCache;
+  readonly slots: SlotIndex;
   readonly index: NodeIndex;
   readonly budget: SlotBudget;
   readonly leadership: Leadership;
   readonly events: EventRecorder;
   readonly preparer: NodePreparer;
   readonly log: Logger;
+  readonly clock: Clock;
+  /** This replica's identity: part of every claim token. */
+  readonly identity: string;
+  /** False with leader election: the first decision after taking over relists the node cache. */
+  readonly freshAtStart: boolean;
   /** How long a pre-reboot waits for a quick preparation (an empty node) before refusing with `draining`. */
   readonly prepareWaitMs?: number;
   /** After a release, no new claim until this long has passed (let the cluster settle); 0: off. */
   readonly settleMs?: number;
-  /** How long a claim waits for the watch to show its own write before giving up. */
+  /** How long a decision waits for the watch to show a write before giving up. */
   readonly catchUpTimeoutMs?: number;
-  readonly now?: () => Date;
   readonly metrics?: CoordinatorMetrics;
 }
 
-/** A request's logger (its lines carry the request id), or the coordinator's own outside requests. */
-type Log = RequestContext['log'];
-
 /**
- * Hands out reboot slots. Every claim and release of this replica runs through one queue; the
- * re-read after each claim (the watch caught up to our own write) and the tie-break are the last
- * guard should two replicas ever decide at once.
+ * Hands out reboot slots. Every decision of this replica runs through one queue, starts behind the
+ * fence (the cache shows every write that may have committed), applies one slot transition through a
+ * compare-and-swap fenced by leadership, and waits for the watch to show it. The re-read after a
+ * claim and the tie-break are the last guard should two replicas ever decide at once.
  */
 export class Coordinator implements LockService, Readiness {
   private readonly queue = new SerialQueue();
-  private readonly now: () => Date;
-  /** Nodes this replica is releasing right now: a slot that ends without being here was released by someone else. */
-  private readonly releasing = new Set<string>();
+  private readonly fence: Fence;
+  private readonly writer: SlotWriter;
+  /** Slots this replica is ending, until the watch shows them end: any other end was someone else's release. */
+  private readonly endedHere = new Set<string>();
+  private claims = 0;
 
   constructor(private readonly deps: CoordinatorDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.fence = new Fence(deps.nodes, deps.catchUpTimeoutMs ?? 10_000, deps.freshAtStart);
+    this.writer = new SlotWriter(deps.nodes, this.fence, () => deps.leadership.isLeader());
   }
 
   readiness(): { ready: boolean; reason: string } {
@@ -59,83 +70,82 @@ export class Coordinator implements LockService, Readiness {
     return { ready: true, reason: 'leader' };
   }
 
-  async preReboot(params: ClientParams, ctx: RequestContext): Promise<void> {
-    try {
-      return await this.answerPreReboot(params, ctx);
-    } catch (err) {
-      const { preparer } = this.deps;
-      if (!(err instanceof Refusal) || err.kind !== 'draining' || !preparer.settled) throw err;
-      // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
-      await preparer.settled(this.resolve(params.id).name, this.deps.prepareWaitMs ?? 2000);
-      return this.answerPreReboot(params, ctx);
-    }
+  /** Leadership was gained or lost: decisions relist first. */
+  leadershipChanged(): void {
+    this.fence.leadershipChanged();
   }
 
-  private async answerPreReboot(params: ClientParams, ctx: RequestContext): Promise<void> {
-    const node = this.resolve(params.id);
-    const hold = holdOf(node);
-    if (hold) return this.answerHolder(node, hold, params, ctx);
-    // Refused from the cache with no API call: the common answer while others reboot.
-    this.refuseIfNoSlot(node.name, params.group);
-    return this.queue.run(() => this.claim(node.name, params, ctx));
+  async preReboot(params: ClientParams, ctx: RequestContext): Promise<Answer> {
+    const answer = await this.answerPreReboot(params, ctx);
+    if (!(answer instanceof Refusal) || answer.kind !== 'draining') return answer;
+    const node = this.node(params.id);
+    if (node instanceof Refusal) return node;
+    // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
+    await this.deps.preparer.settled(node.name, this.deps.prepareWaitMs ?? 2000);
+    return this.answerPreReboot(params, ctx);
   }
 
-  async steadyState(params: ClientParams, ctx: RequestContext): Promise<void> {
-    const node = this.resolve(params.id);
-    if (!holdOf(node)) return;
-    await this.queue.run(async () => {
-      const current = this.deps.nodes.get(node.name);
-      const hold = current && holdOf(current);
-      if (!current || !hold) return;
-      if (hold.group !== params.group) {
-        // Two clients on one node (Zincati and the Azure agent) share its id; only the one whose
-        // group took the slot gives it back. The other's slot ends with the reboot (new bootID).
-        ctx.log.info({ node: current.name, heldIn: hold.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
-        return;
+  async steadyState(params: ClientParams, ctx: RequestContext): Promise<Answer> {
+    const node = this.node(params.id);
+    if (node instanceof Refusal) return node;
+    // Answered from the cache when nothing is held: the common case costs no API call.
+    if (!slotOf(node)) return OK;
+    return this.decide(async () => {
+      const applied = await this.release(node.name, (n) => steadyState(n, params.group, this.deps.clock.now()), ctx.log, { seen: false });
+      if (applied instanceof Refusal) return applied;
+      const slot = slotOf(node);
+      if (applied.outcome === 'other-group') {
+        ctx.log.info({ node: node.name, heldIn: slot?.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
+      } else if (applied.outcome === 'release-requested') {
+        ctx.log.info({ node: node.name }, 'steady-state before the kubelet reported the node back: slot released once it does');
+      } else if (applied.outcome === 'released') {
+        this.releasedNow(applied.node, slot, 'the node reported steady state', 'steady_state', ctx.log);
+        ctx.log.info({ node: node.name }, 'released reboot slot on steady-state');
       }
-      if (current.ready) {
-        await this.releaseNow(current, 'the node reported steady state', 'steady_state', ctx.log);
-        ctx.log.info({ node: current.name }, 'released reboot slot on steady-state');
-        return;
-      }
-      // Zincati sends steady-state once per boot, maybe before the kubelet is Ready: remember it.
-      await this.write(current, (n) => (holdOf(n) ? { annotations: { [Annotation.releaseRequested]: this.now().toISOString() } } : undefined), ctx.log);
-      ctx.log.info({ node: current.name }, 'steady-state before the node is Ready: slot released once it is');
+      return OK;
     });
   }
 
-  /** Releases a holder's slot if it is back: Ready, and rebooted or told us it is steady. */
+  /** Releases a holder's slot once it is back, and keeps the drain of every holder within budget going. */
   async reconcile(name: string): Promise<void> {
     if (!this.deps.leadership.isLeader()) return;
-    await this.queue.run(async () => {
+    const answer = await this.decide(async () => {
       const node = this.deps.nodes.get(name);
-      const hold = node && holdOf(node);
-      if (!node || !hold) return;
-      if (node.ready && (node.bootId !== hold.bootId || hold.releaseRequested)) {
-        const rebooted = node.bootId !== hold.bootId;
-        await this.releaseNow(node, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state');
-        return;
+      const slot = node && slotOf(node);
+      if (!node || !slot) return OK;
+      if (isBack(node, slot)) {
+        const applied = await this.release(name, (n) => releaseIfBack(n, this.deps.clock.now()), this.deps.log);
+        if (applied instanceof Refusal || applied.outcome.kind !== 'released') return applied instanceof Refusal ? applied : OK;
+        const { rebooted } = applied.outcome;
+        this.releasedNow(applied.node, slot, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
+        return OK;
       }
-      if (hold.phase !== 'drained') this.deps.preparer.prepare(node, hold);
+      if (slot.phase !== 'drained' && this.kept(name)) this.deps.preparer.prepare(node, slot);
+      return OK;
     });
+    if (answer instanceof Refusal) throw new Error(answer.value);
   }
 
   /** Withdraws claims beyond the budget (the tie-break's losers), should any have slipped through. */
   async enforceBudget(): Promise<void> {
     if (!this.deps.leadership.isLeader()) return;
-    await this.queue.run(async () => {
-      const kept = keepers(this.claims(), this.deps.budget);
-      for (const { node } of this.deps.nodes.holders()) {
+    const answer = await this.decide(async () => {
+      const kept = keepers(this.deps.slots.claims(), this.deps.budget);
+      for (const { node, slot } of this.deps.slots.holders()) {
         if (kept.has(node.name)) continue;
         this.deps.log.warn({ node: node.name }, 'more nodes hold slots than allowed: withdrawing the tie-break loser');
-        await this.releaseNow(node, 'withdrawn: more nodes held slots than allowed', 'withdrawn');
+        const withdrawn = await this.withdraw(node.name, slot, 'withdrawn: more nodes held slots than allowed', this.deps.log);
+        if (withdrawn) return withdrawn;
       }
+      return OK;
     });
+    if (answer instanceof Refusal) throw new Error(answer.value);
   }
 
   /** The watch showed `name`'s slot end: counted as a manual release unless this replica released it. */
   slotEnded(name: string): void {
-    if (this.deps.leadership.isLeader() && !this.releasing.has(name)) this.deps.metrics?.released('manual');
+    if (this.endedHere.delete(name)) return;
+    if (this.deps.leadership.isLeader()) this.deps.metrics?.released('manual');
   }
 
   /** The watch showed `name` deleted; `held` when it held a slot, which the deletion frees. */
@@ -144,147 +154,130 @@ export class Coordinator implements LockService, Readiness {
     if (held && this.deps.leadership.isLeader()) this.deps.metrics?.released('node_deleted');
   }
 
-  private resolve(id: string): NodeView {
-    if (!this.deps.leadership.isLeader()) throw new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
-    if (!this.deps.nodes.synced) throw new Refusal('unavailable', 'the node cache is still syncing; retry shortly');
-    const found = this.deps.index.lookup(id);
-    if (found.kind === 'unknown') {
-      throw new Refusal(
-        'unknown_id',
-        `no Node has machine-id or Zincati id ${id}: check that the kubelet reports the host's /etc/machine-id in status.nodeInfo.machineID and that Zincati's [identity] node_uuid override is not set`,
-      );
-    }
-    if (found.kind === 'duplicate') {
-      throw new Refusal(
-        'duplicate_id',
-        `nodes ${found.names.join(', ')} all report machine-id ${found.machineId}: their kubelets do not see the host's /etc/machine-id (mount it into a containerised kubelet) so the caller cannot be told apart`,
-      );
-    }
-    const node = this.deps.nodes.get(found.name);
-    if (!node) throw new Refusal('unknown_id', `node ${found.name} was just deleted`);
-    return node;
+  private node(id: string): NodeView | Refusal {
+    if (!this.deps.leadership.isLeader()) return new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
+    if (!this.deps.nodes.synced) return new Refusal('unavailable', 'the node cache is still syncing; retry shortly');
+    return resolveNode(id, this.deps.index, (name) => this.deps.nodes.get(name));
   }
 
-  /** Refuses `name` with `slots_full` when no slot is free for `group`, or the last release has not settled. */
-  private refuseIfNoSlot(name: string, group: string): void {
-    const why = this.whyNoSlot(group);
-    if (why === undefined) return;
-    this.deps.metrics?.waitingForSlot(name, this.now().getTime());
-    throw new Refusal('slots_full', why);
+  /** Runs one decision in the queue, behind the fence. */
+  private decide(task: () => Promise<Answer>): Promise<Answer> {
+    return this.queue.run(async () => {
+      if (!this.deps.leadership.isLeader()) return new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
+      try {
+        await this.fence.clear();
+      } catch (err) {
+        return new Refusal('unavailable', `the node cache cannot be brought up to date: ${(err as Error).message}`);
+      }
+      return task();
+    });
   }
 
-  private whyNoSlot(group: string): string | undefined {
-    const full = whyFull(this.claims(), group, this.deps.budget);
+  private async answerPreReboot(params: ClientParams, ctx: RequestContext): Promise<Answer> {
+    const node = this.node(params.id);
+    if (node instanceof Refusal) return node;
+    const slot = slotOf(node);
+    if (slot) return this.answerHolder(node, slot, params, ctx);
+    // Refused from the cache with no API call: the common answer while others reboot.
+    const full = this.noSlotFor(node.name, params.group);
     if (full) return full;
+    return this.decide(() => this.claim(node.name, params, ctx));
+  }
+
+  /** `slots_full` when no slot is free for `group`, or the last release has not settled. */
+  private noSlotFor(name: string, group: string): Refusal | undefined {
+    const why = whyFull(this.deps.slots.claims(), group, this.deps.budget) ?? this.unsettled(group);
+    if (why === undefined) return undefined;
+    this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
+    return new Refusal('slots_full', why);
+  }
+
+  private unsettled(group: string): string | undefined {
     const settleMs = this.deps.settleMs ?? 0;
-    const last = this.deps.nodes.lastRelease();
+    const last = this.deps.slots.lastRelease();
     if (settleMs <= 0 || !last || isUrgent(this.deps.budget, group)) return undefined;
-    const waitMs = last.at + settleMs - this.now().getTime();
+    const waitMs = last.at + settleMs - this.deps.clock.now();
     if (waitMs <= 0) return undefined;
     return `settling: node ${last.name} was released ${Math.round((settleMs - waitMs) / 1000)} s ago; the next node may start in ${Math.ceil(waitMs / 1000)} s (--settle-time)`;
   }
 
-  private claims(): Claim[] {
-    return this.deps.nodes.holders().map(({ node, hold }) => ({ name: node.name, group: hold.group, drained: hold.phase === 'drained' }));
+  private kept(name: string): boolean {
+    return keepers(this.deps.slots.claims(), this.deps.budget).has(name);
   }
 
-  private async claim(name: string, params: ClientParams, ctx: RequestContext): Promise<void> {
+  private async claim(name: string, params: ClientParams, ctx: RequestContext): Promise<Answer> {
     const cached = this.deps.nodes.get(name);
-    if (!cached) throw new Refusal('unknown_id', `node ${name} was just deleted`);
-    const already = holdOf(cached);
-    if (already) return this.answerHolder(cached, already, params, ctx, true);
-    this.refuseIfNoSlot(name, params.group);
+    if (!cached) return new Refusal('unknown_id', `node ${name} was just deleted`);
+    const held = slotOf(cached);
+    if (held) return this.answerHolder(cached, held, params, ctx, true);
+    const full = this.noSlotFor(name, params.group);
+    if (full) return full;
 
-    let lostRace: Hold | undefined;
-    const written = await this.write(cached, (node) => {
-      lostRace = holdOf(node);
-      return lostRace ? undefined : claimChange(node, params.group, params.id, this.now());
-    }, ctx.log);
-    if (!written) {
-      const fresh = this.deps.nodes.get(name);
-      if (fresh && lostRace) return this.answerHolder(fresh, lostRace, params, ctx, true);
-      throw new Refusal('unavailable', `node ${name} changed while claiming; retry`);
+    const token = `${this.deps.identity}.${this.deps.clock.now().toString(36)}.${++this.claims}`;
+    const applied = await this.writer.apply(name, (n) => claim(n, { group: params.group, id: params.id, claim: token, at: this.deps.clock.now() }), ctx.log);
+    if (applied instanceof Refusal) return applied;
+    const { node, outcome } = applied;
+    if (outcome.kind === 'held') return this.answerHolder(node, outcome.slot, params, ctx, true);
+    // The cache now shows our claim and every claim committed before it: the tie-break is the last guard.
+    if (!this.kept(name)) {
+      const withdrawn = await this.withdraw(name, outcome.slot, 'withdrawn: another node won the tie-break', ctx.log);
+      if (withdrawn) return withdrawn;
+      this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
+      const others = this.deps.slots.claims().filter((c) => c.name !== name);
+      return new Refusal('slots_full', whyFull(others, params.group, this.deps.budget) ?? 'another node took the last slot; retry');
     }
-    // Re-read: once the ordered watch shows our write, it shows every claim committed before it.
-    const seen = await this.caughtUp(written);
-    const kept = keepers(this.claims(), this.deps.budget);
-    if (!kept.has(name)) {
-      await this.releaseNow(seen, 'withdrawn: another node won the tie-break', 'withdrawn', ctx.log);
-      this.deps.metrics?.waitingForSlot(name, this.now().getTime());
-      throw new Refusal('slots_full', whyFull(this.claims().filter((c) => c.name !== name), params.group, this.deps.budget) ?? 'another node took the last slot; retry');
-    }
-    this.deps.metrics?.claimed(name, this.now().getTime());
+    this.deps.metrics?.claimed(name, this.deps.clock.now());
     ctx.log.info({ node: name, group: params.group }, 'claimed reboot slot');
-    this.deps.events.record(seen, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${params.group} by FleetLock id ${params.id}`);
-    const hold = holdOf(seen);
-    if (!hold) throw new Refusal('unavailable', `node ${name} lost its claim while claiming; retry`);
-    return this.answerHolder(seen, hold, params, ctx, true);
+    this.deps.events.record(node, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${params.group} by FleetLock id ${params.id}`);
+    return this.answerHolder(node, outcome.slot, params, ctx, true);
   }
 
   /** Pre-reboot from a node that holds a slot: idempotent, and 200 only once it is drained. */
-  private async answerHolder(node: NodeView, hold: Hold, params: ClientParams, ctx: RequestContext, inQueue = false): Promise<void> {
-    if (hold.group !== params.group) {
-      ctx.log.warn({ node: node.name, heldIn: hold.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
+  private async answerHolder(node: NodeView, slot: Slot, params: ClientParams, ctx: RequestContext, inQueue = false): Promise<Answer> {
+    if (slot.group !== params.group) {
+      ctx.log.warn({ node: node.name, heldIn: slot.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
     }
-    if (hold.phase === 'drained') return;
-    const preparation = this.deps.preparer.prepare(node, hold);
-    if (!preparation.done) throw new Refusal('draining', preparation.progress);
-    const grant = () => this.markDrained(node.name, hold, params, ctx);
-    return inQueue ? grant() : this.queue.run(grant);
+    if (slot.phase === 'drained') return OK;
+    // A holder beyond the budget (two deciders) is never drained: the sweep withdraws it.
+    if (!this.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
+    const preparation = this.deps.preparer.prepare(node, slot);
+    if (!preparation.done) return new Refusal('draining', preparation.progress);
+    const grant = () => this.grant(node.name, slot, params, ctx.log);
+    return inQueue ? grant() : this.decide(grant);
   }
 
-  /** Records that the holder is safe to reboot, before the first 200 is sent. Runs in the queue. */
-  private async markDrained(name: string, hold: Hold, params: ClientParams, ctx: RequestContext): Promise<void> {
-    const current = this.deps.nodes.get(name);
-    const currentHold = current && holdOf(current);
-    const sameClaim = (n: NodeView): boolean => holdOf(n)?.claimedAt === hold.claimedAt;
-    if (!current || !currentHold || !sameClaim(current)) {
-      throw new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
+  /** Records that the holder is safe to reboot, before the first 200 is sent. */
+  private async grant(name: string, slot: Slot, params: ClientParams, log: Log): Promise<Answer> {
+    const applied = await this.writer.apply(name, (n) => markDrained(n, slot.claim), log);
+    if (applied instanceof Refusal) return applied;
+    if (applied.outcome === 'claim-gone') return new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
+    if (applied.wrote) {
+      log.info({ node: name, group: slot.group }, 'reboot granted');
+      this.deps.events.record(applied.node, 'Normal', 'RebootGranted', `Node is safe to reboot: granted to FleetLock id ${params.id}`);
     }
-    if (currentHold.phase === 'drained') return;
-    const written = await this.write(current, (n) => (sameClaim(n) ? { annotations: { [Annotation.phase]: 'drained' } } : undefined), ctx.log);
-    if (!written) throw new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
-    await this.caughtUp(written);
-    ctx.log.info({ node: name, group: hold.group }, 'reboot granted');
-    this.deps.events.record(written, 'Normal', 'RebootGranted', `Node is safe to reboot: granted to FleetLock id ${params.id}`);
+    return OK;
   }
 
-  private async releaseNow(node: NodeView, why: string, reason: ReleaseReason, log: Log = this.deps.log): Promise<void> {
+  private async withdraw(name: string, slot: Slot, why: string, log: Log): Promise<Refusal | undefined> {
+    const applied = await this.release(name, (n) => withdraw(n, slot.claim, this.deps.clock.now()), log);
+    if (applied instanceof Refusal) return applied;
+    if (applied.outcome.kind === 'withdrawn') this.releasedNow(applied.node, slot, why, 'withdrawn', log);
+    return undefined;
+  }
+
+  /** A transition that may end the slot: the watch must not count it as someone else's release. */
+  private async release<O>(name: string, decide: (n: NodeView) => Decision<O>, log: Log, opts: { seen?: boolean } = {}): Promise<Applied<O> | Refusal> {
+    this.endedHere.add(name);
+    const applied = await this.writer.apply(name, decide, log, opts);
+    if (applied instanceof Refusal || !applied.wrote || slotOf(applied.node)) this.endedHere.delete(name);
+    return applied;
+  }
+
+  private releasedNow(node: NodeView, slot: Slot | undefined, why: string, reason: ReleaseReason, log: Log): void {
     this.deps.preparer.cancel(node.name);
-    const before = holdOf(node);
-    this.releasing.add(node.name);
-    let written: NodeView | undefined;
-    try {
-      written = await this.write(node, (n) => (holdOf(n) ? releaseChange(n, this.now()) : undefined), log);
-      if (!written) return;
-      this.deps.metrics?.released(reason);
-      await this.caughtUp(written);
-    } finally {
-      this.releasing.delete(node.name);
-    }
-    log.info({ node: node.name, group: before?.group, why }, 'released reboot slot');
-    this.deps.events.record(written, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
-    if (before?.cordonedByUs) this.deps.events.record(written, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
-  }
-
-  /** A CAS write; API failures that outlast the retries become an `unavailable` refusal. */
-  private async write(node: NodeView, change: Parameters<typeof casNode>[2]['change'], log: Log = this.deps.log): Promise<NodeView | undefined> {
-    try {
-      return await casNode(this.deps.nodes, node, { change });
-    } catch (err) {
-      if (err instanceof KubeError) {
-        log.error({ node: node.name, err: err.message, code: err.code }, 'writing node failed');
-        throw new Refusal('unavailable', `could not update node ${node.name}: ${err.message}`);
-      }
-      throw err;
-    }
-  }
-
-  private async caughtUp(written: NodeView): Promise<NodeView> {
-    try {
-      return (await this.deps.nodes.caughtUp(written.name, written.resourceVersion, this.deps.catchUpTimeoutMs ?? 10_000)) ?? written;
-    } catch (err) {
-      throw new Refusal('unavailable', `the node watch is behind: ${(err as Error).message}`);
-    }
+    this.deps.metrics?.released(reason);
+    log.info({ node: node.name, group: slot?.group, why }, 'released reboot slot');
+    this.deps.events.record(node, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
+    if (slot?.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventRecorder } from '../kube/events.js';
-import type { Hold, NodeView } from '../kube/node-view.js';
+import type { Holder } from '../slot/holders.js';
 
 export interface StaleReport {
   readonly name: string;
@@ -18,11 +18,11 @@ export class StaleHolders {
     private readonly deps: { staleAfterMs: number; events: Pick<EventRecorder, 'record'>; log: Pick<Logger, 'warn'>; onCount: (count: number) => void },
   ) {}
 
-  check(holders: readonly { node: NodeView; hold: Hold }[], now: Date): StaleReport[] {
+  check(holders: readonly Holder[], now: number): StaleReport[] {
     const stale: StaleReport[] = [];
     const current = new Set<string>();
-    for (const { node, hold } of holders) {
-      const heldForMs = now.getTime() - Date.parse(hold.claimedAt);
+    for (const { node, slot: hold } of holders) {
+      const heldForMs = now - Date.parse(hold.claimedAt);
       if (!(heldForMs > this.deps.staleAfterMs)) continue;
       stale.push({ name: node.name, heldForMs });
       const key = `${node.name}@${hold.claimedAt}`;

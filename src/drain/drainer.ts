@@ -1,23 +1,27 @@
 import type { Logger } from 'pino';
-import type { NodePreparer, Preparation } from '../coordinator/preparer.js';
-import type { KubeClient } from '../kube/client.js';
+import type { Clock } from '../clock/clock.js';
+import type { KubeApi } from '../kube/api.js';
 import type { EventRecorder } from '../kube/events.js';
-import { holdOf, type Hold, type NodeView } from '../kube/node-view.js';
-import type { NodeEvent, Nodes } from '../kube/nodes.js';
+import type { NodeView } from '../kube/node-view.js';
+import type { NodeCache, NodeEvent } from '../kube/nodes.js';
 import { PodsOnNode, PodWriter } from '../kube/pods.js';
+import { slotOf } from '../slot/encoding.js';
+import type { Slot } from '../slot/slot.js';
 import type { DrainMetrics } from './drain-metrics.js';
 import { Semaphore, TokenBucket } from './limits.js';
 import { NodeDrain, type NodeDrainDeps } from './node-drain.js';
 import type { DrainOptions } from './options.js';
+import type { NodePreparer, Preparation } from './preparer.js';
 
 export interface DrainerDeps {
-  readonly kube: KubeClient;
-  readonly nodes: Nodes;
+  readonly api: KubeApi;
+  readonly clock: Clock;
+  readonly random?: () => number;
+  readonly nodes: NodeCache;
   readonly events: EventRecorder;
   readonly log: Logger;
   readonly options: DrainOptions;
   readonly isLeader: () => boolean;
-  readonly now?: () => number;
   readonly metrics?: DrainMetrics;
 }
 
@@ -30,32 +34,34 @@ export class Drainer implements NodePreparer {
   private readonly deps: NodeDrainDeps;
   private readonly offNodes: () => void;
 
-  constructor(deps: DrainerDeps) {
-    const { kube, options } = deps;
+  constructor(d: DrainerDeps) {
+    const { api, clock, options } = d;
     this.deps = {
-      nodes: deps.nodes,
-      writer: new PodWriter(kube),
-      podsOn: (name, onError) => new PodsOnNode(kube, name, { onError }),
-      events: deps.events,
-      log: deps.log,
+      api,
+      clock,
+      ...(d.random ? { random: d.random } : {}),
+      nodes: d.nodes,
+      writer: new PodWriter(api),
+      podsOn: (name, onError) => new PodsOnNode(api, clock, name, { onError, ...(d.random ? { random: d.random } : {}) }),
+      events: d.events,
+      log: d.log,
       options,
-      bucket: new TokenBucket(options.evictionRate),
+      bucket: new TokenBucket(clock, options.evictionRate),
       slots: new Semaphore(options.concurrency),
-      isLeader: deps.isLeader,
-      now: deps.now ?? Date.now,
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      isLeader: d.isLeader,
+      ...(d.metrics ? { metrics: d.metrics } : {}),
     };
-    this.offNodes = deps.nodes.on((event) => this.onNode(event));
+    this.offNodes = d.nodes.on((event) => this.onNode(event));
   }
 
-  prepare(node: NodeView, hold: Hold): Preparation {
+  prepare(node: NodeView, slot: Slot): Preparation {
     let drain = this.drains.get(node.name);
-    if (drain && (drain.claimedAt !== hold.claimedAt || drain.restartable)) {
+    if (drain && (drain.claim !== slot.claim || drain.restartable)) {
       drain.stop();
       drain = undefined;
     }
     if (!drain) {
-      drain = new NodeDrain(this.deps, node, hold);
+      drain = new NodeDrain(this.deps, node, slot);
       this.drains.set(node.name, drain);
       drain.start();
     }
@@ -72,9 +78,9 @@ export class Drainer implements NodePreparer {
   async settled(name: string, timeoutMs: number): Promise<void> {
     const drain = this.drains.get(name);
     if (!drain) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([drain.whenSettled(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    let cancel: (() => void) | undefined;
+    await Promise.race([drain.whenSettled(), new Promise<void>((resolve) => (cancel = this.deps.clock.setTimer(timeoutMs, resolve)))]);
+    cancel?.();
   }
 
   cancel(name: string): void {
@@ -96,7 +102,7 @@ export class Drainer implements NodePreparer {
   private onNode(event: NodeEvent): void {
     const drain = this.drains.get(event.key);
     if (!drain) return;
-    const hold = event.type === 'deleted' ? undefined : holdOf(event.current);
-    if (!hold || hold.claimedAt !== drain.claimedAt) this.cancel(event.key);
+    const slot = event.type === 'deleted' ? undefined : slotOf(event.current);
+    if (!slot || slot.claim !== drain.claim) this.cancel(event.key);
   }
 }

@@ -1,33 +1,20 @@
 // Shared limits on the drain's API calls, so draining never floods the API server.
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { abortableDelay, type Clock } from '../clock/clock.js';
 
 /** A token bucket: at most `ratePerSecond` calls per second on average, bursts up to `burst`. */
 export class TokenBucket {
   private tokens: number;
-  private last = Date.now();
+  private last: number;
   /** Callers queue in order so a burst of waiters cannot starve one. */
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
+    private readonly clock: Clock,
     private readonly ratePerSecond: number,
     private readonly burst = Math.max(1, Math.ceil(ratePerSecond)),
   ) {
     this.tokens = this.burst;
+    this.last = clock.now();
   }
 
   take(signal: AbortSignal): Promise<void> {
@@ -40,14 +27,14 @@ export class TokenBucket {
     signal.throwIfAborted();
     this.refill();
     if (this.tokens < 1) {
-      await abortableDelay(Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000), signal);
+      await abortableDelay(this.clock, Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000), signal);
       this.refill();
     }
     this.tokens -= 1;
   }
 
   private refill(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
   }

@@ -1,22 +1,29 @@
 import type { Logger } from 'pino';
-import type { Preparation } from '../coordinator/preparer.js';
+import type { CancelTimer, Clock } from '../clock/clock.js';
+import type { KubeApi } from '../kube/api.js';
 import type { KubeError } from '../kube/errors.js';
-import type { DrainMetrics } from './drain-metrics.js';
 import type { EventRecorder } from '../kube/events.js';
-import type { Hold, NodeView } from '../kube/node-view.js';
-import type { Nodes } from '../kube/nodes.js';
-import { podKey, type PodView } from '../kube/pod-view.js';
+import type { NodeView } from '../kube/node-view.js';
+import type { NodeCache } from '../kube/nodes.js';
+import { podKey, toPodView, type PodView } from '../kube/pod-view.js';
 import type { PodsOnNode, PodWriter } from '../kube/pods.js';
+import { count, describeProgress, formatDuration } from '../slot/progress-text.js';
+import type { DrainProgress, Slot } from '../slot/slot.js';
+import { recordDrain, startDrain } from '../slot/transitions.js';
 import { classifyPod, mustLeave } from './classify.js';
+import type { DrainMetrics } from './drain-metrics.js';
 import type { Semaphore, TokenBucket } from './limits.js';
-import { cordonForDrain, writeDrainProgress } from './node-writes.js';
 import type { DrainOptions } from './options.js';
+import { LeavingPods, type Leaving } from './leaving-pods.js';
 import { deletePod, evictPod, isNoLongerLeading, type Blocker, type RemovalContext } from './pod-removal.js';
-import { count, formatDuration, goneBefore, progressText } from './progress.js';
+import type { Preparation } from './preparer.js';
 import { ProgressWriter } from './progress-writer.js';
 
 export interface NodeDrainDeps {
-  readonly nodes: Nodes;
+  readonly api: KubeApi;
+  readonly clock: Clock;
+  readonly random?: () => number;
+  readonly nodes: NodeCache;
   readonly writer: PodWriter;
   readonly podsOn: (nodeName: string, onError: (err: KubeError) => void) => PodsOnNode;
   readonly events: EventRecorder;
@@ -25,36 +32,26 @@ export interface NodeDrainDeps {
   readonly bucket: TokenBucket;
   readonly slots: Semaphore;
   readonly isLeader: () => boolean;
-  readonly now: () => number;
   readonly metrics?: DrainMetrics;
 }
 
-/** A pod that has to leave the node, followed until it is gone (deleted, or replaced under its name). */
-interface Leaving {
-  pod: PodView;
-  /** The eviction or deletion under way, aborted once the pod is gone. */
-  removal: AbortController | undefined;
-  mode: 'evict' | 'delete' | undefined;
-  blocker: Blocker | undefined;
-}
-
-type State = 'starting' | 'draining' | 'done' | 'failed' | 'stopped';
+type State = 'starting' | 'draining' | 'verifying' | 'done' | 'failed' | 'stopped';
 
 /**
- * Cordons and drains one node for one claim. Everything it needs is rebuilt from the API (the claim's
- * annotations and the pods on the node), so whichever replica leads can start it again at any time.
+ * Cordons and drains one node for one claim. Everything it needs is rebuilt from the API (the slot on the
+ * Node and the pods on it), so whichever replica leads can start it again at any time. Every write is
+ * fenced: a replica that no longer leads sends none.
  */
 export class NodeDrain {
-  readonly claimedAt: string;
+  readonly claim: string;
   private state: State = 'starting';
   private readonly abort = new AbortController();
   private pods: PodsOnNode | undefined;
   private offPods: (() => void) | undefined;
-  private readonly leaving = new Map<string, Leaving>();
-  private gone: number;
+  private readonly leaving: LeavingPods;
   private timedOut = false;
   private deleting = false;
-  private deadline: NodeJS.Timeout | undefined;
+  private cancelDeadline: CancelTimer | undefined;
   private failure: string | undefined;
   private readonly reported = new Set<string>();
   private readonly progress: ProgressWriter;
@@ -64,27 +61,26 @@ export class NodeDrain {
   constructor(
     private readonly deps: NodeDrainDeps,
     private readonly node: NodeView,
-    private readonly hold: Hold,
+    private readonly slot: Slot,
   ) {
-    this.claimedAt = hold.claimedAt;
-    this.gone = goneBefore(hold.drain);
-    this.log = deps.log.child({ node: node.name, id: hold.id });
+    this.claim = slot.claim;
+    // A resumed drain keeps counting where the last leader stopped.
+    this.leaving = new LeavingPods(deps.options.unmanagedPods, (pod) => this.isOwnPod(pod), slot.drain?.evicted ?? 0);
+    this.log = deps.log.child({ node: node.name, id: slot.id });
     this.progress = new ProgressWriter(
-      async (text) => {
-        if (!(await writeDrainProgress(deps.nodes, this.currentNode(), this.claimedAt, text))) this.stop();
+      deps.clock,
+      async (progress) => {
+        const result = await deps.nodes.cas(node.name, (n) => recordDrain(n, this.claim, progress), { mayWrite: deps.isLeader });
+        if (result.fenced || result.outcome === 'claim-gone') this.stop();
       },
       deps.options.progressIntervalMs,
       (err) => this.log.warn({ err: (err as Error).message }, 'writing drain progress to the node failed; retrying'),
     );
   }
 
-  get finished(): boolean {
-    return this.state === 'done';
-  }
-
   /** Cordoning or evicting: neither done nor given up. */
   get running(): boolean {
-    return this.state === 'starting' || this.state === 'draining';
+    return this.state === 'starting' || this.state === 'draining' || this.state === 'verifying';
   }
 
   /** A drain that failed or was stopped is replaced by a fresh one on the next `prepare`. */
@@ -105,21 +101,20 @@ export class NodeDrain {
   preparation(): Preparation {
     if (this.state === 'done') return { done: true };
     if (this.state === 'failed') return { done: false, progress: `drain failed: ${this.failure ?? 'unknown error'}; retrying` };
-    if (this.state === 'starting') return { done: false, progress: this.hold.phase === 'claimed' ? 'cordoning the node' : 'listing pods on the node' };
-    return { done: false, progress: this.text() };
+    if (this.state === 'starting') return { done: false, progress: this.slot.phase === 'claimed' ? 'cordoning the node' : 'listing pods on the node' };
+    return { done: false, progress: describeProgress(this.current()) };
   }
 
   /** Stops all work for this claim (withdrawn, released, or leadership lost). Writes nothing. */
   stop(): void {
-    if (this.state === 'done' || this.state === 'stopped') return this.teardown();
-    this.state = 'stopped';
+    if (this.state !== 'done') this.state = 'stopped';
     this.teardown();
   }
 
   private teardown(): void {
     for (const resolve of this.settleWaiters.splice(0)) resolve();
     this.abort.abort(new Error('drain stopped'));
-    clearTimeout(this.deadline);
+    this.cancelDeadline?.();
     this.offPods?.();
     this.pods?.stop();
     this.progress.stop();
@@ -127,7 +122,7 @@ export class NodeDrain {
 
   private async run(): Promise<void> {
     try {
-      if (this.hold.phase === 'claimed') await this.cordon();
+      if (this.slot.phase === 'claimed') await this.cordon();
       if (this.state !== 'starting') return;
       this.pods = this.deps.podsOn(this.node.name, (err) => this.log.error({ err: err.message, code: err.code }, 'watching pods on the node failed; retrying'));
       this.offPods = this.pods.on(() => this.step());
@@ -139,21 +134,25 @@ export class NodeDrain {
       this.announce();
       this.step();
     } catch (err) {
-      if (this.abort.signal.aborted) return;
-      this.state = 'failed';
-      this.failure = (err as Error).message;
-      this.log.error({ err: this.failure }, 'drain failed; it restarts on the next pre-reboot or sweep');
-      this.teardown();
+      this.fail(err);
     }
   }
 
+  private fail(err: unknown): void {
+    if (this.abort.signal.aborted) return;
+    this.state = 'failed';
+    this.failure = (err as Error).message;
+    this.log.error({ err: this.failure }, 'drain failed; it restarts on the next pre-reboot or sweep');
+    this.teardown();
+  }
+
   private async cordon(): Promise<void> {
-    const result = await cordonForDrain(this.deps.nodes, this.currentNode(), this.claimedAt);
-    if (result === 'claim-gone') return this.stop();
-    if (result === 'cordoned') {
+    const result = await this.deps.nodes.cas(this.node.name, (n) => startDrain(n, this.claim), { mayWrite: this.deps.isLeader });
+    if (result.fenced || result.outcome === 'claim-gone') return this.stop();
+    if (result.outcome === 'cordoned') {
       this.log.info('cordoned the node for its reboot');
-      this.deps.events.record(this.currentNode(), 'Normal', 'Cordoned', 'Cordoned by reboot-manager to drain it for a reboot; uncordoned when the slot is released');
-    } else if (result === 'already-cordoned') {
+      this.deps.events.record(result.node, 'Normal', 'Cordoned', 'Cordoned by reboot-manager to drain it for a reboot; uncordoned when the slot is released');
+    } else if (result.outcome === 'already-cordoned') {
       this.log.info('node was already cordoned by someone else: draining it and leaving their cordon in place');
     }
   }
@@ -161,15 +160,16 @@ export class NodeDrain {
   private armDeadline(): void {
     const { timeoutMs } = this.deps.options;
     if (timeoutMs <= 0) return;
-    const claimed = Date.parse(this.claimedAt);
-    const due = (Number.isNaN(claimed) ? this.deps.now() : claimed) + timeoutMs;
-    this.deadline = setTimeout(() => this.timeOut(), Math.max(0, due - this.deps.now()));
+    const claimed = Date.parse(this.slot.claimedAt);
+    const now = this.deps.clock.now();
+    const due = (Number.isNaN(claimed) ? now : claimed) + timeoutMs;
+    this.cancelDeadline = this.deps.clock.setTimer(Math.max(0, due - now), () => this.timeOut());
   }
 
   private announce(): void {
     const names = (this.pods?.all() ?? []).filter((p) => mustLeave(p, this.deps.options.unmanagedPods)).map(podKey);
     if (names.length === 0) return;
-    const resumed = this.hold.phase === 'claimed' ? '' : 'Resuming drain: ';
+    const resumed = this.slot.phase === 'claimed' ? '' : 'Resuming drain: ';
     const listed = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
     this.log.info({ pods: names.length }, `${resumed}evicting pods`);
     this.deps.events.record(this.currentNode(), 'Normal', 'Evicting', `${resumed}evicting ${count(names.length, 'pod')}: ${listed}`);
@@ -178,25 +178,29 @@ export class NodeDrain {
   /** Re-evaluates the node after every change to its pods and every eviction outcome. */
   private step(): void {
     if (this.state !== 'draining' || !this.pods) return;
-    const policy = this.deps.options.unmanagedPods;
-    for (const pod of this.pods.all()) {
-      const known = this.leaving.get(pod.uid);
-      if (known) known.pod = pod;
-      else if (mustLeave(pod, policy)) this.leaving.set(pod.uid, { pod, removal: undefined, mode: undefined, blocker: undefined });
+    const pods = this.pods;
+    this.leaving.track(pods.all());
+    for (const entry of this.leaving.sweep((key) => pods.get(key))) this.log.debug({ pod: podKey(entry.pod) }, 'pod left the node');
+    if (this.leaving.size === 0) return void this.verifyEmpty();
+    const othersLeft = this.leaving.othersLeft();
+    for (const entry of this.leaving.entries()) this.advance(entry, othersLeft);
+    this.progress.update(this.current());
+  }
+
+  /** The watch may lag: the node is drained only when the API server, asked now, lists no pod that must leave. */
+  private async verifyEmpty(): Promise<void> {
+    this.state = 'verifying';
+    try {
+      const page = await this.deps.api.list('pods', { fieldSelector: `spec.nodeName=${this.node.name}` });
+      if (this.state !== 'verifying') return;
+      const left = page.items.map(toPodView).filter((p) => mustLeave(p, this.deps.options.unmanagedPods));
+      if (left.length === 0) return this.complete('drained');
+      this.state = 'draining';
+      this.leaving.track(left);
+      this.step();
+    } catch (err) {
+      this.fail(err);
     }
-    for (const [uid, entry] of this.leaving) {
-      const current = this.pods.get(podKey(entry.pod));
-      // Gone: deleted, replaced under the same name (new uid), or finished meanwhile.
-      if (current && current.uid === uid && mustLeave(current, policy)) continue;
-      entry.removal?.abort(new Error('pod gone'));
-      this.leaving.delete(uid);
-      this.gone += 1;
-      this.log.debug({ pod: podKey(entry.pod) }, 'pod left the node');
-    }
-    if (this.leaving.size === 0) return void this.complete('drained');
-    const othersLeft = [...this.leaving.values()].some((e) => !this.isOwnPod(e.pod));
-    for (const entry of this.leaving.values()) this.advance(entry, othersLeft);
-    this.progress.update(this.text());
   }
 
   /** Starts (or switches) the removal of one pod when its turn has come. */
@@ -235,16 +239,18 @@ export class NodeDrain {
     const message = (err as Error).message;
     this.log.error({ pod: podKey(entry.pod), err: message }, 'removing pod failed unexpectedly; trying again later');
     this.setBlocker(entry, { what: `pod ${podKey(entry.pod)} failing`, detail: `removing pod ${podKey(entry.pod)} failed: ${message}` });
-    const retry = setTimeout(() => {
+    const cancel = this.deps.clock.setTimer(this.deps.options.blockedRetryMs, () => {
       entry.mode = undefined;
       this.step();
-    }, this.deps.options.blockedRetryMs);
-    this.abort.signal.addEventListener('abort', () => clearTimeout(retry), { once: true });
+    });
+    this.abort.signal.addEventListener('abort', cancel, { once: true });
   }
 
   private removalContext(entry: Leaving): RemovalContext {
     const o = this.deps.options;
     return {
+      clock: this.deps.clock,
+      ...(this.deps.random ? { random: this.deps.random } : {}),
       writer: this.deps.writer,
       bucket: this.deps.bucket,
       slots: this.deps.slots,
@@ -267,14 +273,14 @@ export class NodeDrain {
       this.log.warn({ pod: podKey(entry.pod), blocker: blocker.what }, blocker.detail);
       this.deps.events.record(this.currentNode(), 'Warning', 'EvictionBlocked', blocker.detail);
     }
-    if (changed && this.state === 'draining') this.progress.update(this.text());
+    if (changed && this.state === 'draining') this.progress.update(this.current());
   }
 
   private timeOut(): void {
     if (this.state !== 'draining') return;
     const { timeoutPolicy: policy, timeoutMs } = this.deps.options;
     this.timedOut = true;
-    const left = [...this.leaving.values()].map((e) => podKey(e.pod));
+    const left = [...this.leaving.entries()].map((e) => podKey(e.pod));
     const what = { refuse: 'still refusing the reboot', delete: 'deleting the remaining pods, bypassing PodDisruptionBudgets', grant: 'granting the reboot anyway' }[policy];
     const message = `Drain timed out after ${formatDuration(timeoutMs)} with ${count(left.length, 'pod')} left (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}): ${what} (policy ${policy})`;
     this.log.warn({ policy, podsLeft: left.length }, message);
@@ -285,33 +291,24 @@ export class NodeDrain {
   }
 
   private complete(how: 'drained' | 'granted'): void {
-    const text = how === 'drained' ? `drained: ${count(this.gone, 'pod')} evicted` : `drain timed out; reboot granted anyway with ${count(this.leaving.size, 'pod')} left (policy grant)`;
+    const progress: DrainProgress = { ...this.current(), done: how };
     this.state = 'done';
-    const claimed = Date.parse(this.claimedAt);
-    if (!Number.isNaN(claimed)) this.deps.metrics?.drained((this.deps.now() - claimed) / 1000);
+    const claimed = Date.parse(this.slot.claimedAt);
+    if (!Number.isNaN(claimed)) this.deps.metrics?.drained((this.deps.clock.now() - claimed) / 1000);
     for (const resolve of this.settleWaiters.splice(0)) resolve();
-    for (const entry of this.leaving.values()) entry.removal?.abort(new Error('drain complete'));
-    clearTimeout(this.deadline);
+    for (const entry of this.leaving.entries()) entry.removal?.abort(new Error('drain complete'));
+    this.cancelDeadline?.();
     this.offPods?.();
     this.pods?.stop();
-    this.log.info({ evicted: this.gone }, how === 'drained' ? 'node drained' : 'drain timed out: reported drained (policy grant)');
-    if (how === 'drained') this.deps.events.record(this.currentNode(), 'Normal', 'Drained', `Drained: ${count(this.gone, 'pod')} evicted`);
-    this.progress.update(text);
+    this.log.info({ evicted: this.leaving.gone }, how === 'drained' ? 'node drained' : 'drain timed out: reported drained (policy grant)');
+    if (how === 'drained') this.deps.events.record(this.currentNode(), 'Normal', 'Drained', `Drained: ${count(this.leaving.gone, 'pod')} evicted`);
+    this.progress.update(progress);
     void this.progress.flush().finally(() => this.progress.stop());
   }
 
-  private text(): string {
-    const entries = [...this.leaving.values()];
-    const blockers = [...new Set(entries.flatMap((e) => (e.blocker ? [e.blocker.what] : [])))];
-    const ownPodLast = entries.some((e) => this.isOwnPod(e.pod) && !e.pod.terminating) && entries.some((e) => !this.isOwnPod(e.pod));
-    return progressText({
-      gone: this.gone,
-      total: this.gone + entries.length,
-      terminating: entries.filter((e) => e.pod.terminating).length,
-      blockers,
-      ownPodLast,
-      timedOut: this.timedOut ? { after: formatDuration(this.deps.options.timeoutMs), policy: this.deps.options.timeoutPolicy } : undefined,
-    });
+  /** The drain's progress as data. */
+  private current(): DrainProgress {
+    return this.leaving.progress(this.timedOut ? { afterMs: this.deps.options.timeoutMs, policy: this.deps.options.timeoutPolicy } : null);
   }
 
   private isOwnPod(pod: PodView): boolean {

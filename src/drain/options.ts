@@ -1,13 +1,7 @@
+import type { DrainTimeoutPolicy } from '../slot/slot.js';
 import type { UnmanagedPodPolicy } from './classify.js';
 
-/** What happens once a drain has run longer than its timeout. */
-export type DrainTimeoutPolicy =
-  /** Keep evicting and keep refusing the reboot; the progress says it timed out and what blocks. */
-  | 'refuse'
-  /** Delete the remaining pods with their grace period, bypassing PodDisruptionBudgets. */
-  | 'delete'
-  /** Report the node drained with the pods still on it. */
-  | 'grant';
+export type { DrainTimeoutPolicy };
 
 export interface DrainOptions {
   readonly unmanagedPods: UnmanagedPodPolicy;
@@ -28,16 +22,3 @@ export interface DrainOptions {
   /** This server's own pod, evicted only once every other pod has left the node. */
   readonly ownPod: { readonly namespace: string; readonly name: string } | undefined;
 }
-
-export const DEFAULT_DRAIN_OPTIONS: DrainOptions = {
-  unmanagedPods: 'block',
-  concurrency: 10,
-  evictionRate: 5,
-  timeoutMs: 30 * 60_000,
-  timeoutPolicy: 'refuse',
-  retryMinMs: 1000,
-  retryMaxMs: 10_000,
-  blockedRetryMs: 60_000,
-  progressIntervalMs: 5000,
-  ownPod: undefined,
-};

@@ -1,9 +1,10 @@
-import pRetry from 'p-retry';
+import { abortableDelay, type Clock } from '../clock/clock.js';
+import { retry } from '../clock/retry.js';
 import { KubeError } from '../kube/errors.js';
 import { podKey, type PodView } from '../kube/pod-view.js';
 import type { EvictionResult, PodWriter } from '../kube/pods.js';
 import type { EvictionOutcome } from './drain-metrics.js';
-import { abortableDelay, type Semaphore, type TokenBucket } from './limits.js';
+import type { Semaphore, TokenBucket } from './limits.js';
 
 /** Why a pod cannot leave yet, as the progress names it (`PodDisruptionBudget shop/web`) and in detail. */
 export interface Blocker {
@@ -12,6 +13,8 @@ export interface Blocker {
 }
 
 export interface RemovalContext {
+  readonly clock: Clock;
+  readonly random?: () => number;
   readonly writer: PodWriter;
   readonly bucket: TokenBucket;
   readonly slots: Semaphore;
@@ -96,28 +99,28 @@ function afterEviction(result: EvictionResult, pod: PodView, ctx: RemovalContext
 
 /** Retries `attempt` until it succeeds or `signal` aborts, honouring each TryLater's wait on top of the backoff. */
 function retrying<T>(attempt: () => Promise<T>, ctx: RemovalContext, signal: AbortSignal): Promise<T> {
-  return pRetry(
+  return retry(
     async () => {
       if (!ctx.mayAct()) throw new NoLongerLeading();
       await ctx.bucket.take(signal);
       return attempt();
     },
     {
+      clock: ctx.clock,
       retries: Number.POSITIVE_INFINITY,
-      factor: 2,
-      minTimeout: ctx.retryMinMs,
-      maxTimeout: ctx.retryMaxMs,
-      randomize: true,
+      minMs: ctx.retryMinMs,
+      maxMs: ctx.retryMaxMs,
+      ...(ctx.random ? { random: ctx.random } : {}),
       signal,
-      shouldRetry: ({ error }) => !(error instanceof NoLongerLeading),
-      onFailedAttempt: async ({ error }) => {
+      shouldRetry: (error) => !(error instanceof NoLongerLeading),
+      onFailedAttempt: async (error) => {
         if (error instanceof TryLater) {
-          if (error.waitMs > 0) await abortableDelay(error.waitMs, signal);
+          if (error.waitMs > 0) await abortableDelay(ctx.clock, error.waitMs, signal);
           return;
         }
         if (error instanceof KubeError) {
           ctx.onRetry(error);
-          if (error.retryAfterSeconds) await abortableDelay(error.retryAfterSeconds * 1000, signal);
+          if (error.retryAfterSeconds) await abortableDelay(ctx.clock, error.retryAfterSeconds * 1000, signal);
         }
       },
     },

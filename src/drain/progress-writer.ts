@@ -1,54 +1,59 @@
+import type { CancelTimer, Clock } from '../clock/clock.js';
+import type { DrainProgress } from '../slot/slot.js';
+
 /**
- * Throttles writes of one Node's progress annotation: at most one write per interval, always the
- * latest text, a failed write retried at the next interval. `flush` writes the latest text now.
+ * Throttles writes of one Node's drain progress: at most one write per interval, always the latest,
+ * a failed write retried at the next interval. `flush` writes the latest now.
  */
 export class ProgressWriter {
-  private latest: string | undefined;
+  private latest: DrainProgress | undefined;
   private written: string | undefined;
-  private lastWriteAt = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private cancelTimer: CancelTimer | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
-    private readonly write: (text: string) => Promise<void>,
+    private readonly clock: Clock,
+    private readonly write: (progress: DrainProgress) => Promise<void>,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  update(text: string): void {
-    this.latest = text;
+  update(progress: DrainProgress): void {
+    this.latest = progress;
     this.schedule();
   }
 
-  /** Writes the latest text at once (waiting for a write in flight first). */
+  /** Writes the latest progress at once (waiting for a write in flight first). */
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     await this.inFlight;
     await this.writeLatest();
   }
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
   }
 
   private schedule(): void {
-    if (this.stopped || this.timer || this.inFlight || this.latest === this.written) return;
-    const wait = Math.max(0, this.lastWriteAt + this.intervalMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.stopped || this.cancelTimer || this.inFlight || this.key(this.latest) === this.written) return;
+    const wait = Math.max(0, this.lastWriteAt + this.intervalMs - this.clock.now());
+    this.cancelTimer = this.clock.setTimer(wait, () => {
+      this.cancelTimer = undefined;
       void this.writeLatest().then(() => this.schedule());
-    }, wait);
+    });
   }
 
   private async writeLatest(): Promise<void> {
-    const text = this.latest;
-    if (this.stopped || text === undefined || text === this.written) return;
-    this.lastWriteAt = Date.now();
-    this.inFlight = this.write(text).then(
-      () => void (this.written = text),
+    const progress = this.latest;
+    const key = this.key(progress);
+    if (this.stopped || progress === undefined || key === this.written) return;
+    this.lastWriteAt = this.clock.now();
+    this.inFlight = this.write(progress).then(
+      () => void (this.written = key),
       (err: unknown) => this.onError(err),
     );
     try {
@@ -56,5 +61,9 @@ export class ProgressWriter {
     } finally {
       this.inFlight = undefined;
     }
+  }
+
+  private key(progress: DrainProgress | undefined): string | undefined {
+    return progress === undefined ? undefined : JSON.stringify(progress);
   }
 }

@@ -1,13 +1,13 @@
 // Validates `client_params` and assembles a FleetLock request from headers and raw body.
 import { decodeJsonBody } from './json-body.js';
-import { assertProtocolHeader, type RequestHeaders } from './protocol-header.js';
+import { isGroupName } from './group.js';
+import { checkProtocolHeader, type RequestHeaders } from './protocol-header.js';
 import { Refusal } from './refusal.js';
 import type { ClientParams } from './types.js';
 
 export const MAX_ID_LENGTH = 256;
 export const MAX_GROUP_LENGTH = 253;
 
-const GROUP_PATTERN = /^[a-zA-Z0-9.-]+$/;
 // Control characters (C0, DEL, C1) and lone UTF-16 surrogates, which no log line or annotation should carry.
 const FORBIDDEN_IN_ID = /[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 const EXPECTED = 'expected {"client_params":{"id":"<string>","group":"<string>"}}';
@@ -31,48 +31,54 @@ function codePointLength(s: string): number {
   return n;
 }
 
-function validateId(id: unknown): string {
-  if (typeof id !== 'string') throw new Refusal('bad_request', `client_params.id must be a string, got ${describe(id)}`);
-  if (id === '') throw new Refusal('bad_request', 'client_params.id must not be empty');
+function validateId(id: unknown): string | Refusal {
+  if (typeof id !== 'string') return new Refusal('bad_request', `client_params.id must be a string, got ${describe(id)}`);
+  if (id === '') return new Refusal('bad_request', 'client_params.id must not be empty');
   if (codePointLength(id) > MAX_ID_LENGTH) {
-    throw new Refusal('bad_request', `client_params.id must be at most ${MAX_ID_LENGTH} characters`);
+    return new Refusal('bad_request', `client_params.id must be at most ${MAX_ID_LENGTH} characters`);
   }
   if (FORBIDDEN_IN_ID.test(id)) {
-    throw new Refusal('bad_request', 'client_params.id must not contain control characters or unpaired surrogates');
+    return new Refusal('bad_request', 'client_params.id must not contain control characters or unpaired surrogates');
   }
   return id;
 }
 
-function validateGroup(group: unknown): string {
+function validateGroup(group: unknown): string | Refusal {
   if (typeof group !== 'string') {
-    throw new Refusal('bad_request', `client_params.group must be a string, got ${describe(group)}`);
+    return new Refusal('bad_request', `client_params.group must be a string, got ${describe(group)}`);
   }
-  if (group === '') throw new Refusal('bad_request', 'client_params.group must not be empty');
+  if (group === '') return new Refusal('bad_request', 'client_params.group must not be empty');
   if (group.length > MAX_GROUP_LENGTH) {
-    throw new Refusal('bad_request', `client_params.group must be at most ${MAX_GROUP_LENGTH} characters`);
+    return new Refusal('bad_request', `client_params.group must be at most ${MAX_GROUP_LENGTH} characters`);
   }
-  if (!GROUP_PATTERN.test(group)) {
-    throw new Refusal('bad_request', 'client_params.group may contain only letters, digits, "." and "-"');
+  if (!isGroupName(group)) {
+    return new Refusal('bad_request', 'client_params.group may contain only letters, digits, "." and "-"');
   }
   return group;
 }
 
-/** Validates a parsed body; unknown extra fields are ignored. Throws `Refusal('bad_request')`. */
-export function validateClientParams(body: unknown): ClientParams {
-  if (!isPlainObject(body)) throw new Refusal('bad_request', `request body is ${describe(body)}; ${EXPECTED}`);
+/** Validates a parsed body; unknown extra fields are ignored. A `Refusal('bad_request')` says what is wrong. */
+export function validateClientParams(body: unknown): ClientParams | Refusal {
+  if (!isPlainObject(body)) return new Refusal('bad_request', `request body is ${describe(body)}; ${EXPECTED}`);
   const params = body.client_params;
-  if (params === undefined) throw new Refusal('bad_request', `request body has no "client_params"; ${EXPECTED}`);
+  if (params === undefined) return new Refusal('bad_request', `request body has no "client_params"; ${EXPECTED}`);
   if (!isPlainObject(params)) {
-    throw new Refusal('bad_request', `"client_params" must be an object, got ${describe(params)}; ${EXPECTED}`);
+    return new Refusal('bad_request', `"client_params" must be an object, got ${describe(params)}; ${EXPECTED}`);
   }
-  return { id: validateId(params.id), group: validateGroup(params.group) };
+  const id = validateId(params.id);
+  if (id instanceof Refusal) return id;
+  const group = validateGroup(params.group);
+  if (group instanceof Refusal) return group;
+  return { id, group };
 }
 
 /**
  * A FleetLock request as the protocol defines it: header `fleet-lock-protocol: true` and a JSON
- * body with `client_params`. The Content-Type is not looked at. Throws `Refusal('bad_request')`.
+ * body with `client_params`. The Content-Type is not looked at. A `Refusal('bad_request')` says what is wrong.
  */
-export function parseClientParams(headers: RequestHeaders, rawBody: Uint8Array | string | undefined): ClientParams {
-  assertProtocolHeader(headers);
-  return validateClientParams(decodeJsonBody(rawBody));
+export function parseClientParams(headers: RequestHeaders, rawBody: Uint8Array | string | undefined): ClientParams | Refusal {
+  const badHeader = checkProtocolHeader(headers);
+  if (badHeader) return badHeader;
+  const body = decodeJsonBody(rawBody);
+  return body instanceof Refusal ? body : validateClientParams(body.json);
 }

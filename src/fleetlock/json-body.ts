@@ -5,9 +5,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Decodes UTF-8 (a leading byte order mark is tolerated and dropped, as RFC 8259 allows)
- * and parses JSON. Throws `Refusal('bad_request')` saying what is wrong.
+ * and parses JSON; a `Refusal('bad_request')` saying what is wrong.
  */
-export function decodeJsonBody(rawBody: Uint8Array | string | undefined): unknown {
+export function decodeJsonBody(rawBody: Uint8Array | string | undefined): { readonly json: unknown } | Refusal {
   let text: string;
   if (rawBody === undefined) {
     text = '';
@@ -18,16 +18,16 @@ export function decodeJsonBody(rawBody: Uint8Array | string | undefined): unknow
       // With ignoreBOM false the decoder strips one leading BOM.
       text = utf8.decode(rawBody);
     } catch {
-      throw new Refusal('bad_request', 'request body is not valid UTF-8');
+      return new Refusal('bad_request', 'request body is not valid UTF-8');
     }
   }
   if (text.trim() === '') {
-    throw new Refusal('bad_request', 'request body is empty; expected JSON {"client_params":{"id":"...","group":"..."}}');
+    return new Refusal('bad_request', 'request body is empty; expected JSON {"client_params":{"id":"...","group":"..."}}');
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { json: JSON.parse(text) as unknown };
   } catch (err) {
     const detail = err instanceof SyntaxError ? `: ${err.message}` : '';
-    throw new Refusal('bad_request', `request body is not valid JSON${detail}`);
+    return new Refusal('bad_request', `request body is not valid JSON${detail}`);
   }
 }

@@ -3,10 +3,10 @@ import type { FleetLockEndpoint } from './endpoint.js';
 import type { RefusalKind } from './refusal.js';
 
 /** `granted` (pre-reboot 200), `ok` (steady-state 200), or the refusal kind: a small fixed set. */
-export type FleetLockResult = 'granted' | 'ok' | RefusalKind;
+export type AnswerLabel = 'granted' | 'ok' | RefusalKind;
 
 /** Told once per answered request, by the HTTP layer where the answer is sent. */
 export interface FleetLockOutcomes {
   /** `endpoint` is undefined when the path named no FleetLock endpoint (or the request never reached routing). */
-  answered(endpoint: FleetLockEndpoint | undefined, result: FleetLockResult): void;
+  answered(endpoint: FleetLockEndpoint | undefined, result: AnswerLabel): void;
 }

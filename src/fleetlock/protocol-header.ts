@@ -16,13 +16,13 @@ function findHeader(headers: RequestHeaders, name: string): string | readonly st
   return undefined;
 }
 
-/** Throws `Refusal('bad_request')` unless the header is present exactly once with value `true`. */
-export function assertProtocolHeader(headers: RequestHeaders): void {
+/** A `Refusal('bad_request')` unless the header is present exactly once with value `true`. */
+export function checkProtocolHeader(headers: RequestHeaders): Refusal | undefined {
   const value = findHeader(headers, PROTOCOL_HEADER);
-  if (value === 'true') return;
+  if (value === 'true') return undefined;
   if (value === undefined) {
-    throw new Refusal('bad_request', `missing header "${PROTOCOL_HEADER}: true": this endpoint speaks FleetLock only`);
+    return new Refusal('bad_request', `missing header "${PROTOCOL_HEADER}: true": this endpoint speaks FleetLock only`);
   }
   const shown = typeof value === 'string' ? value : value.join(', ');
-  throw new Refusal('bad_request', `header "${PROTOCOL_HEADER}" must be "true", got ${JSON.stringify(shown.slice(0, 64))}`);
+  return new Refusal('bad_request', `header "${PROTOCOL_HEADER}" must be "true", got ${JSON.stringify(shown.slice(0, 64))}`);
 }

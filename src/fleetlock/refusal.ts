@@ -20,23 +20,19 @@ export const REFUSAL_STATUS = {
 
 export type RefusalKind = keyof typeof REFUSAL_STATUS;
 
-/** A FleetLock refusal: answered as `{"kind","value"}` with a non-2xx status. */
-export class Refusal extends Error {
-  readonly kind: RefusalKind;
-  readonly status: number;
+/** A FleetLock refusal, returned as a value: answered as `{"kind","value"}` with a non-2xx status. */
+export class Refusal {
+  readonly ok = false;
 
-  constructor(kind: RefusalKind, value: string, status: number = REFUSAL_STATUS[kind]) {
-    // A refusal is an answer, not a bug: skip the stack trace, the costliest part of a refused request.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(value);
-    Error.stackTraceLimit = limit;
-    this.name = 'Refusal';
-    this.kind = kind;
-    this.status = status;
-  }
-
-  toBody(): { kind: RefusalKind; value: string } {
-    return { kind: this.kind, value: this.message };
-  }
+  constructor(
+    readonly kind: RefusalKind,
+    readonly value: string,
+    readonly status: number = REFUSAL_STATUS[kind],
+  ) {}
 }
+
+/** The one 2xx answer: pre-reboot granted, or steady-state done. */
+export const OK = { ok: true } as const;
+
+/** What the lock answers a FleetLock request: `OK`, or a refusal saying why not. */
+export type Answer = typeof OK | Refusal;

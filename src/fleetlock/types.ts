@@ -1,3 +1,5 @@
+import type { Answer } from './refusal.js';
+
 /** `client_params` of a FleetLock request, validated. */
 export interface ClientParams {
   /** Zincati app-specific machine id, or a raw machine-id from other clients. */
@@ -17,12 +19,12 @@ export interface RequestContext {
 }
 
 /**
- * What the FleetLock endpoints ask of the lock. Both resolve on "200" and throw a `Refusal`
- * for anything else; there is no other outcome, so no 2xx can ever mean "wait".
+ * What the FleetLock endpoints ask of the lock. Both answer `OK` ("200") or a `Refusal`; there is no
+ * other outcome, so no 2xx can ever mean "wait". A rejected promise is a bug, answered 503.
  */
 export interface LockService {
-  preReboot(params: ClientParams, ctx: RequestContext): Promise<void>;
-  steadyState(params: ClientParams, ctx: RequestContext): Promise<void>;
+  preReboot(params: ClientParams, ctx: RequestContext): Promise<Answer>;
+  steadyState(params: ClientParams, ctx: RequestContext): Promise<Answer>;
 }
 
 /** Readiness as `/readyz` reports it: only the leader with a synced cache is ready. */

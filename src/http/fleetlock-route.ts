@@ -2,8 +2,8 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { parseClientParams } from '../fleetlock/client-params.js';
 import { matchEndpoint } from '../fleetlock/endpoint.js';
-import { Refusal } from '../fleetlock/refusal.js';
-import type { ClientParams, LockService } from '../fleetlock/types.js';
+import { Refusal, type Answer } from '../fleetlock/refusal.js';
+import type { LockService } from '../fleetlock/types.js';
 import { outcomesOf } from './outcomes.js';
 import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 
@@ -32,21 +32,17 @@ export function fleetLockHandler(lock: LockService): RouteHandlerMethod {
     const endpoint = matchEndpoint(request.url);
     if (endpoint === undefined || request.method !== 'POST') return notFleetLock(request, reply, endpoint !== undefined);
 
-    let params: ClientParams;
-    try {
-      params = parseClientParams(request.headers, request.body as Buffer | undefined);
-    } catch (err) {
-      if (err instanceof Refusal) return sendRefusal(request, reply, err, { endpoint });
-      return sendUnavailable(request, reply, err, { endpoint });
-    }
+    const params = parseClientParams(request.headers, request.body as Buffer | undefined);
+    if (params instanceof Refusal) return sendRefusal(request, reply, params, { endpoint });
 
+    let answer: Answer;
     try {
       const ctx = { log: request.log };
-      await (endpoint === 'pre-reboot' ? lock.preReboot(params, ctx) : lock.steadyState(params, ctx));
+      answer = await (endpoint === 'pre-reboot' ? lock.preReboot(params, ctx) : lock.steadyState(params, ctx));
     } catch (err) {
-      if (err instanceof Refusal) return sendRefusal(request, reply, err, { endpoint, params });
       return sendUnavailable(request, reply, err, { endpoint, params });
     }
+    if (answer instanceof Refusal) return sendRefusal(request, reply, answer, { endpoint, params });
     outcomesOf(request)?.answered(endpoint, endpoint === 'pre-reboot' ? 'granted' : 'ok');
     return reply.code(200).type(JSON_TYPE).send(OK_BODY);
   };

@@ -15,7 +15,6 @@ export function frameworkErrorHandler(bodyLimit: number) {
   return function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     // Counted under the endpoint the request was meant for (an oversized pre-reboot is still a pre-reboot).
     const context = { endpoint: matchEndpoint(request.url) };
-    if (error instanceof Refusal) return sendRefusal(request, reply, error, context);
     const status = error.statusCode;
     if (status === 413) {
       return sendRefusal(request, reply, new Refusal('bad_request', `request body exceeds ${bodyLimit} bytes`, 413), context);

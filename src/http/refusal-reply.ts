@@ -30,7 +30,7 @@ export function sendRefusal(
 ): FastifyReply {
   const status = refusalStatus(refusal);
   const kind = isKnownKind(refusal.kind) ? refusal.kind : 'unavailable';
-  const value = refusal.message === '' ? kind.replaceAll('_', ' ') : refusal.message;
+  const value = refusal.value === '' ? kind.replaceAll('_', ' ') : refusal.value;
   request.log.info(
     { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group },
     'fleetlock refusal',

@@ -73,3 +73,22 @@ export interface KubeApi {
   replaceLease(namespace: string, name: string, lease: LeaseRecord): Promise<LeaseRecord>;
   createEvent(namespace: string, event: NodeEventRecord): Promise<void>;
 }
+
+/** A NodeEventRecord as the core/v1 Event object both implementations create (times as RFC 3339 strings). */
+export function nodeEventObject(namespace: string, event: NodeEventRecord) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: event.name, namespace },
+    involvedObject: { apiVersion: 'v1', kind: 'Node', name: event.node.name, uid: event.node.uid },
+    type: event.type,
+    reason: event.reason,
+    message: event.message,
+    source: { component: 'reboot-manager' },
+    reportingComponent: 'reboot-manager',
+    reportingInstance: event.instance,
+    firstTimestamp: event.time,
+    lastTimestamp: event.time,
+    count: 1,
+  };
+}

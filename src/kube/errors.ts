@@ -8,7 +8,8 @@ export type KubeErrorCode =
   | 'throttled'
   | 'invalid'
   | 'unavailable'
-  | 'timeout';
+  | 'timeout'
+  | 'expired';
 
 /** A Kubernetes API failure as a typed value: callers branch on `code`, operators read `message`. */
 export class KubeError extends Error {
@@ -34,13 +35,13 @@ export class KubeError extends Error {
   }
 }
 
-interface StatusBody {
+export interface StatusBody {
   message?: string;
   reason?: string;
   details?: { causes?: { reason?: string; message?: string }[] };
 }
 
-function parseStatus(body: unknown): StatusBody {
+export function parseStatus(body: unknown): StatusBody {
   if (typeof body === 'string') {
     try {
       return JSON.parse(body) as StatusBody;
@@ -51,8 +52,10 @@ function parseStatus(body: unknown): StatusBody {
   return typeof body === 'object' && body !== null ? body : {};
 }
 
-function codeForStatus(status: number): KubeErrorCode {
+/** The one map from an HTTP status to an error code, for every API answer. */
+export function codeForStatus(status: number): KubeErrorCode {
   if (status === 409) return 'conflict';
+  if (status === 410) return 'expired';
   if (status === 404) return 'not_found';
   if (status === 403 || status === 401) return 'forbidden';
   if (status === 429) return 'throttled';

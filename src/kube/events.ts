@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { KubeClient } from './client.js';
+import type { Clock } from '../clock/clock.js';
+import type { KubeApi } from './api.js';
 import { toKubeError, type KubeError } from './errors.js';
 import type { NodeView } from './node-view.js';
 
@@ -8,7 +9,6 @@ export type EventType = 'Normal' | 'Warning';
 /** Reasons reboot-manager records on a Node; `kubectl describe node` shows them in order. */
 export type NodeEventReason =
   | 'RebootSlotClaimed'
-  | 'RebootSlotWithdrawn'
   | 'Cordoned'
   | 'Evicting'
   | 'EvictionBlocked'
@@ -17,8 +17,7 @@ export type NodeEventReason =
   | 'RebootGranted'
   | 'RebootSlotReleased'
   | 'Uncordoned'
-  | 'StaleHolder'
-  | 'DuplicateMachineID';
+  | 'StaleHolder';
 
 export interface EventRecorderOptions {
   readonly namespace: string;
@@ -35,7 +34,8 @@ export class EventRecorder {
   private pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly client: KubeClient,
+    private readonly api: KubeApi,
+    private readonly clock: Clock,
     private readonly opts: EventRecorderOptions,
   ) {}
 
@@ -50,23 +50,16 @@ export class EventRecorder {
   }
 
   private async create(node: Pick<NodeView, 'name' | 'uid'>, type: EventType, reason: NodeEventReason, message: string): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     try {
-      await this.client.core.createNamespacedEvent({
-        namespace: this.opts.namespace,
-        body: {
-          metadata: { name: `${node.name}.${now.getTime().toString(16)}${randomBytes(3).toString('hex')}`, namespace: this.opts.namespace },
-          involvedObject: { apiVersion: 'v1', kind: 'Node', name: node.name, uid: node.uid },
-          type,
-          reason,
-          message: message.slice(0, 1024),
-          source: { component: 'reboot-manager' },
-          reportingComponent: 'reboot-manager',
-          reportingInstance: this.opts.instance,
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
+      await this.api.createEvent(this.opts.namespace, {
+        name: `${node.name}.${now.toString(16)}${randomBytes(3).toString('hex')}`,
+        node: { name: node.name, uid: node.uid },
+        type,
+        reason,
+        message: message.slice(0, 1024),
+        instance: this.opts.instance,
+        time: new Date(now).toISOString(),
       });
     } catch (err) {
       this.opts.onError(toKubeError(err, `recording ${reason} event for node ${node.name}`));

@@ -1,10 +1,35 @@
-import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
-import type { KubeClient } from './client.js';
-import { toKubeError, type KubeError } from './errors.js';
+import type { CancelTimer, Clock } from '../clock/clock.js';
+import type { KubeApi, LeaseRecord } from './api.js';
+import { KubeError, toKubeError } from './errors.js';
+
+/** Where the election's record lives: a Lease in the API, or anything that compares and swaps the same way. */
+export interface LeaseStore {
+  /** Undefined when there is no record yet. */
+  get(): Promise<LeaseRecord | undefined>;
+  create(record: LeaseRecord): Promise<LeaseRecord>;
+  /** Compare-and-swap on `record.resourceVersion`. */
+  update(record: LeaseRecord): Promise<LeaseRecord>;
+}
+
+/** A coordination.k8s.io Lease as a LeaseStore. */
+export function apiLeaseStore(api: KubeApi, namespace: string, name: string): LeaseStore {
+  return {
+    async get() {
+      try {
+        return await api.readLease(namespace, name);
+      } catch (err) {
+        if (err instanceof KubeError && err.code === 'not_found') return undefined;
+        throw err;
+      }
+    },
+    create: (record) => api.createLease(namespace, name, record),
+    update: (record) => api.replaceLease(namespace, name, record),
+  };
+}
 
 export interface LeaderOptions {
-  readonly namespace: string;
-  readonly leaseName: string;
+  readonly store: LeaseStore;
+  readonly clock: Clock;
   /** Stable across restarts (the pod name), so a restarted replica takes its Lease back at once. */
   readonly identity: string;
   readonly leaseDurationMs: number;
@@ -16,27 +41,29 @@ export interface LeaderOptions {
 }
 
 /**
- * Leader election over a coordination.k8s.io Lease, as client-go does it: CAS updates on the Lease,
- * and another holder's Lease counts as expired only when it has not changed for a whole lease
- * duration measured on our own clock since we last saw it change.
+ * Leader election as client-go does it, apart from where the record is stored: CAS updates on the
+ * record, and another holder's record counts as expired only when it has not changed for a whole lease
+ * duration measured on our own clock since we last saw it change. `isLeader` is read before every write.
  */
 export class LeaderElector {
   private leading = false;
+  /** When the last successful renewal was sent (not answered): the deadline counts from the send. */
   private lastRenew = 0;
   private observed: { record: string; at: number } | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTick: CancelTimer | undefined;
   private running = false;
-  private lease: V1Lease | undefined;
+  private record: LeaseRecord | undefined;
   private readonly leadingWaiters: (() => void)[] = [];
 
-  constructor(
-    private readonly client: KubeClient,
-    private readonly opts: LeaderOptions,
-  ) {}
+  constructor(private readonly opts: LeaderOptions) {}
 
   /** True only while our last successful renewal is within the renew deadline. */
   isLeader(): boolean {
-    return this.leading && Date.now() - this.lastRenew < this.opts.renewDeadlineMs;
+    return this.leading && this.withinDeadline();
+  }
+
+  private withinDeadline(): boolean {
+    return this.opts.clock.now() - this.lastRenew < this.opts.renewDeadlineMs;
   }
 
   /** Resolves once this replica leads (at once if it does). */
@@ -54,16 +81,13 @@ export class LeaderElector {
   /** Stops renewing and, if leading, hands the Lease back so another replica takes over at once. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
-    if (!this.leading || !this.lease) return this.setLeading(false);
+    this.cancelTick?.();
+    const record = this.record;
+    const wasLeading = this.leading;
     this.setLeading(false);
-    const lease = this.lease;
+    if (!wasLeading || !record) return;
     try {
-      await this.client.coordination.replaceNamespacedLease({
-        name: this.opts.leaseName,
-        namespace: this.opts.namespace,
-        body: { ...lease, spec: { ...microTimes(lease.spec), holderIdentity: '', leaseDurationSeconds: 1, renewTime: microNow() } },
-      });
+      await this.opts.store.update({ ...record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.opts.clock.now()) });
     } catch (err) {
       this.opts.onError?.(toKubeError(err, 'releasing the leader Lease'));
     }
@@ -74,64 +98,46 @@ export class LeaderElector {
     try {
       await this.tryAcquireOrRenew();
     } catch (err) {
-      this.opts.onError?.(toKubeError(err, `leader Lease ${this.opts.namespace}/${this.opts.leaseName}`));
+      this.opts.onError?.(toKubeError(err, 'leader Lease'));
     }
-    if (this.leading && Date.now() - this.lastRenew >= this.opts.renewDeadlineMs) this.setLeading(false);
-    if (this.running) this.timer = setTimeout(() => void this.tick(), this.opts.retryPeriodMs);
+    if (this.leading && !this.isLeader()) this.setLeading(false);
+    if (this.running) this.cancelTick = this.opts.clock.setTimer(this.opts.retryPeriodMs, () => void this.tick());
   }
 
   private async tryAcquireOrRenew(): Promise<void> {
-    const { namespace, leaseName: name, identity } = this.opts;
+    const { store, identity, clock } = this.opts;
     const durationSeconds = Math.max(1, Math.ceil(this.opts.leaseDurationMs / 1000));
-    let current: V1Lease;
-    try {
-      current = await this.client.coordination.readNamespacedLease({ name, namespace });
-    } catch (err) {
-      const kubeErr = toKubeError(err, 'reading the leader Lease');
-      if (kubeErr.code !== 'not_found') throw kubeErr;
-      const now = microNow();
-      this.lease = await this.client.coordination.createNamespacedLease({
-        namespace,
-        body: {
-          metadata: { name, namespace },
-          spec: { holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
-        },
-      });
-      this.renewed();
-      return;
+    const sentAt = clock.now();
+    const current = await store.get();
+    if (!this.running) return;
+    if (!current) {
+      const now = microTime(sentAt);
+      this.record = await store.create({ holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 });
+      return this.renewed(sentAt);
     }
-    const spec = current.spec ?? {};
-    const holder = spec.holderIdentity ?? '';
-    const record = `${holder}|${String(spec.renewTime)}|${spec.leaseDurationSeconds}`;
-    if (this.observed?.record !== record) this.observed = { record, at: Date.now() };
-    const theirDurationMs = (spec.leaseDurationSeconds ?? durationSeconds) * 1000;
-    const expired = holder === '' || Date.now() - this.observed.at >= theirDurationMs;
-    if (holder !== identity && !expired) {
+    const seen = `${current.holderIdentity}|${current.renewTime ?? ''}|${current.leaseDurationSeconds}`;
+    if (this.observed?.record !== seen) this.observed = { record: seen, at: clock.now() };
+    const theirDurationMs = (current.leaseDurationSeconds || durationSeconds) * 1000;
+    const expired = current.holderIdentity === '' || clock.now() - this.observed.at >= theirDurationMs;
+    if (current.holderIdentity !== identity && !expired) {
       this.setLeading(false);
       return;
     }
-    const now = microNow();
-    const takingOver = holder !== identity;
-    this.lease = await this.client.coordination.replaceNamespacedLease({
-      name,
-      namespace,
-      body: {
-        ...current,
-        spec: {
-          ...microTimes(spec),
-          holderIdentity: identity,
-          leaseDurationSeconds: durationSeconds,
-          renewTime: now,
-          ...(takingOver ? { acquireTime: now, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 } : {}),
-        },
-      },
+    const now = microTime(clock.now());
+    const takingOver = current.holderIdentity !== identity;
+    this.record = await store.update({
+      ...current,
+      holderIdentity: identity,
+      leaseDurationSeconds: durationSeconds,
+      renewTime: now,
+      ...(takingOver ? { acquireTime: now, leaseTransitions: current.leaseTransitions + 1 } : {}),
     });
-    this.renewed();
+    if (this.running) this.renewed(sentAt);
   }
 
-  private renewed(): void {
-    this.lastRenew = Date.now();
-    this.setLeading(true);
+  private renewed(sentAt: number): void {
+    this.lastRenew = sentAt;
+    if (this.withinDeadline()) this.setLeading(true);
   }
 
   private setLeading(leading: boolean): void {
@@ -142,14 +148,7 @@ export class LeaderElector {
   }
 }
 
-function microNow(): V1MicroTime {
-  return new V1MicroTime();
-}
-
-/** Times read back are strings or plain Dates; the API accepts only six fractional digits. */
-function microTimes<T extends { acquireTime?: unknown; renewTime?: unknown }>(spec: T | undefined): T {
-  const out = { ...(spec ?? {}) } as T;
-  if (out.acquireTime) out.acquireTime = new V1MicroTime(out.acquireTime as string);
-  if (out.renewTime) out.renewTime = new V1MicroTime(out.renewTime as string);
-  return out;
+/** metav1.MicroTime: RFC 3339 with six fractional digits. */
+function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000Z');
 }

@@ -1,9 +1,9 @@
-import { ANNOTATION_PREFIX, Annotation, STATUS_REBOOTING, parsePhase, type Phase } from './annotations.js';
+// The slim view of a Node the cache keeps: a real Node is ~40 KB of JSON (its image list);
+// keeping only these fields makes a 5,000-node cache a few megabytes instead of gigabytes.
 
-/**
- * The few fields of a Node the server uses. A real Node is ~40 KB of JSON (its image list);
- * keeping only these makes a 5,000-node cache a few megabytes instead of gigabytes.
- */
+/** Only annotations under this prefix are kept: reboot-manager's own. */
+export const ANNOTATION_PREFIX = 'rebootmanager/';
+
 export interface NodeView {
   readonly name: string;
   readonly uid: string;
@@ -12,21 +12,17 @@ export interface NodeView {
   readonly machineId: string;
   readonly bootId: string;
   readonly ready: boolean;
+  /** `lastHeartbeatTime` of the Ready condition (RFC 3339, the kubelet's clock), or ''. */
+  readonly heartbeat: string;
   readonly unschedulable: boolean;
   /** Only our `rebootmanager/*` annotations. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-/** The slot a node holds, read from its annotations; undefined when it holds none. */
-export interface Hold {
-  readonly group: string;
-  readonly id: string;
-  readonly phase: Phase;
-  readonly claimedAt: string;
-  readonly bootId: string;
-  readonly cordonedByUs: boolean;
-  readonly releaseRequested: boolean;
-  readonly drain: string;
+/** Fields of a Node that reboot-manager writes. `null` removes an annotation. */
+export interface NodeChange {
+  readonly annotations?: Readonly<Record<string, string | null>>;
+  readonly unschedulable?: boolean;
 }
 
 interface RawNode {
@@ -34,7 +30,7 @@ interface RawNode {
   spec?: { unschedulable?: boolean };
   status?: {
     nodeInfo?: { machineID?: string; bootID?: string };
-    conditions?: { type?: string; status?: string }[];
+    conditions?: { type?: string; status?: string; lastHeartbeatTime?: unknown }[];
   };
 }
 
@@ -45,38 +41,36 @@ export function toNodeView(node: unknown): NodeView {
   for (const [key, value] of Object.entries(raw.metadata?.annotations ?? {})) {
     if (key.startsWith(ANNOTATION_PREFIX)) annotations[key] = value;
   }
-  const ready = (raw.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  const readyCondition = (raw.status?.conditions ?? []).find((c) => c.type === 'Ready');
+  const heartbeat = readyCondition?.lastHeartbeatTime;
   return {
     name: raw.metadata?.name ?? '',
     uid: raw.metadata?.uid ?? '',
     resourceVersion: raw.metadata?.resourceVersion ?? '',
     machineId: raw.status?.nodeInfo?.machineID ?? '',
     bootId: raw.status?.nodeInfo?.bootID ?? '',
-    ready,
+    ready: readyCondition?.status === 'True',
+    heartbeat: heartbeat instanceof Date ? heartbeat.toISOString() : typeof heartbeat === 'string' ? heartbeat : '',
     unschedulable: raw.spec?.unschedulable === true,
     annotations,
   };
 }
 
-export function holdOf(node: NodeView): Hold | undefined {
-  const a = node.annotations;
-  if (a[Annotation.status] !== STATUS_REBOOTING) return undefined;
-  return {
-    group: a[Annotation.group] ?? 'default',
-    id: a[Annotation.id] ?? '',
-    phase: parsePhase(a[Annotation.phase]),
-    claimedAt: a[Annotation.claimedAt] ?? '',
-    bootId: a[Annotation.bootId] ?? '',
-    cordonedByUs: a[Annotation.cordoned] === 'true',
-    releaseRequested: a[Annotation.releaseRequested] !== undefined,
-    drain: a[Annotation.drain] ?? '',
-  };
-}
-
-/** Same content for our purposes: lets the cache skip kubelet heartbeats that change nothing we use. */
+/** Same content apart from the heartbeat: lets the cache skip kubelet status posts that change nothing else. */
 export function sameView(a: NodeView, b: NodeView): boolean {
   if (a.machineId !== b.machineId || a.bootId !== b.bootId || a.ready !== b.ready || a.unschedulable !== b.unschedulable) return false;
   const ka = Object.keys(a.annotations);
   if (ka.length !== Object.keys(b.annotations).length) return false;
   return ka.every((k) => a.annotations[k] === b.annotations[k]);
+}
+
+/** The merge patch for `change`; with `resourceVersion` it is a compare-and-swap. */
+export function patchOf(change: NodeChange, resourceVersion?: string): object {
+  const body: Record<string, unknown> = {};
+  const metadata: Record<string, unknown> = {};
+  if (change.annotations) metadata.annotations = change.annotations;
+  if (resourceVersion !== undefined) metadata.resourceVersion = resourceVersion;
+  if (Object.keys(metadata).length > 0) body.metadata = metadata;
+  if (change.unschedulable !== undefined) body.spec = { unschedulable: change.unschedulable ? true : null };
+  return body;
 }

@@ -1,78 +1,66 @@
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { KubeClient } from './client.js';
-import { toKubeError, type KubeError } from './errors.js';
-import { Annotation } from './annotations.js';
-import { holdOf, sameView, toNodeView, type Hold, type NodeView } from './node-view.js';
-import { listPage } from './raw-list.js';
+import type { Clock } from '../clock/clock.js';
+import { retry } from '../clock/retry.js';
+import type { KubeApi } from './api.js';
+import { KubeError, isRetryable } from './errors.js';
+import { patchOf, sameView, toNodeView, type NodeChange, type NodeView } from './node-view.js';
 import { Reflector, type CacheEvent } from './reflector.js';
 
 export type NodeEvent = CacheEvent<NodeView>;
 
-/** Fields of a Node that reboot-manager writes. `null` removes an annotation. */
-export interface NodeChange {
-  readonly annotations?: Readonly<Record<string, string | null>>;
-  readonly unschedulable?: boolean;
+/** What a compare-and-swap decided on the freshest Node: the change to write (if any) and the outcome. */
+export interface Decision<O> {
+  readonly write?: NodeChange;
+  readonly outcome: O;
 }
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+export type CasResult<O> =
+  /** `decide` ran on the Node as the API server had it; `node` is as written (or as read, when nothing was written). */
+  | { readonly fenced: false; readonly node: NodeView; readonly outcome: O; readonly wrote: boolean }
+  /** `mayWrite` said no before a write could leave: nothing was sent. */
+  | { readonly fenced: true };
 
-/** Watch-fed cache of every Node (slim views) and the writes reboot-manager makes to Nodes. */
-export class Nodes extends Reflector<NodeView> {
-  /** Names of nodes that hold a slot, kept from the watch so answering never scans every node. */
-  private readonly holderNames = new Set<string>();
-  private latestRelease: { name: string; at: number } | undefined;
-  private readonly pageSize: number;
+export interface CasOptions {
+  /** Checked right before each write is sent (leadership): false stops the CAS with nothing sent. */
+  readonly mayWrite?: () => boolean;
+  readonly attempts?: number;
+}
 
-  constructor(
-    private readonly client: KubeClient,
-    opts: { onError?: (err: KubeError) => void; pageSize?: number } = {},
-  ) {
-    // Small pages: each is parsed whole (25 real Nodes are ~1 MB of JSON), which keeps the peak heap low.
-    const pageSize = opts.pageSize ?? 25;
-    const limit = String(pageSize);
+export interface NodeCacheOptions {
+  readonly api: KubeApi;
+  readonly clock: Clock;
+  readonly onError?: (err: KubeError) => void;
+  /** Items per list page (25 real Nodes are ~1 MB of JSON). */
+  readonly pageSize?: number;
+  /** When two views raise no event; default `sameView` (heartbeats are not events). */
+  readonly equal?: (a: NodeView, b: NodeView) => boolean;
+  readonly random?: () => number;
+}
+
+/** Watch-fed cache of every Node (slim views), and compare-and-swap writes to Nodes. */
+export class NodeCache extends Reflector<NodeView> {
+  constructor(private readonly o: NodeCacheOptions) {
     super({
       what: 'nodes',
-      watch: client.watch,
-      path: '/api/v1/nodes',
-      list: (continueToken) => listPage(client, '/api/v1/nodes', { limit, ...(continueToken ? { continue: continueToken } : {}) }),
+      api: o.api,
+      clock: o.clock,
+      collection: 'nodes',
+      pageSize: o.pageSize ?? 25,
       transform: toNodeView,
       keyOf: (node) => node.name,
-      equal: sameView,
-      ...(opts.onError ? { onError: opts.onError } : {}),
-    });
-    this.pageSize = pageSize;
-    this.on((event) => {
-      if (event.type !== 'deleted' && holdOf(event.current)) this.holderNames.add(event.key);
-      else this.holderNames.delete(event.key);
-      if (event.type === 'deleted') return;
-      const at = Date.parse(event.current.annotations[Annotation.releasedAt] ?? '');
-      if (at > (this.latestRelease?.at ?? 0)) this.latestRelease = { name: event.key, at };
+      equal: o.equal ?? sameView,
+      ...(o.onError ? { onError: o.onError } : {}),
+      ...(o.random ? { random: o.random } : {}),
     });
   }
 
-  /** Every node that holds a slot, with its hold. */
-  holders(): { node: NodeView; hold: Hold }[] {
-    const out: { node: NodeView; hold: Hold }[] = [];
-    for (const name of this.holderNames) {
-      const node = this.get(name);
-      const hold = node && holdOf(node);
-      if (node && hold) out.push({ node, hold });
-    }
-    return out;
-  }
-
-  /** The most recent slot release recorded on any node (for the settle time). */
-  lastRelease(): { name: string; at: number } | undefined {
-    return this.latestRelease;
-  }
-
-  /** Waits until the cache holds `name` at `resourceVersion` or later (the watch is ordered). */
+  /** Waits until the cache holds `name` at `resourceVersion` or later (the watch is ordered); undefined once deleted. */
   async caughtUp(name: string, resourceVersion: string, timeoutMs: number): Promise<NodeView | undefined> {
-    return this.waitFor(() => {
+    const r = await this.waitFor(() => {
       const node = this.get(name);
       if (node === undefined) return { gone: true as const };
       return atLeast(node.resourceVersion, resourceVersion) ? { node } : undefined;
-    }, timeoutMs).then((r) => ('node' in r ? r.node : undefined));
+    }, timeoutMs);
+    return 'node' in r ? r.node : undefined;
   }
 
   /** Every Node, listed once from the API (for one-shot commands; the server uses the cache). */
@@ -80,43 +68,59 @@ export class Nodes extends Reflector<NodeView> {
     const out: NodeView[] = [];
     let token: string | undefined;
     do {
-      const page = await listPage(this.client, '/api/v1/nodes', { limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
+      const page = await this.o.api.list('nodes', { limit: this.o.pageSize ?? 25, ...(token ? { continue: token } : {}) });
       for (const raw of page.items) out.push(toNodeView(raw));
       token = page.continueToken;
     } while (token);
     return out;
   }
 
-  /** A fresh read from the API (after a conflict), bypassing the cache. */
+  /** A fresh read from the API, bypassing the cache. */
   async read(name: string): Promise<NodeView> {
-    try {
-      return toNodeView(await this.client.core.readNode({ name }));
-    } catch (err) {
-      throw toKubeError(err, `reading node ${name}`);
-    }
+    return toNodeView(await this.o.api.readNode(name));
   }
 
   /**
-   * Merge-patches a Node. With `resourceVersion` the patch is a compare-and-swap:
-   * a `conflict` KubeError if the Node changed since that version.
+   * Compare-and-swap: `decide` runs on the cached Node and the change is written at its resourceVersion;
+   * on a conflict the Node is read again and `decide` runs again, so the outcome is always decided on the
+   * Node as the API server had it. API failures are retried with backoff, then thrown (the write's fate
+   * is then unknown: it may have committed).
    */
-  async patch(name: string, change: NodeChange, resourceVersion?: string): Promise<NodeView> {
-    const body: Record<string, unknown> = {};
-    const metadata: Record<string, unknown> = {};
-    if (change.annotations) metadata.annotations = change.annotations;
-    if (resourceVersion !== undefined) metadata.resourceVersion = resourceVersion;
-    if (Object.keys(metadata).length > 0) body.metadata = metadata;
-    if (change.unschedulable !== undefined) body.spec = { unschedulable: change.unschedulable ? true : null };
-    try {
-      return toNodeView(await this.client.core.patchNode({ name, body }, mergePatch));
-    } catch (err) {
-      throw toKubeError(err, `patching node ${name}`);
-    }
+  async cas<O>(name: string, decide: (node: NodeView) => Decision<O>, opts: CasOptions = {}): Promise<CasResult<O>> {
+    let node = this.get(name) ?? (await this.read(name));
+    let fenced = false;
+    const result = await retry(
+      async () => {
+        const decision = decide(node);
+        if (!decision.write) return { node, outcome: decision.outcome, wrote: false };
+        if (opts.mayWrite && !opts.mayWrite()) {
+          fenced = true;
+          return undefined;
+        }
+        try {
+          const written = toNodeView(await this.o.api.patchNode(name, patchOf(decision.write, node.resourceVersion)));
+          return { node: written, outcome: decision.outcome, wrote: true };
+        } catch (err) {
+          if (err instanceof KubeError && err.code === 'conflict') node = await this.read(name);
+          throw err;
+        }
+      },
+      {
+        clock: this.o.clock,
+        retries: (opts.attempts ?? 6) - 1,
+        minMs: 50,
+        maxMs: 2000,
+        ...(this.o.random ? { random: this.o.random } : {}),
+        shouldRetry: (err) => err instanceof KubeError && (err.code === 'conflict' || isRetryable(err)),
+      },
+    );
+    if (fenced || !result) return { fenced: true };
+    return { fenced: false, ...result };
   }
 }
 
 /** resourceVersions are opaque, but every real server issues increasing integers; fall back to equality. */
-function atLeast(current: string, target: string): boolean {
+export function atLeast(current: string, target: string): boolean {
   if (/^\d+$/.test(current) && /^\d+$/.test(target)) return BigInt(current) >= BigInt(target);
   return current === target;
 }

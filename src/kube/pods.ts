@@ -1,7 +1,7 @@
-import type { KubeClient } from './client.js';
-import { toKubeError, type KubeError } from './errors.js';
+import type { Clock } from '../clock/clock.js';
+import type { KubeApi } from './api.js';
+import { KubeError } from './errors.js';
 import { podKey, samePodView, toPodView, type PodView } from './pod-view.js';
-import { listPage } from './raw-list.js';
 import { Reflector, type CacheEvent } from './reflector.js';
 
 export type PodEvent = CacheEvent<PodView>;
@@ -43,54 +43,48 @@ export function evictionResultOf(err: KubeError, pod: Pick<PodView, 'namespace'>
 
 /** Evictions and deletions of pods, each pinned to the pod's uid so a same-named replacement is never hit. */
 export class PodWriter {
-  constructor(private readonly client: KubeClient) {}
+  constructor(private readonly api: KubeApi) {}
 
   /** `policy/v1` Eviction: the API checks the pod's PodDisruptionBudget. Throws KubeError for other failures. */
   async evict(pod: Pick<PodView, 'namespace' | 'name' | 'uid'>): Promise<EvictionResult> {
     try {
-      await this.client.core.createNamespacedPodEviction({
-        name: pod.name,
-        namespace: pod.namespace,
-        body: {
-          apiVersion: 'policy/v1',
-          kind: 'Eviction',
-          metadata: { name: pod.name, namespace: pod.namespace },
-          deleteOptions: { preconditions: { uid: pod.uid } },
-        },
-      });
+      await this.api.evictPod(pod.namespace, pod.name, pod.uid);
       return { kind: 'evicted' };
     } catch (err) {
-      const kubeErr = toKubeError(err, `evicting pod ${podKey(pod)}`);
-      const result = evictionResultOf(kubeErr, pod);
+      const result = err instanceof KubeError ? evictionResultOf(err, pod) : undefined;
       if (result) return result;
-      throw kubeErr;
+      throw err;
     }
   }
 
   /** Deletes with the pod's own grace period, bypassing budgets (the drain-timeout `delete` policy). */
   async delete(pod: Pick<PodView, 'namespace' | 'name' | 'uid'>): Promise<'deleted' | 'gone'> {
     try {
-      await this.client.core.deleteNamespacedPod({ name: pod.name, namespace: pod.namespace, body: { preconditions: { uid: pod.uid } } });
+      await this.api.deletePod(pod.namespace, pod.name, pod.uid);
       return 'deleted';
     } catch (err) {
-      const kubeErr = toKubeError(err, `deleting pod ${podKey(pod)}`);
-      if (kubeErr.status === 404 || kubeErr.status === 409) return 'gone';
-      throw kubeErr;
+      if (err instanceof KubeError && (err.status === 404 || err.status === 409)) return 'gone';
+      throw err;
     }
   }
 }
 
 /** Watch-fed cache of the pods bound to one node (`fieldSelector=spec.nodeName=NODE`), keyed `namespace/name`. */
 export class PodsOnNode extends Reflector<PodView> {
-  constructor(client: KubeClient, readonly nodeName: string, opts: { onError?: (err: KubeError) => void; pageSize?: number } = {}) {
-    const fieldSelector = `spec.nodeName=${nodeName}`;
-    const limit = String(opts.pageSize ?? 500);
+  constructor(
+    api: KubeApi,
+    clock: Clock,
+    readonly nodeName: string,
+    opts: { onError?: (err: KubeError) => void; pageSize?: number; random?: () => number } = {},
+  ) {
     super({
       what: `pods on node ${nodeName}`,
-      watch: client.watch,
-      path: '/api/v1/pods',
-      fieldSelector,
-      list: (continueToken) => listPage(client, '/api/v1/pods', { fieldSelector, limit, ...(continueToken ? { continue: continueToken } : {}) }),
+      api,
+      clock,
+      collection: 'pods',
+      fieldSelector: `spec.nodeName=${nodeName}`,
+      pageSize: opts.pageSize ?? 500,
+      ...(opts.random ? { random: opts.random } : {}),
       transform: toPodView,
       keyOf: podKey,
       equal: samePodView,

@@ -1,12 +1,6 @@
-import type { Watch } from '@kubernetes/client-node';
+import type { Clock } from '../clock/clock.js';
+import type { Collection, KubeApi, StopWatch } from './api.js';
 import { KubeError, toKubeError } from './errors.js';
-
-/** One page of a list call. */
-export interface ListPage {
-  readonly items: readonly unknown[];
-  readonly resourceVersion: string;
-  readonly continueToken: string | undefined;
-}
 
 export type CacheEvent<T> =
   | { readonly type: 'added'; readonly key: string; readonly current: T }
@@ -16,11 +10,12 @@ export type CacheEvent<T> =
 export interface ReflectorOptions<T> {
   /** What is cached, for logs and errors ("nodes", "pods on node-3"). */
   readonly what: string;
-  readonly watch: Watch;
-  /** API path of the collection, e.g. `/api/v1/nodes`. */
-  readonly path: string;
+  readonly api: KubeApi;
+  readonly clock: Clock;
+  readonly collection: Collection;
   readonly fieldSelector?: string;
-  readonly list: (continueToken: string | undefined) => Promise<ListPage>;
+  /** Items per list page: each page is parsed whole, so small pages keep the peak heap low. */
+  readonly pageSize: number;
   readonly transform: (raw: unknown) => T;
   readonly keyOf: (item: T) => string;
   /** Equal items raise no event (kubelet heartbeats change nothing we keep). */
@@ -29,6 +24,8 @@ export interface ReflectorOptions<T> {
   /** Longest pause between restarts after errors. */
   readonly maxBackoffMs?: number;
   readonly watchTimeoutSeconds?: number;
+  /** Jitter source for backoff and watch timeouts (0 <= x < 1). */
+  readonly random?: () => number;
 }
 
 type Listener<T> = (event: CacheEvent<T>) => void;
@@ -45,13 +42,18 @@ export class Reflector<T> {
   private readonly checks = new Set<() => void>();
   private resourceVersion = '';
   private running = false;
-  private abort: AbortController | undefined;
+  private stopWatch: StopWatch | undefined;
   private failures = 0;
   private syncedFlag = false;
+  /** Bumped by every list and every stop: answers of an older watch or list are ignored. */
+  private generation = 0;
   private readonly syncWaiters: (() => void)[] = [];
-  private retryTimer: NodeJS.Timeout | undefined;
+  private cancelRetry: (() => void) | undefined;
+  private readonly random: () => number;
 
-  constructor(private readonly opts: ReflectorOptions<T>) {}
+  constructor(private readonly opts: ReflectorOptions<T>) {
+    this.random = opts.random ?? Math.random;
+  }
 
   get synced(): boolean {
     return this.syncedFlag;
@@ -85,14 +87,14 @@ export class Reflector<T> {
     const first = check();
     if (first) return Promise.resolve(first);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancel = this.opts.clock.setTimer(timeoutMs, () => {
         off();
         reject(new KubeError('timeout', `${this.opts.what}: the watch did not show the expected change within ${timeoutMs} ms`));
-      }, timeoutMs);
+      });
       const recheck = (): void => {
         const result = check();
         if (!result) return;
-        clearTimeout(timer);
+        cancel();
         off();
         resolve(result);
       };
@@ -109,67 +111,107 @@ export class Reflector<T> {
 
   stop(): void {
     this.running = false;
-    clearTimeout(this.retryTimer);
-    this.abort?.abort();
-    this.abort = undefined;
+    this.stopWatching();
+  }
+
+  /**
+   * Lists again now (a consistent read) and watches from there: afterwards the cache holds everything
+   * committed before the call. Throws a KubeError when the list fails.
+   */
+  async resync(): Promise<void> {
+    this.stopWatching();
+    try {
+      while (!(await this.listAndReplace())) {
+        if (!this.running) return;
+        // another relist started meanwhile: list again so this call's promise holds
+      }
+    } catch (err) {
+      const kubeErr = toKubeError(err, `listing ${this.opts.what}`);
+      this.retryLater(kubeErr, true);
+      throw kubeErr;
+    }
+    void this.watchFrom();
+  }
+
+  private stopWatching(): void {
+    this.generation += 1;
+    this.cancelRetry?.();
+    this.stopWatch?.();
+    this.stopWatch = undefined;
   }
 
   private async relist(): Promise<void> {
     if (!this.running) return;
     try {
-      const fresh = new Map<string, T>();
-      let token: string | undefined;
-      let rv = '';
-      do {
-        const page = await this.opts.list(token);
-        for (const raw of page.items) {
-          const item = this.opts.transform(raw);
-          fresh.set(this.opts.keyOf(item), item);
-        }
-        rv = page.resourceVersion;
-        token = page.continueToken;
-      } while (token && this.running);
-      if (!this.running) return;
-      this.replaceAll(fresh);
-      this.resourceVersion = rv;
-      this.markSynced();
-      await this.watchFrom();
+      if (await this.listAndReplace()) await this.watchFrom();
     } catch (err) {
       this.retryLater(toKubeError(err, `listing ${this.opts.what}`), true);
     }
   }
 
+  /** False when the list was overtaken by a newer one (or the reflector stopped) and not applied. */
+  private async listAndReplace(): Promise<boolean> {
+    const generation = ++this.generation;
+    const fresh = new Map<string, T>();
+    let token: string | undefined;
+    let rv = '';
+    do {
+      const page = await this.opts.api.list(this.opts.collection, {
+        limit: this.opts.pageSize,
+        ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+        ...(token ? { continue: token } : {}),
+      });
+      for (const raw of page.items) {
+        const item = this.opts.transform(raw);
+        fresh.set(this.opts.keyOf(item), item);
+      }
+      rv = page.resourceVersion;
+      token = page.continueToken;
+    } while (token && this.running && generation === this.generation);
+    if (!this.running || generation !== this.generation) return false;
+    this.replaceAll(fresh);
+    this.resourceVersion = rv;
+    this.markSynced();
+    return true;
+  }
+
   private async watchFrom(): Promise<void> {
     if (!this.running) return;
+    const generation = this.generation;
+    const current = (): boolean => this.running && generation === this.generation;
     let expired = false;
-    const query: Record<string, string | number | boolean | undefined> = {
+    const query = {
       resourceVersion: this.resourceVersion,
       allowWatchBookmarks: true,
-      fieldSelector: this.opts.fieldSelector,
-      timeoutSeconds: this.opts.watchTimeoutSeconds ?? 240 + Math.floor(Math.random() * 60),
+      ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+      timeoutSeconds: this.opts.watchTimeoutSeconds ?? 240 + Math.floor(this.random() * 60),
     };
-    this.abort = await this.opts.watch.watch(
-      this.opts.path,
-      query,
-      (type: string, obj: unknown) => {
-        if (type === 'ERROR') {
-          expired = (obj as { code?: number } | undefined)?.code === 410;
-          return;
-        }
-        if (type === 'BOOKMARK') {
-          this.resourceVersion = (obj as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? this.resourceVersion;
-          return;
-        }
-        this.failures = 0;
-        this.apply(type, obj);
-      },
-      (err: unknown) => {
-        if (!this.running) return;
-        if (expired) return void this.relist();
-        if (err) return this.retryLater(toKubeError(err, `watching ${this.opts.what}`), false);
-        void this.watchFrom(); // server closed a healthy watch: resume where we were
-      },
-    );
+    const onEvent = (type: string, obj: unknown): void => {
+      if (!current()) return;
+      if (type === 'ERROR') {
+        expired = (obj as { code?: number } | undefined)?.code === 410;
+        return;
+      }
+      if (type === 'BOOKMARK') {
+        this.resourceVersion = (obj as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? this.resourceVersion;
+        return;
+      }
+      this.failures = 0;
+      this.apply(type, obj);
+    };
+    const onDone = (err: unknown): void => {
+      if (!current()) return;
+      if (expired) return void this.relist();
+      if (err) return this.retryLater(toKubeError(err, `watching ${this.opts.what}`), false);
+      void this.watchFrom(); // server closed a healthy watch: resume where we were
+    };
+    try {
+      const stop = await this.opts.api.watch(this.opts.collection, query, onEvent, onDone);
+      if (current()) this.stopWatch = stop;
+      else stop();
+    } catch (err) {
+      if (current()) this.retryLater(toKubeError(err, `watching ${this.opts.what}`), false);
+    }
   }
 
   private apply(type: string, raw: unknown): void {
@@ -216,7 +258,7 @@ export class Reflector<T> {
     this.opts.onError?.(err);
     this.failures += 1;
     const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 200 * 2 ** Math.min(this.failures, 10));
-    this.retryTimer = setTimeout(() => void (relist ? this.relist() : this.watchFrom()), delay * (0.5 + Math.random() / 2));
+    this.cancelRetry = this.opts.clock.setTimer(delay * (0.5 + this.random() / 2), () => void (relist ? this.relist() : this.watchFrom()));
   }
 
   private markSynced(): void {

@@ -1,7 +1,7 @@
 // reboot_manager_fleetlock_requests_total{endpoint,result}: counted where the HTTP layer sends the answer.
 import { Counter, type Registry } from 'prom-client';
 import type { FleetLockEndpoint } from '../fleetlock/endpoint.js';
-import type { FleetLockOutcomes, FleetLockResult } from '../fleetlock/outcomes.js';
+import type { FleetLockOutcomes, AnswerLabel } from '../fleetlock/outcomes.js';
 import { REFUSAL_STATUS, type RefusalKind } from '../fleetlock/refusal.js';
 
 /** Requests that named no FleetLock endpoint (wrong path, malformed URL). */
@@ -9,7 +9,7 @@ export const OTHER_ENDPOINT = 'other';
 
 const KINDS = Object.keys(REFUSAL_STATUS) as RefusalKind[];
 // Every series a dashboard may rate() exists from the start, at 0.
-const EXPECTED: Readonly<Record<string, readonly FleetLockResult[]>> = {
+const EXPECTED: Readonly<Record<string, readonly AnswerLabel[]>> = {
   'pre-reboot': ['granted', ...KINDS],
   'steady-state': ['ok', ...KINDS],
   [OTHER_ENDPOINT]: ['bad_request', 'not_found', 'unavailable'],
@@ -30,7 +30,7 @@ export class FleetLockRequests implements FleetLockOutcomes {
     for (const [endpoint, results] of Object.entries(EXPECTED)) for (const result of results) this.child(endpoint, result).inc(0);
   }
 
-  answered(endpoint: FleetLockEndpoint | undefined, result: FleetLockResult): void {
+  answered(endpoint: FleetLockEndpoint | undefined, result: AnswerLabel): void {
     this.child(endpoint ?? OTHER_ENDPOINT, result).inc();
   }
 

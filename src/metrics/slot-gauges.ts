@@ -1,11 +1,11 @@
 // Gauges computed at scrape time from the node cache: they cannot drift from what the Nodes say.
 import { Gauge, type Registry } from 'prom-client';
-import { isUrgent, slotsOf, type SlotBudget } from '../coordinator/budget.js';
+import { groupsOf, type SlotBudget } from '../slot/budget.js';
 
 /** A holder as the node cache shows it. */
 export interface HolderSample {
   readonly node: { readonly name: string };
-  readonly hold: { readonly group: string; readonly phase: string; readonly claimedAt: string };
+  readonly slot: { readonly group: string; readonly phase: string; readonly claimedAt: string };
 }
 
 /** What the scrape reads; every function is called once per scrape. */
@@ -14,20 +14,15 @@ export interface LiveState {
   readonly budget: SlotBudget;
   isLeader(): boolean;
   drainsInProgress(): number;
-  now?(): number;
+  now(): number;
 }
 
-/** Zincati's group when none is configured: always reported, so an idle cluster shows its slots. */
-const ZINCATI_DEFAULT_GROUP = 'default';
-
-/** Groups reported: Zincati's default, every --group-slots group, and every group holding a slot. */
-function groupsOf(state: LiveState, holders: readonly HolderSample[]): Set<string> {
-  return new Set([ZINCATI_DEFAULT_GROUP, ...state.budget.perGroup.keys(), ...holders.map((h) => h.hold.group)]);
+function groupsNow(state: LiveState): ReturnType<typeof groupsOf> {
+  return groupsOf(state.budget, state.holders().map((h) => h.slot));
 }
 
 export function registerSlotGauges(registry: Registry, state: LiveState): void {
   const registers = [registry];
-  const now = (): number => state.now?.() ?? Date.now();
 
   new Gauge({
     name: 'reboot_manager_slots_held',
@@ -36,10 +31,7 @@ export function registerSlotGauges(registry: Registry, state: LiveState): void {
     registers,
     collect() {
       this.reset();
-      const holders = state.holders();
-      const held = new Map<string, number>();
-      for (const { hold } of holders) held.set(hold.group, (held.get(hold.group) ?? 0) + 1);
-      for (const group of groupsOf(state, holders)) this.set({ group }, held.get(group) ?? 0);
+      for (const { group, holders } of groupsNow(state)) this.set({ group }, holders);
     },
   });
   new Gauge({
@@ -49,9 +41,7 @@ export function registerSlotGauges(registry: Registry, state: LiveState): void {
     registers,
     collect() {
       this.reset();
-      for (const group of groupsOf(state, state.holders())) {
-        if (!isUrgent(state.budget, group)) this.set({ group }, slotsOf(state.budget, group));
-      }
+      for (const { group, slots, urgent } of groupsNow(state)) if (!urgent) this.set({ group }, slots);
     },
   });
   new Gauge({
@@ -69,7 +59,7 @@ export function registerSlotGauges(registry: Registry, state: LiveState): void {
     registers,
     collect() {
       this.reset();
-      for (const { node, hold } of state.holders()) this.set({ node: node.name, group: hold.group, phase: hold.phase }, 1);
+      for (const { node, slot } of state.holders()) this.set({ node: node.name, group: slot.group, phase: slot.phase }, 1);
     },
   });
   new Gauge({
@@ -79,9 +69,9 @@ export function registerSlotGauges(registry: Registry, state: LiveState): void {
     registers,
     collect() {
       this.reset();
-      const at = now();
-      for (const { node, hold } of state.holders()) {
-        const claimed = Date.parse(hold.claimedAt);
+      const at = state.now();
+      for (const { node, slot } of state.holders()) {
+        const claimed = Date.parse(slot.claimedAt);
         if (!Number.isNaN(claimed)) this.set({ node: node.name }, Math.max(0, (at - claimed) / 1000));
       }
     },

@@ -1,8 +1,8 @@
 // One row per Node, as `reboot-manager status` prints it and `GET /api/v1/status` serves it: the CLI
 // (from a one-off list) and the server (from its watch-fed cache) share this code, so they agree.
-import { parseProgress } from '../drain/progress.js';
-import { Annotation } from '../kube/annotations.js';
-import { holdOf, type NodeView } from '../kube/node-view.js';
+import type { NodeView } from '../kube/node-view.js';
+import { Annotation, releasedAt, slotOf } from '../slot/encoding.js';
+import { describeBlockers, describeProgress } from '../slot/progress-text.js';
 
 /**
  * Field names are part of the status API (documented in the README): add fields, never rename.
@@ -37,33 +37,35 @@ export interface StatusRow {
   readonly releasedAt: string | null;
 }
 
-export function statusRows(nodes: Iterable<NodeView>, now: Date): StatusRow[] {
+export function statusRows(nodes: Iterable<NodeView>, now: number): StatusRow[] {
   const rows: StatusRow[] = [];
   for (const node of nodes) rows.push(rowOf(node, now));
   // Holders first, then by name: what an operator looks for comes on top.
   return rows.sort((a, b) => Number(b.lock === 'Rebooting') - Number(a.lock === 'Rebooting') || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
 }
 
-function rowOf(node: NodeView, now: Date): StatusRow {
-  const hold = holdOf(node);
-  const claimedAt = hold ? Date.parse(hold.claimedAt) : NaN;
-  const drain = hold?.drain ?? '';
-  const progress = parseProgress(drain);
-  const releasedAt = node.annotations[Annotation.releasedAt];
+function rowOf(node: NodeView, now: number): StatusRow {
+  const slot = slotOf(node);
+  const claimedAt = slot ? Date.parse(slot.claimedAt) : NaN;
+  const progress = slot?.drain ?? null;
+  // The line kubectl shows; written from the data, so it says the same (a node may carry only the line).
+  const drain = slot ? (node.annotations[Annotation.drain] ?? (progress ? describeProgress(progress) : '')) : '';
+  const released = releasedAt(node);
+  const running = progress !== null && progress.done === null;
   return {
     node: node.name,
-    lock: hold ? 'Rebooting' : 'Ready',
-    group: hold?.group ?? '',
-    phase: hold?.phase ?? '',
-    heldForSeconds: Number.isFinite(claimedAt) ? Math.max(0, Math.round((now.getTime() - claimedAt) / 1000)) : null,
+    lock: slot ? 'Rebooting' : 'Ready',
+    group: slot?.group ?? '',
+    phase: slot?.phase ?? '',
+    heldForSeconds: Number.isFinite(claimedAt) ? Math.max(0, Math.round((now - claimedAt) / 1000)) : null,
     claimedAt: Number.isFinite(claimedAt) ? new Date(claimedAt).toISOString() : null,
     ready: node.ready,
-    cordoned: node.unschedulable ? (hold?.cordonedByUs ? 'us' : 'admin') : '',
+    cordoned: node.unschedulable ? (slot?.cordonedByUs ? 'us' : 'admin') : '',
     drain,
-    drainEvicted: progress.evicted,
-    drainTotal: progress.total,
-    drainWaitingOn: progress.waitingOn,
-    drainTimedOut: progress.timedOut,
-    releasedAt: releasedAt && Number.isFinite(Date.parse(releasedAt)) ? new Date(Date.parse(releasedAt)).toISOString() : null,
+    drainEvicted: running ? progress.evicted : null,
+    drainTotal: running ? progress.total : null,
+    drainWaitingOn: running ? describeBlockers(progress.blockers) : '',
+    drainTimedOut: progress?.timedOut != null,
+    releasedAt: released === undefined ? null : new Date(released).toISOString(),
   };
 }

@@ -1,7 +1,8 @@
 // The snapshot behind `GET /api/v1/status` and the status page: built from the server's watch-fed node
 // cache on each request, so reading it costs no Kubernetes API call, on the leader or a follower.
-import { isUrgent, slotsOf, type SlotBudget } from '../coordinator/budget.js';
+import type { Clock } from '../clock/clock.js';
 import type { NodeView } from '../kube/node-view.js';
+import { groupsOf, type GroupSlots, type SlotBudget } from '../slot/budget.js';
 import { statusRows, type StatusRow } from './rows.js';
 
 /** Field names are part of the status API (documented in the README): add fields, never rename. */
@@ -36,13 +37,7 @@ export interface BudgetStatus {
   readonly groups: readonly GroupStatus[];
 }
 
-export interface GroupStatus {
-  readonly group: string;
-  /** Slots of the group (never more than `maxRebooting`). */
-  readonly slots: number;
-  readonly holders: number;
-  readonly urgent: boolean;
-}
+export type GroupStatus = GroupSlots;
 
 /** What the snapshot reads of the node cache (`Nodes` has it). */
 export interface NodeSource {
@@ -56,24 +51,20 @@ export interface StatusServiceDeps {
   readonly budget: SlotBudget;
   readonly identity: string;
   isLeader(): boolean;
-  readonly now?: () => Date;
+  readonly clock: Pick<Clock, 'now'>;
 }
 
 export class StatusService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: StatusServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: StatusServiceDeps) {}
 
   snapshot(): StatusSnapshot {
     const { nodes, budget } = this.deps;
-    const now = this.now();
+    const now = this.deps.clock.now();
     const rows = statusRows(nodes.values(), now);
     const holders = rows.filter((r) => r.lock === 'Rebooting');
     const last = nodes.lastRelease();
     return {
-      generatedAt: now.toISOString(),
+      generatedAt: new Date(now).toISOString(),
       identity: this.deps.identity,
       leader: this.deps.isLeader(),
       cacheSynced: nodes.synced,
@@ -91,12 +82,3 @@ export class StatusService {
   }
 }
 
-function groupsOf(budget: SlotBudget, holders: readonly StatusRow[]): GroupStatus[] {
-  const names = new Set([...budget.perGroup.keys(), ...budget.urgentGroups, ...holders.map((h) => h.group)]);
-  return [...names].sort().map((group) => ({
-    group,
-    slots: slotsOf(budget, group),
-    holders: holders.filter((h) => h.group === group).length,
-    urgent: isUrgent(budget, group),
-  }));
-}

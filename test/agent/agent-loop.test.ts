@@ -1,6 +1,6 @@
 // The agent as it runs in the DaemonSet: its own loop on the real clock, stopped by stop().
 import t from 'tap';
-import { systemClock } from '../../src/agent/clock.js';
+import { systemClock } from '../../src/clock/clock.js';
 import type { AgentStatus } from '../../src/agent/agent.js';
 import { DRAINING, GRANT } from '../support/fake-fleetlock.js';
 import { OUR_VM, agentRig } from '../support/agent-rig.js';

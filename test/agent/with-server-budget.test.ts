@@ -1,6 +1,6 @@
 // The agent shares the reboot budget with Zincati on the real server: the urgent path, and exact VM matching.
 import t from 'tap';
-import { Annotation } from '../../src/kube/annotations.js';
+import { Annotation } from '../../src/slot/encoding.js';
 import { agentReaches, startAzureCluster, zincatiGranted } from '../support/azure-cluster.js';
 import { assertNoOrphanCordon } from '../support/cordon.js';
 import { addReplicaSet, evictablePods } from '../support/drain-cluster.js';

@@ -1,6 +1,6 @@
 // The agent against the real server: the simulated IMDS, the Kubernetes simulator, one agent per node.
 import t from 'tap';
-import { Annotation } from '../../src/kube/annotations.js';
+import { Annotation } from '../../src/slot/encoding.js';
 import { makePod } from '../../src/sim/kube/index.js';
 import { agentReaches, startAzureCluster, zincatiGranted } from '../support/azure-cluster.js';
 import { assertNoOrphanCordon } from '../support/cordon.js';
@@ -60,6 +60,7 @@ void t.test('a long Freeze that completes after the grant: steady-state gives th
   imds.start(id);
   imds.complete(id);
   await agentReaches(agent.agent, (s) => s.phase === 'idle' && agent.agent.stats.steadyStateDone === 1, 'steady-state');
+  await az.released('node-02'); // once its kubelet reports after the steady-state
   t.notOk(az.holds('node-02'), 'the slot is free again');
   t.notOk(c.sim.store.getNode('node-02')?.spec.unschedulable, 'uncordoned');
   await zincatiGranted(az, 'node-01');
@@ -113,6 +114,7 @@ void t.test('the agent restarting mid-event keeps the one claim: re-asked during
   imds.start(id);
   imds.complete(id);
   await agentReaches(agent.agent, (s) => s.phase === 'idle' && agent.agent.stats.steadyStateDone === 1, 'steady-state');
+  await az.released('node-01'); // once its kubelet reports after the steady-state
   t.notOk(az.holds('node-01'));
   t.notOk(c.sim.store.getNode('node-01')?.spec.unschedulable, 'uncordoned');
   assertNoOrphanCordon(t, c.sim);

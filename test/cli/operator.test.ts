@@ -7,6 +7,8 @@ import t, { type Test } from 'tap';
 import { parseServeConfig } from '../../src/config/serve.js';
 import { startServer } from '../../src/server.js';
 import { machineIdFor, makeNode, startKubeSim, type KubeSim } from '../../src/sim/kube/index.js';
+import { progressAnnotations } from '../../src/slot/encoding.js';
+import { NO_PROGRESS } from '../../src/slot/slot.js';
 import { SERVICE_ACCOUNT } from '../support/cluster.js';
 
 const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -37,7 +39,7 @@ async function clusterWithHolder(t: Test): Promise<{ sim: KubeSim; kubeconfig: s
         'rebootmanager/phase': 'draining',
         'rebootmanager/claimed-at': claimedAt,
         'rebootmanager/cordoned': 'true',
-        'rebootmanager/drain': '3/7 pods evicted; waiting on PodDisruptionBudget shop/web',
+        ...progressAnnotations({ ...NO_PROGRESS, evicted: 3, total: 7, blockers: ['PodDisruptionBudget shop/web'] }),
       },
     }),
   );

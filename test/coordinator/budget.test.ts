@@ -1,5 +1,5 @@
 import t from 'tap';
-import { keepers, slotsOf, whyFull, type Claim, type SlotBudget } from '../../src/coordinator/budget.js';
+import { keepers, slotsOf, whyFull, type Claim, type SlotBudget } from '../../src/slot/budget.js';
 
 const budget = (maxTotal: number, defaultPerGroup = 1, perGroup: [string, number][] = []): SlotBudget => ({ maxTotal, defaultPerGroup, perGroup: new Map(perGroup), urgentGroups: new Set(['azure-urgent']) });
 const claim = (name: string, group = 'default', drained = false): Claim => ({ name, group, drained });

@@ -37,11 +37,11 @@ void t.test('a stale holder is reported once per slot, and the count follows the
   });
   const claimedAt = '2026-01-01T00:00:00.000Z';
   const holder = (name: string, at = claimedAt) => ({
-    node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, unschedulable: false, annotations: {} },
-    hold: { group: 'default', id: 'x', phase: 'drained' as const, claimedAt: at, bootId: 'b', cordonedByUs: false, releaseRequested: false, drain: '' },
+    node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, annotations: {} },
+    slot: { group: 'default', id: 'x', claim: at, phase: 'drained' as const, claimedAt: at, bootId: 'b', cordonedByUs: false, releaseRequestedAt: null, drain: null },
   });
-  const later = new Date(Date.parse(claimedAt) + 120_000);
-  t.same(stale.check([holder('a'), holder('b', later.toISOString())], later).map((s) => s.name), ['a']);
+  const later = Date.parse(claimedAt) + 120_000;
+  t.same(stale.check([holder('a'), holder('b', new Date(later).toISOString())], later).map((s) => s.name), ['a']);
   stale.check([holder('a')], later);
   t.same(recorded, ['a Warning StaleHolder'], 'one Event for one stale slot, however many sweeps');
   stale.check([], later);

@@ -1,6 +1,8 @@
 import t from 'tap';
 import { classifyPod, mustLeave } from '../../src/drain/classify.js';
-import { goneBefore, progressText } from '../../src/drain/progress.js';
+import { slotAnnotations, slotOf } from '../../src/slot/encoding.js';
+import { describeProgress } from '../../src/slot/progress-text.js';
+import { NO_PROGRESS, type DrainProgress } from '../../src/slot/slot.js';
 import { KubeError } from '../../src/kube/errors.js';
 import { toPodView } from '../../src/kube/pod-view.js';
 import { evictionResultOf } from '../../src/kube/pods.js';
@@ -41,12 +43,20 @@ void t.test('eviction answers: budget refusals name the budget; gone, replaced, 
 });
 
 void t.test('progress text, and a resumed drain keeps its count', async (t) => {
-  const text = progressText({ gone: 3, total: 7, terminating: 1, blockers: ['PodDisruptionBudget shop/web'], ownPodLast: false, timedOut: undefined });
+  const progress = { ...NO_PROGRESS, evicted: 3, total: 7, terminating: 1, blockers: ['PodDisruptionBudget shop/web'] };
+  const text = describeProgress(progress);
   t.equal(text, '3/7 pods evicted; 1 terminating; waiting on PodDisruptionBudget shop/web');
-  t.equal(goneBefore(text), 3);
-  const late = progressText({ gone: 3, total: 7, terminating: 0, blockers: [], ownPodLast: false, timedOut: { after: '30m', policy: 'refuse' } });
+  t.equal(resumedCount(progress), 3);
+  const lateProgress = { ...NO_PROGRESS, evicted: 3, total: 7, timedOut: { afterMs: 30 * 60_000, policy: 'refuse' as const } };
+  const late = describeProgress(lateProgress);
   t.equal(late, 'drain timed out after 30m (policy refuse); 3/7 pods evicted');
-  t.equal(goneBefore(late), 3);
-  t.equal(goneBefore(''), 0);
+  t.equal(resumedCount(lateProgress), 3);
+  t.equal(resumedCount(null), 0);
   await Promise.resolve();
 });
+
+/** What a new leader reads back from the Node to resume counting. */
+function resumedCount(progress: DrainProgress | null): number {
+  const node = { annotations: { ...slotAnnotations({ group: 'g', id: 'i', claim: 'c', phase: 'draining', claimedAt: 'x', bootId: 'b', cordonedByUs: true, releaseRequestedAt: null, drain: progress }) } as Record<string, string> };
+  return slotOf(node)?.drain?.evicted ?? 0;
+}

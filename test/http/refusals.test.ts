@@ -9,7 +9,7 @@ void t.test('every refusal kind is answered with its status and {"kind","value"}
   const h = await startHarness();
   t.teardown(() => h.close());
   for (const kind of KINDS) {
-    h.answer = () => Promise.reject(new Refusal(kind, `because ${kind}`));
+    h.answer = () => Promise.resolve(new Refusal(kind, `because ${kind}`));
     for (const path of ['/v1/pre-reboot', '/v1/steady-state']) {
       const res = await send(h.origin, path, { headers: { 'fleet-lock-protocol': 'true' }, body: BODY });
       t.equal(res.status, REFUSAL_STATUS[kind], `${kind} ${path}`);
@@ -24,7 +24,7 @@ void t.test('a refusal is never 2xx or 3xx, whatever status it was built with', 
   t.teardown(() => h.close());
   for (const kind of KINDS) {
     for (const status of [undefined, 200, 202, 204, 299, 302, 0, -1, 99, 600, 1.5, Number.NaN, 429, 500]) {
-      h.answer = () => Promise.reject(new Refusal(kind, 'no', status));
+      h.answer = () => Promise.resolve(new Refusal(kind, 'no', status));
       const res = await send(h.origin, '/v1/pre-reboot', { body: BODY });
       t.ok(res.status >= 400 && res.status <= 599, `${kind} built with ${status} answered ${res.status}`);
       t.equal((res.json() as { kind: string }).kind, kind);
@@ -35,7 +35,7 @@ void t.test('a refusal is never 2xx or 3xx, whatever status it was built with', 
 void t.test('a refusal with an empty message still has a non-empty value', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  h.answer = () => Promise.reject(new Refusal('slots_full', ''));
+  h.answer = () => Promise.resolve(new Refusal('slots_full', ''));
   const res = await send(h.origin, '/v1/pre-reboot', { body: BODY });
   t.equal(res.status, 423);
   t.same(res.json(), { kind: 'slots_full', value: 'slots full' });
@@ -44,7 +44,7 @@ void t.test('a refusal with an empty message still has a non-empty value', async
 void t.test('a lock service failure that is not a Refusal is 503 unavailable, without internals', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  const failures: (() => Promise<void>)[] = [
+  const failures: (() => Promise<never>)[] = [
     () => Promise.reject(new Error('etcd exploded at /secret/path')),
     () => Promise.reject(new TypeError('cannot read properties of undefined')),
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a service may reject with anything

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Refusal } from '../../src/fleetlock/refusal.js';
+import { OK, Refusal } from '../../src/fleetlock/refusal.js';
 import { fleetLockBody, send, startHarness } from '../support/http-harness.js';
 
 const BODY = fleetLockBody({ id: 'node-a', group: 'workers' });
@@ -10,7 +10,7 @@ void t.test('a sane incoming x-request-id is echoed and carried by the service l
   t.teardown(() => h.close());
   h.answer = (_call, ctx) => {
     ctx.log.info({ step: 'in-service' }, 'service ran');
-    return Promise.resolve();
+    return Promise.resolve(OK);
   };
   const res = await send(h.origin, '/v1/pre-reboot', { headers: { ...HEADER, 'x-request-id': 'abc-123.lb:7' }, body: BODY });
   t.equal(res.status, 200);
@@ -39,7 +39,7 @@ void t.test('a missing or insane x-request-id is replaced by a generated one', a
 void t.test('a refusal is logged once at info with kind, id, group and request id', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  h.answer = () => Promise.reject(new Refusal('slots_full', '1 of 1 slots held by node-b'));
+  h.answer = () => Promise.resolve(new Refusal('slots_full', '1 of 1 slots held by node-b'));
   const res = await send(h.origin, '/v1/pre-reboot', {
     headers: { ...HEADER, 'x-request-id': 'r-1', authorization: 'Bearer top-secret-token', cookie: 'session=hunter2' },
     body: BODY,

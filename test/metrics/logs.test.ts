@@ -31,6 +31,7 @@ void t.test("every line the coordinator writes while answering a request carries
 
   t.equal(await send(c, leader.url, 'pre-reboot', 'node-01', { 'x-request-id': 'claim-1' }), 200, 'node-01 is empty: claimed, drained and granted in one request');
   t.equal(await send(c, leader.url, 'pre-reboot', 'node-02', { 'x-request-id': 'wait-1' }), 423);
+  c.kubeletReports('node-01', Date.now() + 2000); // its kubelet has reported after the steady-state to come
   t.equal(await send(c, leader.url, 'steady-state', 'node-01', { 'x-request-id': 'release-1' }), 200);
 
   const lines = log.lines();

@@ -2,8 +2,7 @@
 // PodDisruptionBudget, and every kind of release; on the leader and on a follower.
 import t from 'tap';
 import { request } from 'undici';
-import { Annotation } from '../../src/kube/annotations.js';
-import { holdOf } from '../../src/kube/node-view.js';
+import { Annotation, slotOf } from '../../src/slot/encoding.js';
 import { makePdb, makePod } from '../../src/sim/kube/index.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { FAST_DRAIN, drainNoteMatches, rebootAndWaitForRelease } from '../support/drain-cluster.js';
@@ -65,10 +64,11 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
   await rebootAndWaitForRelease(c, 'node-01');
 
   t.match(await c.preReboot('node-02'), { ok: true }, 'node-02, empty, is claimed and granted in one request');
+  c.kubeletReports('node-02', Date.now() + 2000); // its kubelet reports after the steady-state to come
   t.match(await c.steadyState('node-02'), { ok: true }, 'and gives its slot back at once: it is Ready');
   t.match(await c.preReboot('node-03'), { ok: true });
   t.match(await c.releaseByHand('node-03'), { released: true });
-  await leader.nodes.waitFor(() => { const n = leader.nodes.get('node-03'); return n && !holdOf(n); }, WAIT.timeoutMs);
+  await leader.nodes.waitFor(() => { const n = leader.nodes.get('node-03'); return n && !slotOf(n); }, WAIT.timeoutMs);
   t.match(await c.preReboot('node-05'), { ok: true });
   c.sim.store.deleteNode('node-05');
   await leader.nodes.waitFor(() => leader.nodes.get('node-05') === undefined, WAIT.timeoutMs);

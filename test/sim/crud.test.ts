@@ -3,7 +3,7 @@ import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-n
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
 import { makeNode, makePod } from '../../src/sim/kube/index.js';
-import { apiError, kubeConfig, raw, simFor, v1 } from './fixtures/helpers.js';
+import { apiError, kubeConfig, raw, simFor, v1 } from '../support/sim-helpers.js';
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -113,6 +113,25 @@ void t.test('list: pagination, field and label selectors', async (t) => {
   t.same(onN1.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`), ['default/a', 'kube-system/b']);
   const inDefault = await core.listNamespacedPod({ namespace: 'default' });
   t.same(inDefault.items.map((p) => p.metadata?.name), ['a', 'c']);
+});
+
+void t.test('list pages come from the first page\'s snapshot; a continue token older than the history is 410 Expired', async (t) => {
+  const sim = await simFor(t, { historyLimit: 3 });
+  const core = kubeConfig(sim).makeApiClient(CoreV1Api);
+  for (const name of ['a', 'b', 'c', 'd']) sim.store.createNode(makeNode({ name, machineID: 'a'.repeat(32) }));
+  const first = await core.listNode({ limit: 2 });
+  sim.store.createNode(makeNode({ name: 'e', machineID: 'a'.repeat(32) }));
+  sim.store.updateNode('c', (n) => void (n.metadata.labels = { ...n.metadata.labels, changed: 'yes' }));
+  sim.store.deleteNode('d');
+  const rest = await core.listNode({ limit: 5, _continue: first.metadata?._continue });
+  t.same(rest.items.map((n) => n.metadata?.name), ['c', 'd'], 'later pages show the list as it was: d still there, e not yet');
+  t.equal(rest.items[0]?.metadata?.labels?.changed, undefined, 'and c unchanged');
+  t.equal(rest.metadata?.resourceVersion, first.metadata?.resourceVersion, 'every page carries the first page\'s version');
+
+  sim.store.updateNode('a', (n) => void (n.metadata.labels = { ...n.metadata.labels, more: 'yes' }));
+  const gone = await raw(sim, 'GET', `/api/v1/nodes?limit=2&continue=${first.metadata?._continue ?? ''}`);
+  t.equal(gone.status, 410, 'four changes since, three kept: the snapshot cannot be rebuilt');
+  t.match(gone.json(), { kind: 'Status', code: 410, reason: 'Expired' });
 });
 
 void t.test('authentication and namespaces', async (t) => {

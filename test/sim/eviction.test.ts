@@ -4,7 +4,7 @@ import type { V1Eviction } from '@kubernetes/client-node';
 import t from 'tap';
 import type { KubeSim } from '../../src/sim/kube/index.js';
 import { makeNode, makePdb, makePod } from '../../src/sim/kube/index.js';
-import { apiError, kubeConfig, simFor } from './fixtures/helpers.js';
+import { apiError, kubeConfig, simFor } from '../support/sim-helpers.js';
 
 function eviction(name: string, uid?: string): V1Eviction {
   return { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' }, ...(uid ? { deleteOptions: { preconditions: { uid } } } : {}) };

@@ -2,7 +2,7 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import t from 'tap';
 import { makeNode } from '../../src/sim/kube/index.js';
-import { apiError, kubeConfig, raw, SA, simFor } from './fixtures/helpers.js';
+import { apiError, kubeConfig, raw, SA, simFor } from '../support/sim-helpers.js';
 
 void t.test('an injected 500 for a number of calls, then normal service', async (t) => {
   const sim = await simFor(t);

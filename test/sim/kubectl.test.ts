@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { KubeSim, SimUser } from '../../src/sim/kube/index.js';
 import { makeDaemonSet, makeNode, makePdb, makePod } from '../../src/sim/kube/index.js';
-import { SA, simFor } from './fixtures/helpers.js';
+import { SA, simFor } from '../support/sim-helpers.js';
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 

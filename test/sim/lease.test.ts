@@ -1,7 +1,7 @@
 // Leases validate like the real API: MicroTime with six fractional digits, positive durations, CAS updates.
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import t from 'tap';
-import { apiError, kubeConfig, raw, SA, simFor } from './fixtures/helpers.js';
+import { apiError, kubeConfig, raw, SA, simFor } from '../support/sim-helpers.js';
 
 void t.test('lease times must be MicroTime and durations positive', async (t) => {
   const sim = await simFor(t);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { makeNode } from '../../src/sim/kube/index.js';
-import { apiError, kubeConfig, SA, simFor } from './fixtures/helpers.js';
+import { apiError, kubeConfig, SA, simFor } from '../support/sim-helpers.js';
 
 const lease = (name: string): V1Lease => ({ metadata: { name }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } });
 

@@ -1,7 +1,7 @@
 // The direct store API and fixtures: node lifecycle, waitFor, change notifications, discovery and tables.
 import t from 'tap';
 import { makeNode, makePod } from '../../src/sim/kube/index.js';
-import { raw, simFor } from './fixtures/helpers.js';
+import { raw, simFor } from '../support/sim-helpers.js';
 
 void t.test('rebootNode changes the bootID and makes the node NotReady until setNodeReady', async (t) => {
   const sim = await simFor(t);

@@ -3,7 +3,7 @@ import { CoreV1Api, makeInformer, Watch } from '@kubernetes/client-node';
 import type { V1Node } from '@kubernetes/client-node';
 import t from 'tap';
 import { makeNode } from '../../src/sim/kube/index.js';
-import { kubeConfig, raw, rawWatch, Signal, simFor } from './fixtures/helpers.js';
+import { kubeConfig, raw, rawWatch, Signal, simFor } from '../support/sim-helpers.js';
 
 const node = (name: string, labels: Record<string, string> = {}) => makeNode({ name, machineID: 'a'.repeat(32), labels });
 

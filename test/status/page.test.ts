@@ -1,6 +1,7 @@
 // The status page's HTTP face: content types, the CSP that keeps it self-contained, and its neighbours.
 import { Script } from 'node:vm';
 import t from 'tap';
+import { systemClock } from '../../src/clock/clock.js';
 import { STATUS_JS } from '../../src/http/status-page/script.js';
 import { STATUS_PAGE_CSP } from '../../src/http/status-routes.js';
 import { StatusService } from '../../src/status/snapshot.js';
@@ -13,6 +14,7 @@ const emptyCluster = (): StatusService =>
     budget: { maxTotal: 1, defaultPerGroup: 1, perGroup: new Map(), urgentGroups: new Set() },
     identity: 'replica-0',
     isLeader: () => true,
+    clock: systemClock,
   });
 
 

@@ -1,14 +1,15 @@
 // The rows `reboot-manager status` prints and `GET /api/v1/status` serves, from Node views.
 import t from 'tap';
-import { parseProgress, progressText } from '../../src/drain/progress.js';
 import type { NodeView } from '../../src/kube/node-view.js';
+import { progressAnnotations } from '../../src/slot/encoding.js';
+import { NO_PROGRESS } from '../../src/slot/slot.js';
 import { statusRows } from '../../src/status/rows.js';
 import { StatusService } from '../../src/status/snapshot.js';
 
-const NOW = new Date('2025-06-01T12:00:00.000Z');
+const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 
 function view(name: string, opts: Partial<NodeView> = {}): NodeView {
-  return { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, unschedulable: false, annotations: {}, ...opts };
+  return { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, annotations: {}, ...opts };
 }
 
 const holder = view('node-b', {
@@ -19,7 +20,7 @@ const holder = view('node-b', {
     'rebootmanager/phase': 'draining',
     'rebootmanager/claimed-at': '2025-06-01T11:35:00Z',
     'rebootmanager/cordoned': 'true',
-    'rebootmanager/drain': '3/7 pods evicted; 1 terminating; waiting on PodDisruptionBudget shop/web',
+    ...progressAnnotations({ ...NO_PROGRESS, evicted: 3, total: 7, terminating: 1, blockers: ['PodDisruptionBudget shop/web'] }),
   },
 });
 const released = view('node-a', { annotations: { 'rebootmanager/status': 'Ready', 'rebootmanager/released-at': '2025-06-01T11:00:00Z' } });
@@ -54,11 +55,15 @@ void t.test('holders come first, then by name; fields that do not apply are empt
   t.ok(JSON.stringify(rows).includes('"heldForSeconds":null'), 'a null is serialized, not dropped');
 });
 
-void t.test('parseProgress reads back what progressText writes', async (t) => {
-  const line = progressText({ gone: 2, total: 9, terminating: 0, blockers: ['PodDisruptionBudget a/x', 'pod a/y (no controller)', 'c', 'd'], ownPodLast: true, timedOut: { after: '30m', policy: 'refuse' } });
-  t.same(parseProgress(line), { evicted: 2, total: 9, waitingOn: 'PodDisruptionBudget a/x, pod a/y (no controller), c and 1 more', timedOut: true });
-  t.same(parseProgress('drained: 2 pods evicted'), { evicted: null, total: null, waitingOn: '', timedOut: false });
-  t.same(parseProgress(''), { evicted: null, total: null, waitingOn: '', timedOut: false });
+void t.test('drain progress is broken out from the data on the Node, several blockers named as on the page', async (t) => {
+  const progress = { ...NO_PROGRESS, evicted: 2, total: 9, blockers: ['PodDisruptionBudget a/x', 'pod a/y (no controller)', 'c', 'd'], ownPodLast: true, timedOut: { afterMs: 30 * 60_000, policy: 'refuse' as const } };
+  const [row] = statusRows([view('n', { annotations: { 'rebootmanager/status': 'Rebooting', ...progressAnnotations(progress) } })], NOW);
+  t.match(row, { drainEvicted: 2, drainTotal: 9, drainWaitingOn: 'PodDisruptionBudget a/x, pod a/y (no controller), c and 1 more', drainTimedOut: true });
+  t.equal(row?.drain, "drain timed out after 30m (policy refuse); 2/9 pods evicted; waiting on PodDisruptionBudget a/x, pod a/y (no controller), c and 1 more; reboot-manager's own pod goes last");
+  const [done] = statusRows([view('n', { annotations: { 'rebootmanager/status': 'Rebooting', ...progressAnnotations({ ...NO_PROGRESS, evicted: 2, total: 2, done: 'drained' }) } })], NOW);
+  t.match(done, { drain: 'drained: 2 pods evicted', drainEvicted: null, drainTotal: null, drainWaitingOn: '', drainTimedOut: false });
+  const [bare] = statusRows([view('n', { annotations: { 'rebootmanager/status': 'Rebooting' } })], NOW);
+  t.match(bare, { drain: '', drainEvicted: null, drainTotal: null, drainWaitingOn: '', drainTimedOut: false });
 });
 
 void t.test('the snapshot: identity, leadership, budget per group and the latest release', async (t) => {
@@ -68,7 +73,7 @@ void t.test('the snapshot: identity, leadership, budget per group and the latest
     budget: { maxTotal: 2, defaultPerGroup: 1, perGroup: new Map([['workers', 3]]), urgentGroups: new Set(['azure-urgent']) },
     identity: 'replica-0',
     isLeader: () => false,
-    now: () => NOW,
+    clock: { now: () => NOW },
   });
   const snap = service.snapshot();
   t.match(snap, {
@@ -86,6 +91,7 @@ void t.test('the snapshot: identity, leadership, budget per group and the latest
     urgentGroups: ['azure-urgent'],
     groups: [
       { group: 'azure-urgent', slots: 1, holders: 0, urgent: true },
+      { group: 'default', slots: 1, holders: 0, urgent: false },
       { group: 'workers', slots: 2, holders: 1, urgent: false },
     ],
   }, 'a group never has more slots than the cluster');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Test } from 'tap';
 import type { ImdsAgent } from '../../src/agent/agent.js';
-import type { Clock } from '../../src/agent/clock.js';
+import type { Clock } from '../../src/clock/clock.js';
+import { VirtualClock } from '../../src/clock/virtual-clock.js';
 import { parseImdsAgentConfig } from '../../src/agent/config.js';
 import { createImdsAgent } from '../../src/agent/run.js';
 import { SimulatedImds, type SimulatedImdsOptions } from '../../src/sim/imds/index.js';
@@ -17,28 +18,10 @@ export const OUR_VM = 'vmss_1';
 
 export type LogLine = Record<string, unknown> & { level: number; msg: string };
 
-/** Time that moves only when the test says so; `sleep` resolves once the clock has been advanced past it. */
-export class ManualClock implements Clock {
-  #now = 1_000_000;
-  readonly #sleepers: { until: number; resolve: () => void }[] = [];
-
-  now(): number {
-    return this.#now;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      this.#sleepers.push({ until: this.#now + ms, resolve });
-      signal?.addEventListener('abort', () => resolve(), { once: true });
-    });
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-    for (const s of this.#sleepers.splice(0)) {
-      if (s.until <= this.#now) s.resolve();
-      else this.#sleepers.push(s);
-    }
+/** Time that moves only when the test says so: the virtual clock, started where the agent tests expect. */
+export class ManualClock extends VirtualClock {
+  constructor() {
+    super(1_000_000);
   }
 }
 

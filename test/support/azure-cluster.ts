@@ -4,7 +4,7 @@ import type { Test } from 'tap';
 import type { AgentStatus, ImdsAgent } from '../../src/agent/agent.js';
 import { parseImdsAgentConfig } from '../../src/agent/config.js';
 import { createImdsAgent, type RunningImdsAgent } from '../../src/agent/run.js';
-import { Annotation } from '../../src/kube/annotations.js';
+import { Annotation } from '../../src/slot/encoding.js';
 import { SimulatedImds } from '../../src/sim/imds/index.js';
 import type { NodeObject } from '../../src/sim/kube/index.js';
 import { startDrainCluster } from './drain-cluster.js';
@@ -41,7 +41,7 @@ export interface AzureClusterOptions extends Omit<ClusterOptions, 'sim'> {
 export async function startAzureCluster(t: Test, opts: AzureClusterOptions = {}): Promise<AzureCluster> {
   // The drain test cluster: replacements of evicted pods turn Ready only when the test says so.
   const { firstCallDelayMs: _delay, ...clusterOpts } = opts;
-  const c = await startDrainCluster(t, clusterOpts);
+  const c = await startDrainCluster(t, { kubeletHeartbeatMs: 100, ...clusterOpts });
   const imds = await SimulatedImds.start({ vmName: 'vmss_0', vmScaleSetName: 'vmss', ...(opts.firstCallDelayMs ? { firstCallDelayMs: opts.firstCallDelayMs } : {}) });
   t.teardown(() => imds.close());
   const leader = await c.leader();

@@ -3,8 +3,9 @@ import { pino, type Logger } from 'pino';
 import type { Test } from 'tap';
 import { parseServeConfig } from '../../src/config/serve.js';
 import { releaseByHand, type ManualRelease } from '../../src/coordinator/manual-release.js';
-import { createKubeClient } from '../../src/kube/client.js';
-import { Nodes } from '../../src/kube/nodes.js';
+import { systemClock } from '../../src/clock/clock.js';
+import { createKubeApi } from '../../src/kube/rest-api.js';
+import { NodeCache } from '../../src/kube/nodes.js';
 import { FleetLockClient, type FleetLockResult } from '../../src/fleetlock/client.js';
 import { zincatiId } from '../../src/identity/app-specific-id.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -32,6 +33,8 @@ export interface TestCluster {
   /** `reboot-manager release NODE` as an operator runs it, with admin credentials. */
   releaseByHand(name: string): Promise<ManualRelease>;
   machineIdOf(name: string): string;
+  /** The kubelet posts the node's status, Ready (its heartbeat), now or at `at` (ms). */
+  kubeletReports(name: string, at?: number): void;
 }
 
 export interface ClusterOptions {
@@ -42,6 +45,8 @@ export interface ClusterOptions {
   readonly sim?: KubeSimOptions;
   /** The replicas' logger (default: silent); a test that reads the logs passes a capturing one. */
   readonly logger?: Logger;
+  /** Fake kubelets: every Ready node posts its status this often (real ms); default never. */
+  readonly kubeletHeartbeatMs?: number;
 }
 
 export const nodeName = (i: number): string => `node-${String(i).padStart(2, '0')}`;
@@ -100,7 +105,13 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
     async releaseByHand(name) {
       const admin = `${t.testdir()}/admin-kubeconfig`;
       await sim.writeKubeconfig(admin, 'admin');
-      return releaseByHand(new Nodes(createKubeClient(admin)), undefined, name, 'test operator');
+      return releaseByHand(new NodeCache({ api: createKubeApi(admin), clock: systemClock }), systemClock, undefined, name, 'test operator');
+    },
+    kubeletReports(name, at = Date.now()) {
+      const time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      sim.store.updateNode(name, (n) => {
+        n.status.conditions = (n.status.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'True', lastHeartbeatTime: time } : c));
+      });
     },
     machineIdOf: (name) => {
       const id = machineIds.get(name);
@@ -108,6 +119,14 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
       return id;
     },
   };
+  // Kubelets last posted a while ago, as on a real cluster: a steady-state is not followed by a post at once.
+  for (const name of nodeNames) cluster.kubeletReports(name, Date.now() - 60_000);
+  if (opts.kubeletHeartbeatMs) {
+    const beat = setInterval(() => {
+      for (const node of sim.store.listNodes()) if (node.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) cluster.kubeletReports(node.metadata.name ?? '');
+    }, opts.kubeletHeartbeatMs);
+    t.teardown(() => clearInterval(beat));
+  }
   for (let i = 0; i < (opts.replicas ?? 1); i++) await cluster.startReplica(`replica-${i}`);
   await cluster.leader();
   return cluster;

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import type { FastifyInstance } from 'fastify';
+import { OK, type Answer as LockAnswer } from '../../src/fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../../src/fleetlock/types.js';
 import { buildHttpServer } from '../../src/http/server.js';
 
@@ -20,7 +21,7 @@ export interface Harness {
   readonly calls: LockCall[];
   readonly logs: LogLine[];
   /** What the fake lock does on each call; default: resolves (granted). */
-  answer: (call: LockCall, ctx: RequestContext) => Promise<void>;
+  answer: (call: LockCall, ctx: RequestContext) => Promise<LockAnswer>;
   readiness: { ready: boolean; reason: string } | Error;
   close(): Promise<void>;
 }
@@ -32,7 +33,7 @@ export async function startHarness(options: { bodyLimit?: number } = {}): Promis
   const harness = {
     calls,
     logs,
-    answer: (_call: LockCall, _ctx: RequestContext) => Promise.resolve(),
+    answer: (_call: LockCall, _ctx: RequestContext): Promise<LockAnswer> => Promise.resolve(OK),
     readiness: { ready: true, reason: 'leader, cache synced' } as Harness['readiness'],
   };
   const record = (endpoint: LockCall['endpoint']) => (params: ClientParams, ctx: RequestContext) => {

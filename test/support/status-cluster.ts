@@ -2,6 +2,7 @@
 // blocks, a node an admin cordoned, and a node whose slot was released. Used by the status API,
 // page and browser tests. And a bare HTTP server whose status data the test makes up.
 import { pino } from 'pino';
+import { OK } from '../../src/fleetlock/refusal.js';
 import type { Test } from 'tap';
 import { buildHttpServer } from '../../src/http/server.js';
 import type { StatusSource } from '../../src/http/status-routes.js';
@@ -44,7 +45,7 @@ export async function getStatus(server: RunningServer): Promise<{ status: number
 /** The real HTTP layer with a made-up status source (and a FleetLock service that grants); its origin. */
 export async function startPageServer(t: Test, status: StatusSource): Promise<string> {
   const app = buildHttpServer({
-    lock: { preReboot: () => Promise.resolve(), steadyState: () => Promise.resolve() },
+    lock: { preReboot: () => Promise.resolve(OK), steadyState: () => Promise.resolve(OK) },
     readiness: { readiness: () => ({ ready: true, reason: 'leader' }) },
     status,
     logger: pino({ level: 'silent' }),

@@ -1,6 +1,6 @@
 // In-process IMDS agents for simulated nodes, one per node, each with its node's machine-id, on a shared clock.
 import type { Logger } from 'pino';
-import type { Clock } from '../../agent/clock.js';
+import type { Clock } from '../../clock/clock.js';
 import { parseImdsAgentConfig } from '../../agent/config.js';
 import { createImdsAgent, type RunningImdsAgent } from '../../agent/run.js';
 import type { SimulatedImds } from '../imds/index.js';

@@ -1,5 +1,5 @@
 // Turns the simulator's node changes and the agents' requests into a readable, timestamped story.
-import { Annotation } from '../../kube/annotations.js';
+import { Annotation } from '../../slot/encoding.js';
 import type { AgentEvent } from '../fleet/zincati-agent.js';
 import { holdsSlot } from '../fleet/holder-watch.js';
 import type { KubeObject, NodeObject, SimStore } from '../kube/index.js';

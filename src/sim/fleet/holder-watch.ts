@@ -1,5 +1,5 @@
 // Counts reboot-slot holders from the simulator's change stream: every write is seen, so the maxima are exact.
-import { Annotation, STATUS_REBOOTING } from '../../kube/annotations.js';
+import { Annotation, STATUS_REBOOTING } from '../../slot/encoding.js';
 import type { KubeObject, SimStore } from '../kube/index.js';
 
 export function holdsSlot(node: KubeObject | undefined): boolean {

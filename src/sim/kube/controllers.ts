@@ -1,16 +1,17 @@
 // Stand-ins for the ReplicaSet and StatefulSet controllers and the scheduler, so drained pods come back elsewhere.
+import type { CancelTimer } from '../../clock/clock.js';
 import { controllerOf, nodeReady, nodeSchedulable, podNodeName, withPodReady } from './objects.js';
 import { typeByName } from './resources.js';
 import type { ObjectStore, StoreChange } from './store.js';
 import type { KubeObject, PodObject } from './types.js';
-import { clone, randomSuffix } from './util.js';
+import { clone, nowTime } from './util.js';
 
 const PODS = typeByName('pods');
 const NODES = typeByName('nodes');
 
 export interface ControllerOptions {
   replaceEvicted?: boolean;
-  /** Real ms before a replacement pod turns Ready. */
+  /** Ms on the store's clock before a replacement pod turns Ready. */
   readyDelayMs?: number;
 }
 
@@ -25,7 +26,7 @@ function replacementOf(old: PodObject, name: string): PodObject {
 }
 
 export class Controllers {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<CancelTimer>();
   private readonly replaced = new Set<string>();
   /** Replacements created while no node could take them. */
   private readonly unscheduled = new Set<string>();
@@ -48,7 +49,7 @@ export class Controllers {
       if (kind === 'ReplicaSet' && pod.metadata.deletionTimestamp && !this.replaced.has(uid)) {
         this.replaced.add(uid);
         const owner = controllerOf(pod)?.name ?? pod.metadata.name ?? 'pod';
-        this.schedule(this.store.create(PODS, replacementOf(pod, `${owner}-${randomSuffix()}`)) as PodObject, podNodeName(pod));
+        this.schedule(this.store.create(PODS, replacementOf(pod, `${owner}-${this.store.ids.suffix()}`)) as PodObject, podNodeName(pod));
       } else if (kind === 'StatefulSet' && c.event.type === 'DELETED' && !this.replaced.has(uid)) {
         this.replaced.add(uid);
         this.schedule(this.store.create(PODS, replacementOf(pod, pod.metadata.name ?? '')) as PodObject, podNodeName(pod));
@@ -71,12 +72,12 @@ export class Controllers {
     }
     this.unscheduled.delete(pod.metadata.uid ?? '');
     const bound = this.store.update(PODS, { ...pod, spec: { ...pod.spec, nodeName: node.metadata.name ?? '' } }) as PodObject;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const cancel = this.store.clock.setTimer(this.opts.readyDelayMs ?? 0, () => {
+      this.timers.delete(cancel);
       const cur = this.store.get(PODS, bound.metadata.namespace, bound.metadata.name ?? '') as PodObject | undefined;
-      if (cur && cur.metadata.uid === bound.metadata.uid && !cur.metadata.deletionTimestamp) this.store.update(PODS, withPodReady(cur, true));
-    }, this.opts.readyDelayMs ?? 0);
-    this.timers.add(timer);
+      if (cur && cur.metadata.uid === bound.metadata.uid && !cur.metadata.deletionTimestamp) this.store.update(PODS, withPodReady(cur, true, nowTime(this.store.clock)));
+    });
+    this.timers.add(cancel);
   }
 
   private schedulePending(): void {
@@ -87,7 +88,7 @@ export class Controllers {
 
   close(): void {
     this.unsubscribe();
-    for (const t of this.timers) clearTimeout(t);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
   }
 }

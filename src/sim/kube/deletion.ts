@@ -1,11 +1,12 @@
 // Deletion: preconditions, and graceful pod termination in scaled time (deletionTimestamp first, removal later).
+import type { CancelTimer } from '../../clock/clock.js';
 import { errors } from './errors.js';
 import { podFinished, podNodeName } from './objects.js';
 import type { ResourceType } from './resources.js';
 import { typeByName } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { KubeObject, PodObject } from './types.js';
-import { isPlainObject } from './util.js';
+import { isPlainObject, timeAt } from './util.js';
 
 const PODS = typeByName('pods');
 
@@ -35,9 +36,9 @@ export function checkPreconditions(t: ResourceType, obj: KubeObject, pre: Delete
   }
 }
 
-/** Pods terminate over their grace period; everything else goes at once. */
+/** Pods terminate over their grace period, timed on the store's clock; everything else goes at once. */
 export class Deleter {
-  private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  private readonly timers = new Map<string, { cancel: CancelTimer; due: number }>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -53,19 +54,19 @@ export class Deleter {
     let grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     if (!podNodeName(pod) || podFinished(pod)) grace = 0;
     if (grace <= 0) return this.finish(ns, name, pod.metadata.uid);
-    const due = Date.now() + grace * 1000;
+    const due = this.store.clock.now() + grace * 1000;
     const key = `${ns ?? ''}/${name}`;
     const existing = this.timers.get(key);
     if (pod.metadata.deletionTimestamp && existing && existing.due <= due) return pod;
-    if (existing) clearTimeout(existing.timer);
-    const deletionTimestamp = new Date(due).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    existing?.cancel();
+    const deletionTimestamp = timeAt(due);
     const marked = this.store.markDeleting(PODS, ns, name, deletionTimestamp, grace);
     const uid = pod.metadata.uid;
-    const timer = setTimeout(() => {
+    const cancel = this.store.clock.setTimer(grace * this.graceMsPerSecond, () => {
       this.timers.delete(key);
       this.finish(ns, name, uid);
-    }, grace * this.graceMsPerSecond);
-    this.timers.set(key, { timer, due });
+    });
+    this.timers.set(key, { cancel, due });
     return marked;
   }
 
@@ -73,14 +74,13 @@ export class Deleter {
     const cur = this.store.get(PODS, ns, name);
     if (!cur || cur.metadata.uid !== uid) return cur ?? { metadata: { name } };
     const key = `${ns ?? ''}/${name}`;
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t.timer);
+    this.timers.get(key)?.cancel();
     this.timers.delete(key);
     return this.store.remove(PODS, ns, name);
   }
 
   close(): void {
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    for (const { cancel } of this.timers.values()) cancel();
     this.timers.clear();
   }
 }

@@ -1,4 +1,4 @@
-// metav1.Status failures as typed values: handlers throw KubeError, the server serialises it.
+// metav1.Status failures as typed values: handlers throw StatusError, the server serialises it.
 
 export interface StatusCause {
   reason?: string;
@@ -33,7 +33,7 @@ export interface Subject {
   name?: string;
 }
 
-export class KubeError extends Error {
+export class StatusError extends Error {
   readonly code: number;
   readonly reason: string;
   readonly details: StatusDetails | undefined;
@@ -42,7 +42,7 @@ export class KubeError extends Error {
 
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
     super(message);
-    this.name = 'KubeError';
+    this.name = 'StatusError';
     this.code = code;
     this.reason = reason;
     this.details = details;
@@ -78,32 +78,32 @@ function details(s: Subject, extra?: StatusDetails): StatusDetails {
 
 export const errors = {
   notFound: (s: Subject) =>
-    new KubeError(404, 'NotFound', `${qualified(s)} "${s.name ?? ''}" not found`, details(s)),
+    new StatusError(404, 'NotFound', `${qualified(s)} "${s.name ?? ''}" not found`, details(s)),
   alreadyExists: (s: Subject) =>
-    new KubeError(409, 'AlreadyExists', `${qualified(s)} "${s.name ?? ''}" already exists`, details(s)),
+    new StatusError(409, 'AlreadyExists', `${qualified(s)} "${s.name ?? ''}" already exists`, details(s)),
   conflict: (s: Subject, why = 'the object has been modified; please apply your changes to the latest version and try again') =>
-    new KubeError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(s)} "${s.name ?? ''}": ${why}`, details(s)),
-  badRequest: (message: string) => new KubeError(400, 'BadRequest', message),
+    new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(s)} "${s.name ?? ''}": ${why}`, details(s)),
+  badRequest: (message: string) => new StatusError(400, 'BadRequest', message),
   invalid: (kind: string, s: Subject, causes: StatusCause[]) =>
-    new KubeError(
+    new StatusError(
       422,
       'Invalid',
       `${kind} "${s.name ?? ''}" is invalid: ${causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join(', ')}`,
       details(s, { causes }),
     ),
-  unprocessable: (message: string) => new KubeError(422, 'Invalid', message),
+  unprocessable: (message: string) => new StatusError(422, 'Invalid', message),
   forbidden: (s: Subject, why: string) => {
     const what = s.name !== undefined && s.name !== '' ? `${qualified(s)} "${s.name}"` : qualified(s);
-    return new KubeError(403, 'Forbidden', `${what} is forbidden: ${why}`, details(s));
+    return new StatusError(403, 'Forbidden', `${what} is forbidden: ${why}`, details(s));
   },
-  unauthorized: () => new KubeError(401, 'Unauthorized', 'Unauthorized'),
+  unauthorized: () => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
-    new KubeError(405, 'MethodNotAllowed', message),
+    new StatusError(405, 'MethodNotAllowed', message),
   unsupportedMediaType: (type: string) =>
-    new KubeError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`),
-  notFoundPath: () => new KubeError(404, 'NotFound', 'the server could not find the requested resource'),
-  gone: (message: string) => new KubeError(410, 'Expired', message),
-  internal: (message: string) => new KubeError(500, 'InternalError', message),
+    new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`),
+  notFoundPath: () => new StatusError(404, 'NotFound', 'the server could not find the requested resource'),
+  gone: (message: string) => new StatusError(410, 'Expired', message),
+  internal: (message: string) => new StatusError(500, 'InternalError', message),
 };
 
 /** The reason a real server gives for an HTTP status, for injected faults. */

@@ -1,7 +1,7 @@
 // The pods/eviction subresource: a graceful delete guarded by the pod's PodDisruptionBudget.
 import type { Deleter, DeleteOptions } from './deletion.js';
 import { checkPreconditions, parseDeleteOptions } from './deletion.js';
-import { errors, KubeError } from './errors.js';
+import { errors, StatusError } from './errors.js';
 import { podPhase, podReady, podTerminating } from './objects.js';
 import { computePdbStatus } from './pdb.js';
 import { labelSelectorMatches } from './selectors.js';
@@ -15,8 +15,8 @@ const PDBS = typeByName('poddisruptionbudgets');
 
 export const SUCCESS_STATUS = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 
-function tooMany(message: string): KubeError {
-  return new KubeError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
+function tooMany(message: string): StatusError {
+  return new StatusError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
     causes: [{ reason: 'DisruptionBudget', message }],
   });
 }
@@ -49,7 +49,7 @@ export function evict(store: ObjectStore, deleter: Deleter, ns: string, name: st
     if (!unhealthyPodCanGo) {
       if (allowed <= 0) throw tooMany(`The disruption budget ${pdb.metadata.name ?? ''} needs ${desired} healthy pods and has ${healthy} currently`);
       // Counted as disrupted until it is gone, as the API server records it in status.disruptedPods.
-      const disruptedPods = { ...status.disruptedPods, [name]: nowTime() };
+      const disruptedPods = { ...status.disruptedPods, [name]: nowTime(store.clock) };
       store.update(PDBS, { ...pdb, status: { ...status, disruptedPods, disruptionsAllowed: allowed - 1 } });
     }
   }

@@ -1,5 +1,6 @@
 // Realistic Nodes, Pods and PodDisruptionBudgets for tests and the demo.
 import { createHash } from 'node:crypto';
+import type { Clock } from '../../clock/clock.js';
 import { withPodReady } from './objects.js';
 import type { NodeObject, PdbObject, PodObject } from './types.js';
 import { newUid, nowTime, randomHex } from './util.js';
@@ -15,6 +16,8 @@ export interface NodeFixture {
   /** Entries in status.images; ~50 makes the JSON ~40 KB like a real node. */
   imageCount?: number;
   kubeletVersion?: string;
+  /** Stamps the conditions' times; pass the cluster's clock when it is virtual. Default: system time. */
+  clock?: Clock;
 }
 
 function fakeDigest(seed: string): string {
@@ -44,7 +47,7 @@ export function randomBootID(): string {
 }
 
 export function makeNode(f: NodeFixture): NodeObject {
-  const now = nowTime();
+  const now = nowTime(f.clock);
   const ready = f.ready ?? true;
   const cond = (type: string, status: boolean, reason: string, message: string) => ({
     type,
@@ -123,6 +126,8 @@ export interface PodFixture {
   mirror?: boolean;
   terminationGracePeriodSeconds?: number;
   labels?: Record<string, string>;
+  /** Stamps the readiness times; pass the cluster's clock when it is virtual. Default: system time. */
+  clock?: Clock;
 }
 
 export function makePod(f: PodFixture): PodObject {
@@ -149,7 +154,7 @@ export function makePod(f: PodFixture): PodObject {
     status: { phase: f.phase ?? (f.nodeName ? 'Running' : 'Pending'), conditions: [], containerStatuses: [] },
   };
   const ready = f.ready ?? (f.nodeName !== undefined && (f.phase ?? 'Running') === 'Running');
-  const withReady = withPodReady(pod, ready);
+  const withReady = withPodReady(pod, ready, nowTime(f.clock));
   if (f.phase) withReady.status.phase = f.phase;
   return withReady;
 }

@@ -64,25 +64,34 @@ function scopeWrite(t: ResourceType, info: RequestInfo, old: KubeObject, next: K
   return out;
 }
 
+const CONTINUE_EXPIRED =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
+
+/** A continue token: the last key served and the version every page is read at. */
+function parseContinue(token: string | null, currentRV: number): { after: string; rv: number } {
+  if (!token) return { after: '', rv: currentRV };
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown; rv?: unknown };
+    if (typeof parsed.k !== 'string' || typeof parsed.rv !== 'number') throw new Error('bad token');
+    return { after: parsed.k, rv: parsed.rv };
+  } catch {
+    throw errors.badRequest('continue key is not valid');
+  }
+}
+
 function list(ctx: HandlerContext, t: ResourceType, info: RequestInfo): Result {
   const field = parseFieldSelector(info.query.get('fieldSelector'));
   const label = parseLabelSelector(info.query.get('labelSelector'));
-  const cont = info.query.get('continue');
-  let after = '';
-  if (cont) {
-    try {
-      after = (JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { k: string }).k;
-    } catch {
-      throw errors.badRequest('continue key is not valid');
-    }
-  }
+  const { after, rv } = parseContinue(info.query.get('continue'), ctx.store.currentRV());
   const limit = Number(info.query.get('limit') ?? '0');
-  const page = ctx.store.page(t, info.namespace || undefined, (o) => field(o) && label(o), after, limit > 0 ? limit : 0);
+  const page = ctx.store.page(t, info.namespace || undefined, (o) => field(o) && label(o), after, limit > 0 ? limit : 0, rv);
+  if (page === 'expired') throw errors.gone(CONTINUE_EXPIRED);
   const items = page.items;
-  const metadata: Record<string, unknown> = { resourceVersion: String(ctx.store.currentRV()) };
+  // Every page carries the first page's version, so a watch from the last one misses nothing.
+  const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
   if (page.remaining > 0) {
     const last = items[items.length - 1];
-    metadata.continue = Buffer.from(JSON.stringify({ k: `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}` })).toString('base64url');
+    metadata.continue = Buffer.from(JSON.stringify({ k: `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}`, rv })).toString('base64url');
     metadata.remainingItemCount = page.remaining;
   }
   return { status: 200, body: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata, items } };

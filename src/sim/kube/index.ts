@@ -3,22 +3,19 @@ import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../clock/clock.js';
 import type { SimUser } from './auth.js';
 import { Authenticator, kubeconfigYaml, userOf } from './auth.js';
-import { Controllers } from './controllers.js';
-import { Deleter } from './deletion.js';
 import type { SimFaults } from './faults.js';
 import { FaultRegistry } from './faults.js';
-import { startPdbController } from './pdb.js';
+import type { MachineryOptions } from './machinery.js';
+import { startMachinery } from './machinery.js';
 import type { RuleRef, RuleUse } from './rbac.js';
 import { Rbac } from './rbac.js';
 import type { SimRequestLog } from './requests.js';
 import { RequestLog } from './requests.js';
-import { typeByName } from './resources.js';
 import { createApiServer } from './server.js';
 import type { SimStore } from './sim-store.js';
-import { createSimStore } from './sim-store.js';
-import { ObjectStore } from './store.js';
 import { WatchHub } from './watch.js';
 
 export type { SimUser } from './auth.js';
@@ -30,15 +27,10 @@ export type { PodFilter, SimChange, SimStore, WaitOptions } from './sim-store.js
 export type { Condition, KubeObject, NodeObject, ObjectMeta, OwnerReference, PdbObject, PodObject } from './types.js';
 export * from './fixtures.js';
 
-export interface KubeSimOptions {
+/** Served over real HTTP to real clients, so always on the system clock. */
+export interface KubeSimOptions extends Omit<MachineryOptions, 'clock'> {
   /** Folder of manifests whose Roles/ClusterRoles/bindings are enforced; default <repo>/kubernetes/base. */
   rbacDir?: string;
-  /** Watch events kept per resource type before a watch from an older RV gets 410; default 10000. */
-  historyLimit?: number;
-  /** Real ms per second of a pod's termination grace period (scaled time); default 1. */
-  graceMsPerSecond?: number;
-  /** Replacement of evicted ReplicaSet/StatefulSet pods; off by default. */
-  controllers?: { replaceEvicted?: boolean; readyDelayMs?: number };
   port?: number;
   /** Real ms between watch bookmarks when a client allows them; default 1000. */
   bookmarkIntervalMs?: number;
@@ -89,18 +81,12 @@ async function defaultRbacDir(): Promise<string> {
 
 export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> {
   const rbac = await Rbac.load(opts.rbacDir ?? (await defaultRbacDir()));
-  const store = new ObjectStore(opts.historyLimit ?? 10000);
-  const deleter = new Deleter(store, opts.graceMsPerSecond ?? 1);
+  const machinery = startMachinery({ ...opts, clock: systemClock });
+  const { store, deleter, simStore } = machinery;
   const hub = new WatchHub(store, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000 });
   const faults = new FaultRegistry((resource) => hub.drop(resource));
   const log = new RequestLog();
   const auth = new Authenticator();
-  const stopPdb = startPdbController(store);
-  const controllers = new Controllers(store, opts.controllers ?? {});
-  const simStore = createSimStore(store, deleter);
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'reboot-manager']) {
-    store.create(typeByName('namespaces'), { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
-  }
 
   let address = '127.0.0.1:0';
   const server = createApiServer({ store, deleter, auth, rbac, faults, log, hub, serverAddress: () => address });
@@ -130,9 +116,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     },
     openWatches: () => hub.openCount,
     close: async () => {
-      controllers.close();
-      stopPdb();
-      deleter.close();
+      machinery.close();
       hub.closeAll();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -1,5 +1,5 @@
 // The three patch formats the API accepts: JSON merge (RFC 7386), strategic merge, JSON patch (RFC 6902).
-import { errors, KubeError } from './errors.js';
+import { errors, StatusError } from './errors.js';
 import { clone, deepEqual, isPlainObject } from './util.js';
 
 export type PatchType = 'merge' | 'strategic' | 'json';
@@ -183,7 +183,7 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         try {
           actual = getAt(doc, raw.path);
         } catch (e) {
-          if (!(e instanceof KubeError)) throw e;
+          if (!(e instanceof StatusError)) throw e;
           actual = undefined;
         }
         if (!deepEqual(actual, raw.value)) throw errors.unprocessable(`the server rejected our request due to an error in our request: testing value ${raw.path} failed: test failed`);

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { Authenticator } from './auth.js';
 import { tokenFromPath } from './auth.js';
 import { discovery } from './discovery.js';
-import { errors, KubeError, reasonForCode } from './errors.js';
+import { errors, StatusError, reasonForCode } from './errors.js';
 import type { FaultRegistry, FaultSpec } from './faults.js';
 import type { HandlerContext } from './handlers.js';
 import { handleResource } from './handlers.js';
@@ -35,7 +35,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new KubeError(413, 'RequestEntityTooLarge', 'the request body is too large');
+    if (size > MAX_BODY) throw new StatusError(413, 'RequestEntityTooLarge', 'the request body is too large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -58,15 +58,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, e: KubeError): void {
+function sendError(res: ServerResponse, e: StatusError): void {
   const headers: Record<string, string> = e.retryAfterSeconds !== undefined ? { 'Retry-After': String(e.retryAfterSeconds) } : {};
   sendJson(res, e.code, e.toStatus(), headers);
 }
 
-function faultError(f: FaultSpec, status: number): KubeError {
+function faultError(f: FaultSpec, status: number): StatusError {
   const details = f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : undefined;
   const message = status === 429 ? 'Too many requests, please try again later.' : `injected fault: HTTP ${status}`;
-  return new KubeError(status, reasonForCode(status), message, details);
+  return new StatusError(status, reasonForCode(status), message, details);
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -124,7 +124,7 @@ export function createApiServer(deps: ServerDeps): Server {
       const table = info.type && (info.verb === 'get' || info.verb === 'list') && wantsTable(req.headers.accept);
       sendJson(res, result.status, table && info.type ? toTable(info.type, result.body, info.query.get('includeObject')) : result.body);
     } catch (e) {
-      if (e instanceof KubeError) return sendError(res, e);
+      if (e instanceof StatusError) return sendError(res, e);
       sendError(res, errors.internal(`kube sim: ${e instanceof Error ? e.message : String(e)}`));
     }
   };

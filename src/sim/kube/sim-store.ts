@@ -95,12 +95,14 @@ export function createSimStore(store: ObjectStore, deleter: Deleter): SimStore {
         if (nodeReady(n) === ready) return;
         const reason = ready ? 'KubeletReady' : 'KubeletNotReady';
         const message = ready ? 'kubelet is posting ready status' : 'node is shutting down';
-        n.status.conditions = setCondition(n.status.conditions, 'Ready', ready, { reason, message, lastHeartbeatTime: nowTime() });
+        const now = nowTime(store.clock);
+        n.status.conditions = setCondition(n.status.conditions, 'Ready', ready, { reason, message, lastHeartbeatTime: now }, now);
       }),
     rebootNode: (name) =>
       updateNode(name, (n) => {
         if (n.status.nodeInfo) n.status.nodeInfo.bootID = randomBootID();
-        n.status.conditions = setCondition(n.status.conditions, 'Ready', false, { reason: 'KubeletNotReady', message: 'node is rebooting', lastHeartbeatTime: nowTime() });
+        const now = nowTime(store.clock);
+        n.status.conditions = setCondition(n.status.conditions, 'Ready', false, { reason: 'KubeletNotReady', message: 'node is rebooting', lastHeartbeatTime: now }, now);
       }),
     deleteNode: (name) => {
       store.remove(NODES, undefined, name);
@@ -111,7 +113,7 @@ export function createSimStore(store: ObjectStore, deleter: Deleter): SimStore {
       const sel = podSelector(f);
       return (store.list(PODS, f.namespace) as PodObject[]).filter((p) => (f.nodeName === undefined || p.spec.nodeName === f.nodeName) && sel(p));
     },
-    setPodReady: (ns, name, ready) => store.update(PODS, withPodReady(mustGet<PodObject>('pods', ns, name), ready)) as PodObject,
+    setPodReady: (ns, name, ready) => store.update(PODS, withPodReady(mustGet<PodObject>('pods', ns, name), ready, nowTime(store.clock))) as PodObject,
     deletePod: (ns, name, opts = {}) => {
       deleter.delete(PODS, ns, name, opts);
     },
@@ -147,6 +149,7 @@ export function createSimStore(store: ObjectStore, deleter: Deleter): SimStore {
         };
         if (check()) return;
         unsubscribe = store.observe(() => void check());
+        // A real-time guard for the waiting test, not the store's clock: advancing a virtual clock must not time it out.
         state.timer = setTimeout(() => {
           unsubscribe();
           reject(new Error(`kube sim: waitFor${opts.description ? ` (${opts.description})` : ''} timed out after ${timeoutMs} ms`));

@@ -1,9 +1,11 @@
 // The object store: one global resourceVersion, per-type objects and watch history, ordered change events.
+import type { Clock } from '../../clock/clock.js';
+import { systemClock } from '../../clock/clock.js';
 import { errors } from './errors.js';
 import type { ResourceKey, ResourceType } from './resources.js';
 import { apiVersionOf, keyOf } from './resources.js';
 import type { KubeObject, WatchEvent } from './types.js';
-import { clone, deepEqual, newUid, nowTime, randomSuffix } from './util.js';
+import { clone, deepEqual, nowTime, randomIds, type IdSource } from './util.js';
 
 export interface StoreChange {
   type: ResourceType;
@@ -47,7 +49,12 @@ export class ObjectStore {
   private readonly queue: StoreChange[] = [];
   private draining = false;
 
-  constructor(private readonly historyLimit: number) {}
+  /** `clock` is the one every part of the machinery reads time from (timestamps, grace periods, delays). */
+  constructor(
+    private readonly historyLimit: number,
+    readonly clock: Clock = systemClock,
+    readonly ids: IdSource = randomIds,
+  ) {}
 
   currentRV(): number {
     return this.rv;
@@ -70,7 +77,8 @@ export class ObjectStore {
 
   /** Objects in key order (namespace, then name), like etcd. */
   list(t: ResourceType, ns?: string): KubeObject[] {
-    return this.page(t, ns, () => true, '', 0).items;
+    const all = this.page(t, ns, () => true, '', 0);
+    return all === 'expired' ? [] : all.items;
   }
 
   /** Objects as stored, not copied: for the simulator's own controllers, which must not mutate them. */
@@ -86,14 +94,17 @@ export class ObjectStore {
   /**
    * A page in key order: objects after key `after` that match, at most `limit` (0: all), cloned
    * only once chosen, so paging through 5,000 large Nodes does not copy all of them per page.
+   * With `atRV`, the objects as they were then, like etcd serving every page of a list from the first
+   * page's revision; 'expired' when the history no longer reaches back that far.
    */
-  page(t: ResourceType, ns: string | undefined, match: (o: KubeObject) => boolean, after: string, limit: number): { items: KubeObject[]; remaining: number } {
-    const b = this.bucket(t);
-    const keys = [...b.objects.keys()].sort();
+  page(t: ResourceType, ns: string | undefined, match: (o: KubeObject) => boolean, after: string, limit: number, atRV = this.rv): { items: KubeObject[]; remaining: number } | 'expired' {
+    const objects = this.objectsAt(this.bucket(t), atRV);
+    if (objects === 'expired') return 'expired';
+    const keys = [...objects.keys()].sort();
     const items: KubeObject[] = [];
     let remaining = 0;
     for (const k of keys) {
-      const o = b.objects.get(k);
+      const o = objects.get(k);
       if (!o) continue;
       if (ns && t.namespaced && o.metadata.namespace !== ns) continue;
       if (after && `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}` <= after) continue;
@@ -102,6 +113,22 @@ export class ObjectStore {
       else items.push(clone(o));
     }
     return { items, remaining };
+  }
+
+  /** The stored objects rolled back to `rv`: each changed key takes its state from before its first later change. */
+  private objectsAt(b: Bucket, rv: number): ReadonlyMap<string, KubeObject> | 'expired' {
+    if (rv >= this.rv) return b.objects;
+    if (rv < b.compactedRV) return 'expired';
+    const out = new Map(b.objects);
+    const seen = new Set<string>();
+    for (const e of b.history) {
+      const key = objectKey(e.object.metadata.namespace, e.object.metadata.name ?? '');
+      if (e.rv <= rv || seen.has(key)) continue;
+      seen.add(key);
+      if (e.old) out.set(key, e.old);
+      else out.delete(key);
+    }
+    return out;
   }
 
   count(t: ResourceType): number {
@@ -116,15 +143,15 @@ export class ObjectStore {
     const meta = obj.metadata;
     if (!t.namespaced) delete meta.namespace;
     if (!meta.name && meta.generateName) {
-      do meta.name = meta.generateName + randomSuffix();
+      do meta.name = meta.generateName + this.ids.suffix();
       while (b.objects.has(objectKey(meta.namespace, meta.name)));
     }
     const name = meta.name;
     if (!name) throw errors.invalid(t.kind, subject(t, ''), [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
     const key = objectKey(meta.namespace, name);
     if (b.objects.has(key)) throw errors.alreadyExists(subject(t, name));
-    meta.uid = newUid();
-    meta.creationTimestamp = nowTime();
+    meta.uid = this.ids.uid();
+    meta.creationTimestamp = nowTime(this.clock);
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     if (t.generation) meta.generation = 1;

@@ -1,5 +1,6 @@
 // Watch streams: newline-delimited events from a resourceVersion, filtered, with bookmarks and 410 Expired.
 import type { ServerResponse } from 'node:http';
+import type { StatusBody } from './errors.js';
 import { errors } from './errors.js';
 import type { RequestInfo } from './request-info.js';
 import type { ResourceType } from './resources.js';
@@ -8,6 +9,42 @@ import type { Matcher } from './selectors.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { ObjectStore } from './store.js';
 import type { KubeObject, WatchEvent } from './types.js';
+
+/** What a watch selects; the HTTP front takes namespace and name from the URL. */
+export interface WatchFilter {
+  namespace?: string;
+  name?: string;
+  fieldSelector?: string | null;
+  labelSelector?: string | null;
+}
+
+/** Matches a watch's namespace, name and selectors; a malformed selector throws 400. */
+export function watchMatcher(f: WatchFilter): Matcher {
+  const field = parseFieldSelector(f.fieldSelector ?? null);
+  const label = parseLabelSelector(f.labelSelector ?? null);
+  return (o: KubeObject) => (!f.namespace || o.metadata.namespace === f.namespace) && (!f.name || o.metadata.name === f.name) && field(o) && label(o);
+}
+
+/** What a watcher sees of a change: entering its selection is ADDED, leaving it DELETED, elsewhere nothing. */
+export function visibleEvent(match: Matcher, ev: WatchEvent): { type: string; object: KubeObject } | undefined {
+  const now = match(ev.object);
+  const before = ev.type === 'MODIFIED' && ev.old ? match(ev.old) : now;
+  if (ev.type === 'MODIFIED' && now !== before) return { type: now ? 'ADDED' : 'DELETED', object: ev.object };
+  return now ? { type: ev.type, object: ev.object } : undefined;
+}
+
+/**
+ * Where a watch from `rvParam` starts: the current objects when it is empty or "0", else the history after
+ * it, or a 410 Expired Status when the history no longer reaches back. A malformed version throws 400.
+ */
+export function watchStart(store: ObjectStore, t: ResourceType, rvParam: string, namespace: string): { initial: KubeObject[]; backlog: WatchEvent[] } | { expired: StatusBody } {
+  if (rvParam === '' || rvParam === '0') return { initial: store.list(t, namespace || undefined), backlog: [] };
+  const fromRV = Number(rvParam);
+  if (!Number.isInteger(fromRV)) throw errors.badRequest(`invalid resource version: ${rvParam}`);
+  const since = store.eventsSince(t, fromRV);
+  if (since === 'expired') return { expired: errors.gone(`too old resource version: ${fromRV} (${store.currentRV()})`).toStatus() };
+  return { initial: [], backlog: since };
+}
 
 interface Stream {
   resource: string;
@@ -27,20 +64,11 @@ export class WatchHub {
     private readonly opts: WatchHubOptions,
   ) {}
 
-  /** Matches the request's namespace, name and selectors. */
-  private matcher(info: RequestInfo): Matcher {
-    const field = parseFieldSelector(info.query.get('fieldSelector'));
-    const label = parseLabelSelector(info.query.get('labelSelector'));
-    return (o: KubeObject) =>
-      (!info.namespace || o.metadata.namespace === info.namespace) && (!info.name || o.metadata.name === info.name) && field(o) && label(o);
-  }
-
-  /** Serves a watch; selector errors throw before any byte is written. */
+  /** Serves a watch; selector and version errors throw before any byte is written. */
   open(t: ResourceType, info: RequestInfo, res: ServerResponse): void {
-    const match = this.matcher(info);
-    const rvParam = info.query.get('resourceVersion') ?? '';
-    const fromRV = rvParam === '' || rvParam === '0' ? undefined : Number(rvParam);
-    if (fromRV !== undefined && !Number.isInteger(fromRV)) throw errors.badRequest(`invalid resource version: ${rvParam}`);
+    const q = info.query;
+    const match = watchMatcher({ namespace: info.namespace, name: info.name, fieldSelector: q.get('fieldSelector'), labelSelector: q.get('labelSelector') });
+    const start = watchStart(this.store, t, q.get('resourceVersion') ?? '', info.namespace);
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
@@ -48,23 +76,15 @@ export class WatchHub {
       if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);
     };
 
-    let backlog: WatchEvent[] = [];
-    if (fromRV !== undefined) {
-      const since = this.store.eventsSince(t, fromRV);
-      if (since === 'expired') {
-        const e = errors.gone(`too old resource version: ${fromRV} (${this.store.currentRV()})`);
-        send('ERROR', e.toStatus());
-        res.end();
-        return;
-      }
-      backlog = since;
+    if ('expired' in start) {
+      send('ERROR', start.expired);
+      res.end();
+      return;
     }
 
     const deliver = (ev: WatchEvent) => {
-      const now = match(ev.object);
-      const before = ev.type === 'MODIFIED' && ev.old ? match(ev.old) : now;
-      if (ev.type === 'MODIFIED' && now !== before) send(now ? 'ADDED' : 'DELETED', ev.object);
-      else if (now) send(ev.type, ev.object);
+      const seen = visibleEvent(match, ev);
+      if (seen) send(seen.type, seen.object);
     };
     const timers: NodeJS.Timeout[] = [];
     const unsubscribe = this.store.subscribe((c) => {
@@ -83,8 +103,8 @@ export class WatchHub {
     res.on('close', () => stream.stop());
     this.store.poke();
 
-    if (fromRV === undefined) for (const o of this.store.list(t, info.namespace || undefined)) if (match(o)) send('ADDED', o);
-    for (const ev of backlog) deliver(ev);
+    for (const o of start.initial) if (match(o)) send('ADDED', o);
+    for (const ev of start.backlog) deliver(ev);
 
     const timeout = Number(info.query.get('timeoutSeconds') ?? '0');
     if (timeout > 0) timers.push(setTimeout(() => res.end(), timeout * 1000));

@@ -34,19 +34,23 @@ function byPrecedence(a: Claim, b: Claim): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** The claims that keep their slots when more nodes claim than the budget allows. */
+/**
+ * The claims that keep their slots when more nodes claim than the budget allows. Drained claims may
+ * already have been answered 200 (the node may be rebooting now) and urgent ones go away regardless:
+ * both always keep theirs and use up budget first; the rest keep theirs alphabetically while it lasts.
+ */
 export function keepers(claims: readonly Claim[], budget: SlotBudget): Set<string> {
   const kept = new Set<string>();
   const perGroup = new Map<string, number>();
-  // Urgent claims always keep their slot; they use up budget after drained holders, before other claims.
-  const urgentFirst = (a: Claim, b: Claim): number => Number(isUrgent(budget, b.group)) - Number(isUrgent(budget, a.group));
-  const ordered = [...claims].sort((a, b) => Number(b.drained) - Number(a.drained) || urgentFirst(a, b) || byPrecedence(a, b));
-  for (const claim of ordered) {
-    const inGroup = perGroup.get(claim.group) ?? 0;
-    const urgent = isUrgent(budget, claim.group);
-    if (!urgent && (kept.size >= budget.maxTotal || inGroup >= slotsOf(budget, claim.group))) continue;
+  const keep = (claim: Claim): void => {
     kept.add(claim.name);
-    perGroup.set(claim.group, inGroup + 1);
+    perGroup.set(claim.group, (perGroup.get(claim.group) ?? 0) + 1);
+  };
+  for (const claim of claims) if (claim.drained || isUrgent(budget, claim.group)) keep(claim);
+  const rest = claims.filter((c) => !kept.has(c.name)).sort(byPrecedence);
+  for (const claim of rest) {
+    if (kept.size >= budget.maxTotal || (perGroup.get(claim.group) ?? 0) >= slotsOf(budget, claim.group)) continue;
+    keep(claim);
   }
   return kept;
 }
@@ -72,4 +76,29 @@ function names(claims: readonly Claim[]): string {
   if (claims.length === 0) return 'nobody: the group has no slots';
   const shown = claims.slice(0, 5).map((c) => c.name).sort().join(', ');
   return claims.length > 5 ? `${shown} and ${claims.length - 5} more` : shown;
+}
+
+/** Zincati's group when none is configured: always shown, so an idle cluster shows its slots. */
+export const ZINCATI_DEFAULT_GROUP = 'default';
+
+export interface GroupSlots {
+  readonly group: string;
+  /** Slots of the group (never more than the cluster cap); urgent groups are bounded by nothing but still counted. */
+  readonly slots: number;
+  readonly holders: number;
+  readonly urgent: boolean;
+}
+
+/**
+ * Every group worth showing: Zincati's default, every configured and urgent group, and every group holding
+ * a slot, by name, with its slots and holders. The metrics and the status page both read this.
+ */
+export function groupsOf(budget: SlotBudget, holders: readonly { readonly group: string }[]): GroupSlots[] {
+  const names = new Set([ZINCATI_DEFAULT_GROUP, ...budget.perGroup.keys(), ...budget.urgentGroups, ...holders.map((h) => h.group)]);
+  return [...names].sort().map((group) => ({
+    group,
+    slots: slotsOf(budget, group),
+    holders: holders.filter((h) => h.group === group).length,
+    urgent: isUrgent(budget, group),
+  }));
 }

@@ -1,4 +1,5 @@
-import type { Hold, NodeView } from '../kube/node-view.js';
+import type { NodeView } from '../kube/node-view.js';
+import type { Slot } from '../slot/slot.js';
 
 export type Preparation = { readonly done: true } | { readonly done: false; readonly progress: string };
 
@@ -8,15 +9,9 @@ export type Preparation = { readonly done: true } | { readonly done: false; read
  * the holder and when a new leader finds holders still being prepared.
  */
 export interface NodePreparer {
-  prepare(node: NodeView, hold: Hold): Preparation;
+  prepare(node: NodeView, slot: Slot): Preparation;
   /** Stops work for a node whose slot is withdrawn or released. */
   cancel(name: string): void;
   /** Resolves once the node's preparation is done, or after `timeoutMs`: a node with nothing to drain is granted at once. */
-  settled?(name: string, timeoutMs: number): Promise<void>;
+  settled(name: string, timeoutMs: number): Promise<void>;
 }
-
-/** No preparation: a claimed node is safe at once. */
-export const noPreparation: NodePreparer = {
-  prepare: () => ({ done: true }),
-  cancel: () => undefined,
-};

@@ -1,0 +1,111 @@
+// The slot's one encoding on the Node: scalar annotations an operator reads with kubectl, drain progress as JSON.
+import { ANNOTATION_PREFIX, sameView, type NodeChange, type NodeView } from '../kube/node-view.js';
+import { describeProgress } from './progress-text.js';
+import type { DrainProgress, Phase, Slot } from './slot.js';
+
+export const Annotation = {
+  /** The lock: `Rebooting` exactly while the node holds a reboot slot, else `Ready`. */
+  status: `${ANNOTATION_PREFIX}status`,
+  group: `${ANNOTATION_PREFIX}group`,
+  id: `${ANNOTATION_PREFIX}id`,
+  claim: `${ANNOTATION_PREFIX}claim`,
+  claimedAt: `${ANNOTATION_PREFIX}claimed-at`,
+  bootId: `${ANNOTATION_PREFIX}boot-id`,
+  /** `claimed` -> `draining` -> `drained`; a pre-reboot is answered 200 only when `drained`. */
+  phase: `${ANNOTATION_PREFIX}phase`,
+  cordoned: `${ANNOTATION_PREFIX}cordoned`,
+  releaseRequested: `${ANNOTATION_PREFIX}release-requested`,
+  /** Drain progress as JSON (the data). */
+  drainProgress: `${ANNOTATION_PREFIX}drain-progress`,
+  /** Drain progress as one line for `kubectl describe node`; written from the data, never read back. */
+  drain: `${ANNOTATION_PREFIX}drain`,
+  /** When reboot-manager last released this node's slot (RFC 3339); kept after the release for --settle-time. */
+  releasedAt: `${ANNOTATION_PREFIX}released-at`,
+} as const;
+
+export const STATUS_REBOOTING = 'Rebooting';
+export const STATUS_READY = 'Ready';
+
+const PHASES: readonly Phase[] = ['claimed', 'draining', 'drained'];
+
+/** The slot `node` holds, decoded from its annotations; undefined when it holds none. */
+export function slotOf(node: Pick<NodeView, 'annotations'>): Slot | undefined {
+  const a = node.annotations;
+  if (a[Annotation.status] !== STATUS_REBOOTING) return undefined;
+  const phase = a[Annotation.phase];
+  return {
+    group: a[Annotation.group] ?? 'default',
+    id: a[Annotation.id] ?? '',
+    claim: a[Annotation.claim] ?? a[Annotation.claimedAt] ?? '',
+    phase: PHASES.includes(phase as Phase) ? (phase as Phase) : 'claimed',
+    claimedAt: a[Annotation.claimedAt] ?? '',
+    bootId: a[Annotation.bootId] ?? '',
+    cordonedByUs: a[Annotation.cordoned] === 'true',
+    releaseRequestedAt: a[Annotation.releaseRequested] ?? null,
+    drain: decodeProgress(a[Annotation.drainProgress]),
+  };
+}
+
+/** The annotations of a whole slot (a claim). */
+export function slotAnnotations(slot: Slot): Record<string, string | null> {
+  return {
+    [Annotation.status]: STATUS_REBOOTING,
+    [Annotation.group]: slot.group,
+    [Annotation.id]: slot.id,
+    [Annotation.claim]: slot.claim,
+    [Annotation.claimedAt]: slot.claimedAt,
+    [Annotation.bootId]: slot.bootId,
+    [Annotation.phase]: slot.phase,
+    [Annotation.cordoned]: slot.cordonedByUs ? 'true' : null,
+    [Annotation.releaseRequested]: slot.releaseRequestedAt,
+    ...progressAnnotations(slot.drain),
+  };
+}
+
+export function progressAnnotations(progress: DrainProgress | null): Record<string, string | null> {
+  if (!progress) return { [Annotation.drainProgress]: null, [Annotation.drain]: null };
+  return { [Annotation.drainProgress]: JSON.stringify(progress), [Annotation.drain]: describeProgress(progress) };
+}
+
+/** Gives the slot back: `Ready`, every other annotation of ours removed, uncordoned only if we cordoned. */
+export function releaseChange(node: NodeView, slot: Slot, at: number): NodeChange {
+  const annotations: Record<string, string | null> = {};
+  for (const key of Object.keys(node.annotations)) annotations[key] = null;
+  annotations[Annotation.status] = STATUS_READY;
+  annotations[Annotation.releasedAt] = new Date(at).toISOString();
+  return slot.cordonedByUs ? { annotations, unschedulable: false } : { annotations };
+}
+
+/**
+ * When the node cache raises an event: as `sameView`, and also on a heartbeat of a holder waiting for one
+ * (its release is judged on a kubelet status posted after its steady-state).
+ */
+export function sameForSlots(a: NodeView, b: NodeView): boolean {
+  return sameView(a, b) && (a.heartbeat === b.heartbeat || b.annotations[Annotation.releaseRequested] === undefined);
+}
+
+/** When reboot-manager last released `node`'s slot (ms), or undefined. */
+export function releasedAt(node: Pick<NodeView, 'annotations'>): number | undefined {
+  const at = Date.parse(node.annotations[Annotation.releasedAt] ?? '');
+  return Number.isFinite(at) ? at : undefined;
+}
+
+function decodeProgress(raw: string | undefined): DrainProgress | null {
+  if (!raw) return null;
+  try {
+    const p = JSON.parse(raw) as Partial<DrainProgress>;
+    const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+    const timedOut = p.timedOut && typeof p.timedOut === 'object' ? p.timedOut : null;
+    return {
+      evicted: n(p.evicted),
+      total: n(p.total),
+      terminating: n(p.terminating),
+      blockers: Array.isArray(p.blockers) ? p.blockers.filter((b): b is string => typeof b === 'string') : [],
+      ownPodLast: p.ownPodLast === true,
+      timedOut: timedOut && ['refuse', 'delete', 'grant'].includes(timedOut.policy) ? { afterMs: n(timedOut.afterMs), policy: timedOut.policy } : null,
+      done: p.done === 'drained' || p.done === 'granted' ? p.done : null,
+    };
+  } catch {
+    return null; // written by hand or by another version: shown as no progress, and a drain starts counting afresh
+  }
+}

@@ -1,0 +1,133 @@
+// The slot's transitions as pure functions of the Node as the API server has it: each returns the change
+// to write (if any) and the outcome. The coordinator and the drain apply them through compare-and-swap.
+import type { Decision } from '../kube/nodes.js';
+import type { NodeView } from '../kube/node-view.js';
+import { Annotation, progressAnnotations, releaseChange, slotAnnotations, slotOf } from './encoding.js';
+import type { DrainProgress, Slot } from './slot.js';
+
+export interface ClaimRequest {
+  readonly group: string;
+  readonly id: string;
+  /** Unique per claim attempt: a retry after a lost answer finds its own claim by it. */
+  readonly claim: string;
+  readonly at: number;
+}
+
+export type ClaimOutcome =
+  /** The slot is ours, written now or by an earlier attempt of this same claim. */
+  | { readonly kind: 'claimed'; readonly slot: Slot }
+  /** The node already holds a slot from another claim. */
+  | { readonly kind: 'held'; readonly slot: Slot };
+
+export function claim(node: NodeView, req: ClaimRequest): Decision<ClaimOutcome> {
+  const held = slotOf(node);
+  if (held) return { outcome: { kind: held.claim === req.claim ? 'claimed' : 'held', slot: held } };
+  const slot: Slot = {
+    group: req.group,
+    id: req.id,
+    claim: req.claim,
+    phase: 'claimed',
+    claimedAt: new Date(req.at).toISOString(),
+    bootId: node.bootId,
+    cordonedByUs: false,
+    releaseRequestedAt: null,
+    drain: null,
+  };
+  return { write: { annotations: slotAnnotations(slot) }, outcome: { kind: 'claimed', slot } };
+}
+
+export type CordonOutcome =
+  /** We set `spec.unschedulable` and recorded that we did. */
+  | 'cordoned'
+  /** Someone else had cordoned it: their cordon stays after the release. */
+  | 'already-cordoned'
+  /** An earlier attempt already moved the claim to `draining`. */
+  | 'already-draining'
+  /** The claim was released or replaced meanwhile: nothing was written. */
+  | 'claim-gone';
+
+/** Moves the claim to `draining`, cordoning the node only if it was schedulable. */
+export function startDrain(node: NodeView, claimToken: string): Decision<CordonOutcome> {
+  const slot = ours(node, claimToken);
+  if (!slot) return { outcome: 'claim-gone' };
+  if (slot.phase !== 'claimed') return { outcome: 'already-draining' };
+  if (node.unschedulable) return { write: { annotations: { [Annotation.phase]: 'draining' } }, outcome: 'already-cordoned' };
+  return { write: { annotations: { [Annotation.phase]: 'draining', [Annotation.cordoned]: 'true' }, unschedulable: true }, outcome: 'cordoned' };
+}
+
+/** Records drain progress while the same claim holds; the outcome says whether it still does. */
+export function recordDrain(node: NodeView, claimToken: string, progress: DrainProgress): Decision<'held' | 'claim-gone'> {
+  const slot = ours(node, claimToken);
+  if (!slot) return { outcome: 'claim-gone' };
+  const annotations = progressAnnotations(progress);
+  if (node.annotations[Annotation.drainProgress] === annotations[Annotation.drainProgress]) return { outcome: 'held' };
+  return { write: { annotations }, outcome: 'held' };
+}
+
+/** The holder is safe to reboot: recorded before the first 200 is sent. */
+export function markDrained(node: NodeView, claimToken: string): Decision<'drained' | 'claim-gone'> {
+  const slot = ours(node, claimToken);
+  if (!slot) return { outcome: 'claim-gone' };
+  if (slot.phase === 'drained') return { outcome: 'drained' };
+  return { write: { annotations: { [Annotation.phase]: 'drained' } }, outcome: 'drained' };
+}
+
+/**
+ * The node is back from its reboot, on evidence from its kubelet newer than the slot: Ready with a new
+ * bootID, or Ready in a status the kubelet posted after the holder said steady-state. A remembered
+ * Ready is no evidence: a node that reboots faster than the node controller marks it NotReady still
+ * shows the last boot's Ready.
+ */
+export function isBack(node: NodeView, slot: Slot): boolean {
+  if (!node.ready) return false;
+  if (node.bootId !== '' && node.bootId !== slot.bootId) return true;
+  if (slot.releaseRequestedAt === null) return false;
+  // Heartbeats have whole seconds: one in the request's second counts, as a reboot takes longer than a second.
+  return Date.parse(node.heartbeat) >= Math.floor(Date.parse(slot.releaseRequestedAt) / 1000) * 1000;
+}
+
+export type SteadyStateOutcome = 'released' | 'release-requested' | 'not-held' | 'other-group';
+
+/** Steady-state from the holder's client: release now if the node is back, else remember the request. */
+export function steadyState(node: NodeView, group: string, at: number): Decision<SteadyStateOutcome> {
+  const slot = slotOf(node);
+  if (!slot) return { outcome: 'not-held' };
+  // Two clients on one node (Zincati and the Azure agent) share its id: only the group that took the slot gives it back.
+  if (slot.group !== group) return { outcome: 'other-group' };
+  // Never granted, so never rebooted: the client no longer needs the slot (an update or event called off).
+  if (slot.phase !== 'drained') return { write: releaseChange(node, slot, at), outcome: 'released' };
+  if (slot.releaseRequestedAt !== null) return isBack(node, slot) ? { write: releaseChange(node, slot, at), outcome: 'released' } : { outcome: 'release-requested' };
+  const requested: Slot = { ...slot, releaseRequestedAt: new Date(at).toISOString() };
+  if (isBack(node, requested)) return { write: releaseChange(node, slot, at), outcome: 'released' };
+  return { write: { annotations: { [Annotation.releaseRequested]: requested.releaseRequestedAt } }, outcome: 'release-requested' };
+}
+
+export type ReturnOutcome = { readonly kind: 'released'; readonly rebooted: boolean; readonly slot: Slot } | { readonly kind: 'away' } | { readonly kind: 'not-held' };
+
+/** The reconciler's release: the holder is back, whether or not its client calls again. */
+export function releaseIfBack(node: NodeView, at: number): Decision<ReturnOutcome> {
+  const slot = slotOf(node);
+  if (!slot) return { outcome: { kind: 'not-held' } };
+  if (!isBack(node, slot)) return { outcome: { kind: 'away' } };
+  return { write: releaseChange(node, slot, at), outcome: { kind: 'released', rebooted: node.bootId !== slot.bootId, slot } };
+}
+
+/** Gives back one claim (a tie-break loser); a later claim of the node, or a granted one, is left alone. */
+export function withdraw(node: NodeView, claimToken: string, at: number): Decision<{ readonly kind: 'withdrawn'; readonly slot: Slot } | { readonly kind: 'claim-gone' }> {
+  const slot = ours(node, claimToken);
+  // A granted node may be rebooting now: its slot ends only when it is back.
+  if (!slot || slot.phase === 'drained') return { outcome: { kind: 'claim-gone' } };
+  return { write: releaseChange(node, slot, at), outcome: { kind: 'withdrawn', slot } };
+}
+
+/** An operator gives the slot back, whatever state it is in. */
+export function releaseByOperator(node: NodeView, at: number): Decision<{ readonly kind: 'released'; readonly slot: Slot } | { readonly kind: 'not-held' }> {
+  const slot = slotOf(node);
+  if (!slot) return { outcome: { kind: 'not-held' } };
+  return { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } };
+}
+
+function ours(node: NodeView, claimToken: string): Slot | undefined {
+  const slot = slotOf(node);
+  return slot && slot.claim === claimToken ? slot : undefined;
+}

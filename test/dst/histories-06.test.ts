@@ -1,0 +1,5 @@
+// Deterministic simulation, seeds 501 to 600 (split over files so tap runs them in parallel).
+import t from 'tap';
+import { runSeeds } from './seeds.js';
+
+void t.test('seeded histories under faults keep every invariant', (t) => runSeeds(t, 501, 600));
