@@ -93,13 +93,13 @@ export class Coordinator implements LockService, Readiness {
     return this.decide(async () => {
       const applied = await this.release(node.name, (n) => steadyState(n, params.group, this.deps.clock.now()), ctx.log, { seen: false });
       if (applied instanceof Refusal) return applied;
-      const slot = slotOf(node);
-      if (applied.outcome === 'other-group') {
-        ctx.log.info({ node: node.name, heldIn: slot?.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
-      } else if (applied.outcome === 'release-requested') {
+      const { outcome } = applied;
+      if (outcome.kind === 'other-group') {
+        ctx.log.info({ node: node.name, heldIn: outcome.slot.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
+      } else if (outcome.kind === 'release-requested') {
         ctx.log.info({ node: node.name }, 'steady-state before the kubelet reported the node back: slot released once it does');
-      } else if (applied.outcome === 'released') {
-        this.releasedNow(applied.node, slot, 'the node reported steady state', 'steady_state', ctx.log);
+      } else if (outcome.kind === 'released') {
+        this.releasedNow(applied.node, outcome.slot, 'the node reported steady state', 'steady_state', ctx.log);
         ctx.log.info({ node: node.name }, 'released reboot slot on steady-state');
       }
       return OK;
@@ -117,7 +117,7 @@ export class Coordinator implements LockService, Readiness {
         const applied = await this.release(name, (n) => releaseIfBack(n, this.deps.clock.now()), this.deps.log);
         if (applied instanceof Refusal || applied.outcome.kind !== 'released') return applied instanceof Refusal ? applied : OK;
         const { rebooted } = applied.outcome;
-        this.releasedNow(applied.node, slot, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
+        this.releasedNow(applied.node, applied.outcome.slot, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
         return OK;
       }
       if (slot.phase !== 'drained' && this.kept(name)) this.deps.preparer.prepare(node, slot);
@@ -261,7 +261,7 @@ export class Coordinator implements LockService, Readiness {
   private async withdraw(name: string, slot: Slot, why: string, log: Log): Promise<Refusal | undefined> {
     const applied = await this.release(name, (n) => withdraw(n, slot.claim, this.deps.clock.now()), log);
     if (applied instanceof Refusal) return applied;
-    if (applied.outcome.kind === 'withdrawn') this.releasedNow(applied.node, slot, why, 'withdrawn', log);
+    if (applied.outcome.kind === 'withdrawn') this.releasedNow(applied.node, applied.outcome.slot, why, 'withdrawn', log);
     return undefined;
   }
 
@@ -273,11 +273,11 @@ export class Coordinator implements LockService, Readiness {
     return applied;
   }
 
-  private releasedNow(node: NodeView, slot: Slot | undefined, why: string, reason: ReleaseReason, log: Log): void {
+  private releasedNow(node: NodeView, slot: Slot, why: string, reason: ReleaseReason, log: Log): void {
     this.deps.preparer.cancel(node.name);
     this.deps.metrics?.released(reason);
-    log.info({ node: node.name, group: slot?.group, why }, 'released reboot slot');
+    log.info({ node: node.name, group: slot.group, why }, 'released reboot slot');
     this.deps.events.record(node, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
-    if (slot?.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
+    if (slot.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
 }

@@ -86,20 +86,23 @@ export function isBack(node: NodeView, slot: Slot): boolean {
   return Date.parse(node.heartbeat) >= Math.floor(Date.parse(slot.releaseRequestedAt) / 1000) * 1000;
 }
 
-export type SteadyStateOutcome = 'released' | 'release-requested' | 'not-held' | 'other-group';
+export type SteadyStateOutcome =
+  | { readonly kind: 'released' | 'release-requested' | 'other-group'; readonly slot: Slot }
+  | { readonly kind: 'not-held' };
 
 /** Steady-state from the holder's client: release now if the node is back, else remember the request. */
 export function steadyState(node: NodeView, group: string, at: number): Decision<SteadyStateOutcome> {
   const slot = slotOf(node);
-  if (!slot) return { outcome: 'not-held' };
+  if (!slot) return { outcome: { kind: 'not-held' } };
+  const released = { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } } as const;
   // Two clients on one node (Zincati and the Azure agent) share its id: only the group that took the slot gives it back.
-  if (slot.group !== group) return { outcome: 'other-group' };
+  if (slot.group !== group) return { outcome: { kind: 'other-group', slot } };
   // Never granted, so never rebooted: the client no longer needs the slot (an update or event called off).
-  if (slot.phase !== 'drained') return { write: releaseChange(node, slot, at), outcome: 'released' };
-  if (slot.releaseRequestedAt !== null) return isBack(node, slot) ? { write: releaseChange(node, slot, at), outcome: 'released' } : { outcome: 'release-requested' };
+  if (slot.phase !== 'drained') return released;
+  if (slot.releaseRequestedAt !== null) return isBack(node, slot) ? released : { outcome: { kind: 'release-requested', slot } };
   const requested: Slot = { ...slot, releaseRequestedAt: new Date(at).toISOString() };
-  if (isBack(node, requested)) return { write: releaseChange(node, slot, at), outcome: 'released' };
-  return { write: { annotations: { [Annotation.releaseRequested]: requested.releaseRequestedAt } }, outcome: 'release-requested' };
+  if (isBack(node, requested)) return released;
+  return { write: { annotations: { [Annotation.releaseRequested]: requested.releaseRequestedAt } }, outcome: { kind: 'release-requested', slot } };
 }
 
 export type ReturnOutcome = { readonly kind: 'released'; readonly rebooted: boolean; readonly slot: Slot } | { readonly kind: 'away' } | { readonly kind: 'not-held' };
