@@ -71,7 +71,13 @@ export async function simulate(seed: number, o: SimulationOptions = {}): Promise
   let stormy = true;
   const world = createWorld(clock, random, nodeCount);
   const invariants = new Invariants(world, budget, () => clock.now());
-  const replicas = new Replicas({ clock, random, cluster: world.cluster, flags, faults: (id) => pausingAtCalls(seededFaults(random, () => (stormy ? STORMY : CALM)), () => stormy && random() < STALL_AT_CALL, () => stall(id)),
+  const levels = (): FaultLevels => (stormy ? STORMY : CALM);
+  const replicas = new Replicas({
+    clock,
+    random,
+    cluster: world.cluster,
+    flags,
+    faults: (id) => pausingAtCalls(seededFaults(random, levels), () => stormy && random() < STALL_AT_CALL, () => stall(id)),
     ...(o.verbose ? { logLine: (id: string, line: Record<string, unknown>) => note(`${id}: ${String(line.msg)} ${JSON.stringify({ ...line, msg: undefined, level: undefined })}`) } : {}),
   });
   // A stop-the-world pause right as a request leaves: the moment a deposed leader could still act on an old decision.
