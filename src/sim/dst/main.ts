@@ -3,7 +3,7 @@
 import { simulate, type SimulationReport } from './simulate.js';
 
 function flag(args: readonly string[], name: string): number | undefined {
-  const at = args.indexOf(`--${name}`);
+  const at = args.lastIndexOf(`--${name}`); // the last wins: `npm run soak -- --minutes 1` follows the script's own
   if (at === -1) return undefined;
   const value = Number(args[at + 1]);
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} needs a whole number`);
