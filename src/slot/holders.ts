@@ -12,13 +12,13 @@ export interface Holder {
 
 /** What the index reads: a node cache with change events. */
 export interface NodeSource {
-  get(name: string): NodeView | undefined;
   values(): Iterable<NodeView>;
   on(listener: (event: CacheEvent<NodeView>) => void): () => void;
 }
 
 export class SlotIndex {
-  private readonly names = new Set<string>();
+  /** Decoded once per change, not once per request. */
+  private readonly held = new Map<string, Holder>();
   private latestRelease: { name: string; at: number } | undefined;
   private readonly off: () => void;
 
@@ -30,13 +30,7 @@ export class SlotIndex {
 
   /** Every node that holds a slot, with its slot. */
   holders(): Holder[] {
-    const out: Holder[] = [];
-    for (const name of this.names) {
-      const node = this.nodes.get(name);
-      const slot = node && slotOf(node);
-      if (node && slot) out.push({ node, slot });
-    }
-    return out;
+    return [...this.held.values()];
   }
 
   /** The holders as the tie-break and the budget see them. */
@@ -54,8 +48,9 @@ export class SlotIndex {
   }
 
   private note(name: string, node: NodeView | undefined): void {
-    if (node && slotOf(node)) this.names.add(name);
-    else this.names.delete(name);
+    const slot = node && slotOf(node);
+    if (node && slot) this.held.set(name, { node, slot });
+    else this.held.delete(name);
     const at = node && releasedAt(node);
     if (at !== undefined && at > (this.latestRelease?.at ?? 0)) this.latestRelease = { name, at };
   }
