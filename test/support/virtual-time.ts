@@ -1,5 +1,6 @@
 // Driving a VirtualClock from a test, and catching any real timer or real "now" the simulator reads meanwhile.
 import type { VirtualClock } from '../../src/clock/virtual-clock.js';
+import { runUntil } from '../../src/sim/dst/drive.js';
 
 /** One event-loop turn, so promise callbacks settled by a timer run before the next timer fires. */
 export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -7,11 +8,7 @@ export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(r
 /** Moves the clock `ms` forward, firing each timer due on the way with a turn after it, as an event loop would. */
 export async function runFor(clock: VirtualClock, ms: number): Promise<void> {
   const until = clock.now() + ms;
-  await turn();
-  for (let due = clock.nextDue(); due !== undefined && due <= until; due = clock.nextDue()) {
-    clock.fireNext();
-    await turn();
-  }
+  await runUntil(clock, () => false, ms);
   clock.advance(until - clock.now());
 }
 
