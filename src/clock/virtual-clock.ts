@@ -72,12 +72,6 @@ export class VirtualClock implements Clock {
     this.#now = until;
   }
 
-  /** Live timers pending. */
-  get pending(): number {
-    this.#prune();
-    return this.#timers.length;
-  }
-
   #prune(): void {
     while (this.#timers[0]?.cancelled) this.#timers.shift();
   }

@@ -10,6 +10,7 @@ import { FleetLockClient, type FleetLockResult } from '../../src/fleetlock/clien
 import { zincatiId } from '../../src/identity/app-specific-id.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { makeNode, machineIdFor } from '../../src/sim/kube/fixtures.js';
+import { timeAt } from '../../src/sim/kube/util.js';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/sim/kube/index.js';
 
 export const SERVICE_ACCOUNT = { serviceAccount: { namespace: 'reboot-manager', name: 'reboot-manager' } } as const;
@@ -108,7 +109,7 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
       return releaseByHand(new NodeCache({ api: createKubeApi(admin), clock: systemClock }), systemClock, undefined, name, 'test operator');
     },
     kubeletReports(name, at = Date.now()) {
-      const time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const time = timeAt(at);
       sim.store.updateNode(name, (n) => {
         n.status.conditions = (n.status.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'True', lastHeartbeatTime: time } : c));
       });

@@ -5,7 +5,7 @@ import { toPodView } from '../../kube/pod-view.js';
 import { isUrgent, slotsOf, type SlotBudget } from '../../slot/budget.js';
 import { slotOf } from '../../slot/encoding.js';
 import type { Slot } from '../../slot/slot.js';
-import { computePdbStatusOf } from './pdb-status.js';
+import { budgetHealth } from './pdb-status.js';
 import type { World } from './world.js';
 
 export interface Violation {
@@ -51,7 +51,7 @@ export class Invariants {
     const perGroup = new Map<string, number>();
     for (const h of counted) perGroup.set(h.slot.group, (perGroup.get(h.slot.group) ?? 0) + 1);
     for (const [group, n] of perGroup) if (n > slotsOf(this.budget, group)) this.fail('budget', `${n} holders in group ${group} over its ${slotsOf(this.budget, group)} slot(s)`);
-    for (const pdb of computePdbStatusOf(this.world.cluster.store)) {
+    for (const pdb of budgetHealth(this.world.cluster.store)) {
       if (pdb.healthy < pdb.desired) this.fail('pdb', `PodDisruptionBudget ${pdb.name}: ${pdb.healthy} healthy, ${pdb.desired} needed`);
     }
   }

@@ -5,6 +5,7 @@ import type { Random } from '../fleet/random.js';
 import { machineIdFor, makeDaemonSet, makeNode, makePdb, makePod } from '../kube/fixtures.js';
 import { createMemoryCluster, type MemoryCluster } from '../kube/memory-api.js';
 import type { NodeObject } from '../kube/types.js';
+import { nowTime } from '../kube/util.js';
 
 /** What is really true of a machine, whatever the API server says. */
 export interface Machine {
@@ -32,8 +33,6 @@ export interface World {
   close(): void;
 }
 
-const time = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export function createWorld(clock: VirtualClock, random: Random, nodes: number): World {
   const cluster = createMemoryCluster({ clock, random, controllers: { replaceEvicted: true, readyDelayMs: 5_000 }, graceMsPerSecond: 1000 });
   const { store } = cluster;
@@ -45,7 +44,7 @@ export function createWorld(clock: VirtualClock, random: Random, nodes: number):
     m.lastPost = clock.now();
     store.updateNode(m.name, (n: NodeObject) => {
       if (n.status.nodeInfo) n.status.nodeInfo.bootID = m.bootId;
-      n.status.conditions = (n.status.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'True', reason: 'KubeletReady', lastHeartbeatTime: time(clock.now()) } : c));
+      n.status.conditions = (n.status.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'True', reason: 'KubeletReady', lastHeartbeatTime: nowTime(clock) } : c));
     });
   };
   const kubelet = (m: Machine, boots: number): void => {
