@@ -1,0 +1,47 @@
+// reboot-manager serve as processes, authenticated as its ServiceAccount against the e2e cluster.
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { request } from 'undici';
+import { freePort } from '../../../kit/ports.js';
+import { supervise, type SupervisedProcess } from '../../../kit/process.js';
+import { NAMESPACE, REPO, type E2eCluster } from './e2e-cluster.js';
+
+export interface Replica {
+  readonly identity: string;
+  readonly url: string;
+  readonly process: SupervisedProcess;
+}
+
+/** Short lease and resync so a failover and a release take seconds, not the defaults' minutes. */
+export const FAST_ARGS = ['--lease-duration', '4s', '--resync-interval', '2s', '--eviction-retry-min', '200ms', '--eviction-retry-max', '1s', '--drain-progress-interval', '1s'];
+
+export async function startReplica(t: Test, cluster: E2eCluster, identity: string, args: readonly string[] = []): Promise<Replica> {
+  const port = await freePort();
+  const proc = supervise(identity, join(cluster.plane.dir, 'logs', `${identity}.log`), process.execPath, [
+    join(REPO, 'dist/src/cli/main.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--identity', identity, ...FAST_ARGS, ...args,
+  ], { env: { ...process.env, KUBECONFIG: cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE } });
+  t.teardown(() => proc.stop());
+  return { identity, url: `http://127.0.0.1:${port}`, process: proc };
+}
+
+export async function readyz(replica: Replica): Promise<number | undefined> {
+  try {
+    const res = await request(`${replica.url}/readyz`);
+    await res.body.dump();
+    return res.statusCode;
+  } catch {
+    return undefined; // not listening (yet, or any more)
+  }
+}
+
+/** The one replica whose /readyz says it leads, once exactly one does. */
+export async function leaderOf(replicas: readonly Replica[], timeoutMs = 120_000): Promise<Replica> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const codes = await Promise.all(replicas.map(readyz));
+    const leaders = replicas.filter((_, i) => codes[i] === 200);
+    if (leaders.length === 1 && leaders[0]) return leaders[0];
+    if (Date.now() > deadline) throw new Error(`no single leader after ${timeoutMs} ms: /readyz answered ${codes.join(', ')}; logs: ${replicas.map((r) => r.process.logFile).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
