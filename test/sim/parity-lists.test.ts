@@ -41,7 +41,7 @@ void t.test('a garbled continue token is 400 BadRequest in the API server\'s wor
     code: 400,
   });
   const other = Buffer.from(JSON.stringify({ v: 'x', rv: 1, start: '/a\u0000' })).toString('base64url');
-  t.match((await raw(sim, 'GET', `/api/v1/nodes?limit=2&continue=${other}`)).json(), { message: 'invalid continue token: continue key is not valid: server does not recognize this encoded version "x"' });
+  t.match((await raw(sim, 'GET', `/api/v1/nodes?limit=2&continue=${other}`)).json(), { message: 'invalid continue token: continue key is not valid: server does not recognize this encoded version x' });
 });
 
 void t.test('an expired continue token is 410 Expired with a token that goes on inconsistently', async (t) => {

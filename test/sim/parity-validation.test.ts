@@ -32,6 +32,8 @@ void t.test('a bad annotation key on a Node patch: 422 naming the Kind, each cau
   t.match(several.message, /^Node "p1" is invalid: \[metadata\.labels: .*, metadata\.annotations: .*\]$/, 'several errors in brackets');
   const created = (await raw(sim, 'POST', '/api/v1/nodes', { body: { metadata: { name: 'bad', annotations: { 'bad key!': 'v' } } } })).json<Status>();
   t.equal(created.details.causes.length, 1, 'a create reports each cause once');
+  const badName = (await raw(sim, 'POST', '/api/v1/nodes', { body: { metadata: { name: 'Bad_Name' } } })).json<Status>();
+  t.equal(badName.message, `Node "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`);
 });
 
 void t.test('Lease: times without six fractional digits fail decoding (400); field errors are listed together (422)', async (t) => {
@@ -85,5 +87,20 @@ void t.test('defaults: an Event gets eventTime null; a Node keeps the status it 
     reason: 'Conflict',
     details: { name: 'p0', kind: 'nodes' },
     code: 409,
+  });
+});
+
+void t.test('403 for a collection leaves details.name out', async (t) => {
+  const sim = await simFor(t);
+  const denied = await raw(sim, 'GET', '/api/v1/namespaces/default/pods', { token: sim.token({ serviceAccount: { namespace: 'default', name: 'parity' } }) });
+  t.same(denied.json(), {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'pods is forbidden: User "system:serviceaccount:default:parity" cannot list resource "pods" in API group "" in the namespace "default"',
+    reason: 'Forbidden',
+    details: { kind: 'pods' },
+    code: 403,
   });
 });

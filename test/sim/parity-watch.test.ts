@@ -14,13 +14,17 @@ void t.test('a bookmark is the empty object of the type, as Go serialises it, wi
   nodes.close();
 });
 
-void t.test('a watch without a version sends the initial state, then at once a bookmark annotated k8s.io/initial-events-end', async (t) => {
+void t.test('a watch without a version (or from 0) sends the initial state, then at once a bookmark annotated k8s.io/initial-events-end', async (t) => {
   const sim = await simFor(t, { bookmarkIntervalMs: 3_600_000 });
   sim.store.createPod(makePod({ namespace: 'default', name: 'a', nodeName: 'n1' }));
   const w = rawWatch(sim, '/api/v1/namespaces/default/pods?watch=true&allowWatchBookmarks=true&timeoutSeconds=5');
   t.match(await w.next(), { type: 'ADDED', object: { metadata: { name: 'a' } } });
   t.same(await w.next(), { type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: sim.store.resourceVersion(), annotations: { 'k8s.io/initial-events-end': 'true' } }, spec: { containers: null }, status: {} } });
   w.close();
+  const zero = rawWatch(sim, '/api/v1/namespaces/default/pods?watch=true&allowWatchBookmarks=true&timeoutSeconds=5&resourceVersion=0');
+  t.match(await zero.next(), { type: 'ADDED' });
+  t.match(await zero.next(), { type: 'BOOKMARK', object: { metadata: { annotations: { 'k8s.io/initial-events-end': 'true' } } } }, 'from version 0 too');
+  zero.close();
   const quiet = rawWatch(sim, '/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1');
   t.match(await quiet.next(), { type: 'ADDED' });
   t.equal(await quiet.ended, 'end', 'no bookmark unless allowed');

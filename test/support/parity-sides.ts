@@ -11,8 +11,8 @@ const PATCH_TYPES: Record<PatchKind, string> = { merge: 'application/merge-patch
 export interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  // Parsed JSON answers are compared structurally; their shape is whatever the server sent.
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Parsed JSON (read fields with getPath), or the text. */
+  body: unknown;
 }
 
 export interface WatchRecord {

@@ -53,7 +53,7 @@ export function parseContinue(token: string | null, currentRV: number, t: Resour
   } catch {
     throw invalid(`invalid character ${quoteByte(data[0] ?? 0)} looking for beginning of value`);
   }
-  if (parsed.v !== VERSION) throw invalid(`server does not recognize this encoded version ${JSON.stringify(typeof parsed.v === 'string' ? parsed.v : '')}`);
+  if (parsed.v !== VERSION) throw invalid(`server does not recognize this encoded version ${typeof parsed.v === 'string' ? parsed.v : ''}`);
   if (typeof parsed.rv !== 'number' || parsed.rv === 0) throw invalid(`incorrect encoded start resourceVersion (version ${VERSION})`);
   if (typeof parsed.start !== 'string' || parsed.start === '') throw invalid(`encoded start key empty (version ${VERSION})`);
   const start = parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start;

@@ -97,7 +97,8 @@ export const errors = {
   unprocessable: (message: string) => new StatusError(422, 'Invalid', message),
   forbidden: (s: Subject, why: string) => {
     const what = s.name !== undefined && s.name !== '' ? `${qualified(s)} "${s.name}"` : qualified(s);
-    return new StatusError(403, 'Forbidden', `${what} is forbidden: ${why}`, details(s));
+    // A collection (no name) leaves details.name out.
+    return new StatusError(403, 'Forbidden', `${what} is forbidden: ${why}`, details(s.name ? s : { resource: s.resource, group: s.group }));
   },
   unauthorized: () => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>

@@ -50,7 +50,7 @@ export function validate(t: ResourceType, obj: KubeObject, write: WriteKind = 'c
   const name = obj.metadata.name ?? '';
   const causes: StatusCause[] = [];
   if (name && t.resource !== 'events' && !DNS_SUBDOMAIN.test(name)) {
-    causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` });
+    causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')` });
   }
   const meta = metadataCauses(obj);
   for (let i = 0; i < (write === 'update' ? UPDATE_METADATA_REPEATS : 1); i++) causes.push(...meta);

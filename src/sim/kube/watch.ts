@@ -117,8 +117,8 @@ export class WatchHub {
 
     for (const o of start.initial) if (match(o)) send('ADDED', o);
     const bookmarks = info.query.get('allowWatchBookmarks') === 'true';
-    // Without a version the initial state ends with a bookmark saying so, as kube-apiserver 1.36 sends it.
-    if (bookmarks && !q.get('resourceVersion')) send('BOOKMARK', bookmarkObject(t, String(this.store.currentRV()), { 'k8s.io/initial-events-end': 'true' }));
+    // From no version or "0" the initial state ends with a bookmark saying so, as kube-apiserver 1.36 sends it.
+    if (bookmarks && ['', '0'].includes(q.get('resourceVersion') ?? '')) send('BOOKMARK', bookmarkObject(t, String(this.store.currentRV()), { 'k8s.io/initial-events-end': 'true' }));
     for (const ev of start.backlog) deliver(ev);
 
     const timeout = Number(info.query.get('timeoutSeconds') ?? '0');
