@@ -14,7 +14,7 @@ export interface RealContractStore extends ContractStore {
 
 type List<T> = { items: T[]; metadata: { resourceVersion: string } };
 
-/** Pods the stand-in kubelet has seen terminating, and since when (ms), so a caller can see them terminating first. */
+/** How long the stand-in kubelet lets a pod terminate, so a caller sees it terminating before it is gone. */
 const TERMINATION_MS = 1000;
 
 export function adminContractStore(plane: ControlPlane): RealContractStore {
