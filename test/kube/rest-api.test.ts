@@ -3,6 +3,7 @@ import t from 'tap';
 import { createKubeClient } from '../../src/kube/client.js';
 import { RestKubeApi } from '../../src/kube/rest-api.js';
 import { startKubeSim } from '../../src/sim/kube/index.js';
+import { simContractStore } from '../support/contract-store.js';
 import { kubeApiContract } from '../support/kube-api-contract.js';
 
 void t.test('RestKubeApi against the HTTP simulator', async (t) => {
@@ -11,6 +12,6 @@ void t.test('RestKubeApi against the HTTP simulator', async (t) => {
     t.teardown(() => sim.close());
     const path = `${t.testdir()}/kubeconfig`;
     await sim.writeKubeconfig(path);
-    return { api: new RestKubeApi(createKubeClient(path)), store: sim.store };
+    return { api: new RestKubeApi(createKubeClient(path)), store: simContractStore(sim.store) };
   });
 });

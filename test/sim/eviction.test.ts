@@ -23,7 +23,8 @@ void t.test('a budget of one allows exactly one eviction; the next is 429 naming
   const sim = await simFor(t, { graceMsPerSecond: 1000 });
   webFleet(sim);
   const core = kubeConfig(sim).makeApiClient(CoreV1Api);
-  t.match(sim.store.get('poddisruptionbudgets', 'default', 'web')?.status, { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 }, 'status computed from the pods');
+  const observed = await sim.store.waitFor(() => sim.store.get('poddisruptionbudgets', 'default', 'web')?.status?.observedGeneration === 1 && sim.store.get('poddisruptionbudgets', 'default', 'web'), { description: 'the disruption controller saw the budget' });
+  t.match(observed.status, { currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 }, 'status computed from the pods');
 
   const uid = sim.store.getPod('default', 'web-1')?.metadata.uid;
   await core.createNamespacedPodEviction({ name: 'web-1', namespace: 'default', body: eviction('web-1', uid) });
@@ -56,7 +57,7 @@ void t.test('404 for a gone pod, 409 for a uid precondition, 500 for two budgets
   t.match(await apiError(core.createNamespacedPodEviction({ name: 'ghost', namespace: 'default', body: eviction('ghost') })), { code: 404, status: { reason: 'NotFound' } });
   t.match(await apiError(core.createNamespacedPodEviction({ name: 'web-1', namespace: 'default', body: eviction('web-1', 'not-the-uid') })), {
     code: 409,
-    status: { reason: 'Conflict', message: /Precondition failed: UID in precondition: not-the-uid/ },
+    status: { reason: 'Conflict', message: /the UID in the precondition \(not-the-uid\) does not match the UID in record/, details: { kind: 'Pod', name: 'web-1' } },
   });
   t.notOk(sim.store.getPod('default', 'web-1')?.metadata.deletionTimestamp);
 

@@ -4,6 +4,7 @@ import type { ApiCall, ApiFaults, CallFault } from '../../src/sim/kube/memory-ap
 import { createMemoryCluster, faultErrors, noFaults } from '../../src/sim/kube/memory-api.js';
 import { makeNode } from '../../src/sim/kube/fixtures.js';
 import { names, recordWatch, rejection } from '../support/api-watch.js';
+import { simContractStore } from '../support/contract-store.js';
 import { kubeApiContract } from '../support/kube-api-contract.js';
 
 const node = (name: string) => makeNode({ name, machineID: 'a'.repeat(32) });
@@ -12,7 +13,7 @@ void t.test('the KubeApi contract, in process', async (t) => {
   kubeApiContract(t, async (t, opts) => {
     const cluster = createMemoryCluster(opts);
     t.teardown(() => cluster.close());
-    return { api: cluster.api(), store: cluster.store };
+    return { api: cluster.api(), store: simContractStore(cluster.store) };
   });
 });
 

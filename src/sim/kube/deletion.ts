@@ -26,13 +26,14 @@ export function parseDeleteOptions(body: unknown, query: URLSearchParams): Delet
   return opts;
 }
 
+/** As rest.BeforeDelete checks them, for every resource: a mismatch is a 409 naming the Kind. */
 export function checkPreconditions(t: ResourceType, obj: KubeObject, pre: DeleteOptions['preconditions']): void {
-  const s = { resource: t.resource, group: t.group, name: obj.metadata.name ?? '' };
+  const name = obj.metadata.name ?? '';
   if (pre?.uid && pre.uid !== obj.metadata.uid) {
-    throw errors.conflict(s, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+    throw errors.preconditionFailed(t.kind, t.group, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`);
   }
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw errors.conflict(s, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`);
+    throw errors.preconditionFailed(t.kind, t.group, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`);
   }
 }
 

@@ -18,7 +18,7 @@ export interface StatusDetails {
 export interface StatusBody {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  metadata: Record<string, string>;
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
@@ -39,6 +39,8 @@ export class StatusError extends Error {
   readonly details: StatusDetails | undefined;
   /** Sent as the Retry-After header when set. */
   readonly retryAfterSeconds: number | undefined;
+  /** The Status's list metadata, e.g. the continue token an expired list answer offers. */
+  listMeta: Record<string, string> = {};
 
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
     super(message);
@@ -53,12 +55,12 @@ export class StatusError extends Error {
     const body: StatusBody = {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: { ...this.listMeta },
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
       code: this.code,
     };
+    if (this.reason) body.reason = this.reason;
     if (this.details) body.details = this.details;
     return body;
   }
@@ -84,17 +86,19 @@ export const errors = {
   conflict: (s: Subject, why = 'the object has been modified; please apply your changes to the latest version and try again') =>
     new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(s)} "${s.name ?? ''}": ${why}`, details(s)),
   badRequest: (message: string) => new StatusError(400, 'BadRequest', message),
-  invalid: (kind: string, s: Subject, causes: StatusCause[]) =>
-    new StatusError(
-      422,
-      'Invalid',
-      `${kind} "${s.name ?? ''}" is invalid: ${causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join(', ')}`,
-      details(s, { causes }),
-    ),
+  /** `kind` as "Lease.coordination.k8s.io"; details name the bare kind and the message lists each distinct cause once, like field.ErrorList. */
+  invalid: (kind: string, s: Subject, causes: StatusCause[]) => {
+    const listed = [...new Set(causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`))];
+    const what = listed.length === 1 ? (listed[0] ?? '') : `[${listed.join(', ')}]`;
+    const d: StatusDetails = { name: s.name ?? '', kind: kind.split('.')[0] ?? kind, causes };
+    if (s.group) d.group = s.group;
+    return new StatusError(422, 'Invalid', `${kind} "${s.name ?? ''}" is invalid: ${what}`, d);
+  },
   unprocessable: (message: string) => new StatusError(422, 'Invalid', message),
   forbidden: (s: Subject, why: string) => {
     const what = s.name !== undefined && s.name !== '' ? `${qualified(s)} "${s.name}"` : qualified(s);
-    return new StatusError(403, 'Forbidden', `${what} is forbidden: ${why}`, details(s));
+    // A collection (no name) leaves details.name out.
+    return new StatusError(403, 'Forbidden', `${what} is forbidden: ${why}`, details(s.name ? s : { resource: s.resource, group: s.group }));
   },
   unauthorized: () => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
@@ -104,6 +108,14 @@ export const errors = {
   notFoundPath: () => new StatusError(404, 'NotFound', 'the server could not find the requested resource'),
   gone: (message: string) => new StatusError(410, 'Expired', message),
   internal: (message: string) => new StatusError(500, 'InternalError', message),
+  /** A bare 500 as the eviction subresource answers a pod under two budgets: no reason, no details. */
+  plain500: (message: string) => new StatusError(500, '', message),
+  /** A failed delete precondition, as rest.BeforeDelete words it: the Kind (not the resource) names the object. */
+  preconditionFailed: (kind: string, group: string, name: string, why: string) => {
+    const d: StatusDetails = { name, kind };
+    if (group) d.group = group;
+    return new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${group ? `${kind}.${group}` : kind} "${name}": ${why}`, d);
+  },
 };
 
 /** The reason a real server gives for an HTTP status, for injected faults. */

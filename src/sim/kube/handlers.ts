@@ -1,4 +1,6 @@
 // The REST verbs on stored resources: get, list, create, update, patch, delete, and their subresources.
+import { continueExpired, continueToken, parseContinue } from './continue.js';
+import { onCreate } from './defaults.js';
 import type { Deleter } from './deletion.js';
 import { parseDeleteOptions } from './deletion.js';
 import { errors } from './errors.js';
@@ -64,34 +66,20 @@ function scopeWrite(t: ResourceType, info: RequestInfo, old: KubeObject, next: K
   return out;
 }
 
-const CONTINUE_EXPIRED =
-  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
-
-/** A continue token: the last key served and the version every page is read at. */
-function parseContinue(token: string | null, currentRV: number): { after: string; rv: number } {
-  if (!token) return { after: '', rv: currentRV };
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown; rv?: unknown };
-    if (typeof parsed.k !== 'string' || typeof parsed.rv !== 'number') throw new Error('bad token');
-    return { after: parsed.k, rv: parsed.rv };
-  } catch {
-    throw errors.badRequest('continue key is not valid');
-  }
-}
-
 function list(ctx: HandlerContext, t: ResourceType, info: RequestInfo): Result {
   const field = parseFieldSelector(info.query.get('fieldSelector'));
   const label = parseLabelSelector(info.query.get('labelSelector'));
-  const { after, rv } = parseContinue(info.query.get('continue'), ctx.store.currentRV());
+  const from = parseContinue(info.query.get('continue'), ctx.store.currentRV(), t, info.namespace);
+  const { after, rv } = from;
   const limit = Number(info.query.get('limit') ?? '0');
   const page = ctx.store.page(t, info.namespace || undefined, (o) => field(o) && label(o), after, limit > 0 ? limit : 0, rv);
-  if (page === 'expired') throw errors.gone(CONTINUE_EXPIRED);
+  if (page === 'expired') throw continueExpired(t, from);
   const items = page.items;
   // Every page carries the first page's version, so a watch from the last one misses nothing.
   const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
   if (page.remaining > 0) {
     const last = items[items.length - 1];
-    metadata.continue = Buffer.from(JSON.stringify({ k: `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}`, rv })).toString('base64url');
+    if (last) metadata.continue = continueToken(t, info.namespace !== '', last, rv);
     metadata.remainingItemCount = page.remaining;
   }
   return { status: 200, body: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata, items } };
@@ -104,7 +92,7 @@ function create(ctx: HandlerContext, t: ResourceType, info: RequestInfo, body: u
   placeIn(t, info, obj);
   if (t.namespaced) ensureNamespace(ctx, info.namespace);
   validate(t, obj);
-  return { status: 201, body: ctx.store.create(t, obj) };
+  return { status: 201, body: ctx.store.create(t, onCreate(t, obj)) };
 }
 
 function update(ctx: HandlerContext, t: ResourceType, info: RequestInfo, body: unknown): Result {
@@ -114,7 +102,7 @@ function update(ctx: HandlerContext, t: ResourceType, info: RequestInfo, body: u
   const old = ctx.store.get(t, info.namespace, info.name);
   if (!old) throw errors.notFound(subj(t, info.name));
   const next = scopeWrite(t, info, old, obj);
-  validate(t, next);
+  validate(t, next, 'update');
   const expectRV = obj.metadata.resourceVersion;
   return { status: 200, body: ctx.store.update(t, next, expectRV ? { expectRV } : {}) };
 }
@@ -131,7 +119,7 @@ function patch(ctx: HandlerContext, t: ResourceType, info: RequestInfo, body: un
   const rv = patched.metadata.resourceVersion;
   if (rv !== undefined && rv !== old.metadata.resourceVersion) throw errors.conflict(subj(t, info.name));
   const next = scopeWrite(t, info, old, patched);
-  validate(t, next);
+  validate(t, next, 'update');
   return { status: 200, body: ctx.store.update(t, next, { expectRV: old.metadata.resourceVersion ?? '' }) };
 }
 

@@ -20,6 +20,8 @@ export interface MachineryOptions {
   historyLimit?: number;
   /** Clock ms per second of a pod's termination grace period (scaled time); default 1. */
   graceMsPerSecond?: number;
+  /** Clock ms before the disruption controller recomputes budgets after a change; default 0 (the next timer turn). */
+  pdbSyncDelayMs?: number;
   /** Replacement of evicted ReplicaSet/StatefulSet pods; off by default. */
   controllers?: ControllerOptions;
 }
@@ -39,7 +41,7 @@ export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kub
 export function startMachinery(opts: MachineryOptions = {}): Machinery {
   const store = new ObjectStore(opts.historyLimit ?? 10000, opts.clock ?? systemClock, opts.random ? seededIds(opts.random) : randomIds);
   const deleter = new Deleter(store, opts.graceMsPerSecond ?? 1);
-  const stopPdb = startPdbController(store);
+  const stopPdb = startPdbController(store, opts.pdbSyncDelayMs ?? 0);
   const controllers = new Controllers(store, opts.controllers ?? {});
   const simStore = createSimStore(store, deleter);
   for (const name of DEFAULT_NAMESPACES) {

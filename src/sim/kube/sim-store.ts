@@ -1,6 +1,7 @@
 // The in-process face of the store for tests and the demo: same RV bumps and watch events as API writes.
 import type { Deleter } from './deletion.js';
 import { randomBootID } from './fixtures.js';
+import { EMPTY_PDB_STATUS } from './pdb.js';
 import { nodeReady, setCondition, withPodReady } from './objects.js';
 import { typeByName } from './resources.js';
 import { parseLabelSelector } from './selectors.js';
@@ -117,7 +118,8 @@ export function createSimStore(store: ObjectStore, deleter: Deleter): SimStore {
     deletePod: (ns, name, opts = {}) => {
       deleter.delete(PODS, ns, name, opts);
     },
-    createPdb: (pdb) => create('poddisruptionbudgets', pdb) as PdbObject,
+    // As over the API: the budget starts with an empty status the disruption controller fills in after the fact.
+    createPdb: (pdb) => create('poddisruptionbudgets', { ...pdb, status: { ...EMPTY_PDB_STATUS } }) as PdbObject,
     createDaemonSet: (ds) => create('daemonsets', ds),
     create,
     get: (resource, ns, name) => store.get(typeByName(resource), ns, name),

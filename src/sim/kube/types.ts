@@ -44,6 +44,7 @@ export interface Condition {
   lastTransitionTime?: string;
   lastHeartbeatTime?: string;
   lastProbeTime?: string | null;
+  observedGeneration?: number;
 }
 
 export interface NodeObject extends KubeObject {

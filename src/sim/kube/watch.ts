@@ -46,6 +46,18 @@ export function watchStart(store: ObjectStore, t: ResourceType, rvParam: string,
   return { initial: [], backlog: since };
 }
 
+/** An empty object of the type as Go serialises it (fields without omitempty stay), carrying only a resourceVersion. */
+function bookmarkObject(t: ResourceType, resourceVersion: string, annotations?: Record<string, string>): Record<string, unknown> {
+  const metadata = annotations ? { resourceVersion, annotations } : { resourceVersion };
+  const empty: Record<string, Record<string, unknown>> = {
+    pods: { spec: { containers: null }, status: {} },
+    nodes: { spec: {}, status: { daemonEndpoints: { kubeletEndpoint: { Port: 0 } }, nodeInfo: Object.fromEntries(NODE_INFO_FIELDS.map((f) => [f, ''])) } },
+  };
+  return { kind: t.kind, apiVersion: apiVersionOf(t), metadata, ...empty[t.resource] };
+}
+
+const NODE_INFO_FIELDS = ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'];
+
 interface Stream {
   resource: string;
   res: ServerResponse;
@@ -104,12 +116,15 @@ export class WatchHub {
     this.store.poke();
 
     for (const o of start.initial) if (match(o)) send('ADDED', o);
+    const bookmarks = info.query.get('allowWatchBookmarks') === 'true';
+    // From no version or "0" the initial state ends with a bookmark saying so, as kube-apiserver 1.36 sends it.
+    if (bookmarks && ['', '0'].includes(q.get('resourceVersion') ?? '')) send('BOOKMARK', bookmarkObject(t, String(this.store.currentRV()), { 'k8s.io/initial-events-end': 'true' }));
     for (const ev of start.backlog) deliver(ev);
 
     const timeout = Number(info.query.get('timeoutSeconds') ?? '0');
     if (timeout > 0) timers.push(setTimeout(() => res.end(), timeout * 1000));
-    if (info.query.get('allowWatchBookmarks') === 'true') {
-      const bookmark = () => send('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(this.store.currentRV()) } });
+    if (bookmarks) {
+      const bookmark = () => send('BOOKMARK', bookmarkObject(t, String(this.store.currentRV())));
       timers.push(setInterval(bookmark, this.opts.bookmarkIntervalMs));
     }
   }
