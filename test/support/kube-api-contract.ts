@@ -160,7 +160,7 @@ export function kubeApiContract(t: Test, makeRig: MakeRig): void {
 
     const n1 = store.createNode(node('n1'));
     const time = '2026-01-01T00:00:00Z';
-    await api.createEvent('reboot-manager', { name: 'n1.abc', node: { name: 'n1', uid: n1.metadata.uid ?? '' }, type: 'Normal', reason: 'Cordoned', message: 'cordoned', instance: 'replica-a', time });
-    t.match(store.get('events', 'reboot-manager', 'n1.abc'), { involvedObject: { kind: 'Node', name: 'n1', uid: n1.metadata.uid }, reason: 'Cordoned', reportingInstance: 'replica-a' });
+    await api.createEvent('default', { name: 'n1.abc', node: { name: 'n1', uid: n1.metadata.uid ?? '' }, type: 'Normal', reason: 'Cordoned', message: 'cordoned', instance: 'replica-a', time });
+    t.match(store.get('events', 'default', 'n1.abc'), { involvedObject: { kind: 'Node', name: 'n1', uid: n1.metadata.uid }, reason: 'Cordoned', reportingInstance: 'replica-a' });
   });
 }
