@@ -80,7 +80,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const slots = new SlotIndex(nodes);
   const index = new NodeIndex();
   const budget = budgetOf(config);
-  const events = new EventRecorder(api, clock, { namespace: config.namespace, instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
+  const events = new EventRecorder(api, clock, { instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
   // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
   const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now() });
 

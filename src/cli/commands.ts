@@ -60,7 +60,7 @@ export const commands: Record<string, Command> = {
       const { releaseByHand } = await import('../coordinator/manual-release.js');
       const { systemClock: clock } = await import('../clock/clock.js');
       const api = createKubeApi(config.kubeconfig);
-      const events = new EventRecorder(api, clock, { namespace: config.namespace, instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
+      const events = new EventRecorder(api, clock, { instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
       const result = await releaseByHand(new NodeCache({ api, clock }), clock, events, name, 'reboot-manager release');
       process.stdout.write(result.released ? `released the reboot slot of node ${name}${result.uncordoned ? ' and uncordoned it' : ''}\n` : `node ${name} held no reboot slot; nothing changed\n`);
       return 0;

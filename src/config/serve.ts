@@ -36,7 +36,7 @@ export function groupList(raw: string): ReadonlySet<string> {
 export const serveOptions = {
   kubeconfig: option({ name: 'kubeconfig', env: 'KUBECONFIG', default: undefined, help: 'Kubeconfig file. Unset: ~/.kube/config, else the in-cluster service account.', parse: text }),
   listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'Address the FleetLock HTTP server listens on.', parse: listenAddress }),
-  namespace: option({ name: 'namespace', env: 'REBOOT_MANAGER_NAMESPACE', default: (env) => env.POD_NAMESPACE || 'reboot-manager', help: 'Namespace of the leader Lease and of the Events it records (default: the pod namespace).', parse: text }),
+  namespace: option({ name: 'namespace', env: 'REBOOT_MANAGER_NAMESPACE', default: (env) => env.POD_NAMESPACE || 'reboot-manager', help: 'Namespace of the leader Lease (default: the pod namespace). Events about Nodes go to default, where Kubernetes keeps them.', parse: text }),
   identity: option({ name: 'identity', env: 'REBOOT_MANAGER_IDENTITY', default: (env) => env.POD_NAME || hostname(), help: 'This replica\'s leader-election identity (default: the pod name); keep it stable across restarts.', parse: text }),
   maxRebooting: option({ name: 'max-rebooting', env: 'REBOOT_MANAGER_MAX_REBOOTING', default: '1', help: 'Cluster-wide cap: most nodes holding a reboot slot at once, across all groups.', parse: wholeNumber(0, 100_000) }),
   slotsPerGroup: option({ name: 'slots-per-group', env: 'REBOOT_MANAGER_SLOTS_PER_GROUP', default: '1', help: 'Reboot slots of a FleetLock group not named in --group-slots.', parse: wholeNumber(0, 100_000) }),

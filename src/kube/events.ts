@@ -19,8 +19,14 @@ export type NodeEventReason =
   | 'Uncordoned'
   | 'StaleHolder';
 
+/**
+ * Where Events about Nodes live. The API server accepts an Event whose object has no namespace (a Node)
+ * only in `default` (or, for events.k8s.io-style Events with an eventTime, `kube-system`): the kubelet and
+ * the node controller record theirs there too, and `kubectl describe node` finds them in any namespace.
+ */
+export const NODE_EVENTS_NAMESPACE = 'default';
+
 export interface EventRecorderOptions {
-  readonly namespace: string;
   /** Replica identity, shown as the reporting instance. */
   readonly instance: string;
   readonly onError: (err: KubeError) => void;
@@ -52,7 +58,7 @@ export class EventRecorder {
   private async create(node: Pick<NodeView, 'name' | 'uid'>, type: EventType, reason: NodeEventReason, message: string): Promise<void> {
     const now = this.clock.now();
     try {
-      await this.api.createEvent(this.opts.namespace, {
+      await this.api.createEvent(NODE_EVENTS_NAMESPACE, {
         name: `${node.name}.${now.toString(16)}${randomBytes(3).toString('hex')}`,
         node: { name: node.name, uid: node.uid },
         type,

@@ -112,7 +112,7 @@ void t.test('release NODE gives the slot back and uncordons only what reboot-man
   const node = sim.store.getNode('node-01');
   t.equal(node?.metadata.annotations?.['rebootmanager/status'], 'Ready');
   t.notOk(node?.spec.unschedulable);
-  t.ok(sim.store.list('events', 'reboot-manager').some((e) => (e as { reason?: string }).reason === 'RebootSlotReleased'), 'an Event says so');
+  t.ok(sim.store.list('events', 'default').some((e) => (e as { reason?: string }).reason === 'RebootSlotReleased'), 'an Event says so');
 
   const nothing = await cli(kubeconfig, 'release', 'node-02');
   t.equal(nothing.code, 0);

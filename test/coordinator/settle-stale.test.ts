@@ -18,7 +18,7 @@ void t.test('a holder away longer than --stale-after is reported: Warning Event,
   const c = await startCluster(t, { nodes: 2, flags: ['--stale-after', '0', '--resync-interval', '100ms'] });
   t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
   const event = await c.sim.store.waitFor(() =>
-    c.sim.store.list('events', 'reboot-manager').find((e) => (e as { reason?: string }).reason === 'StaleHolder'),
+    c.sim.store.list('events', 'default').find((e) => (e as { reason?: string }).reason === 'StaleHolder'),
   );
   t.match(event, { type: 'Warning', involvedObject: { kind: 'Node', name: 'node-01' }, message: /reboot-manager release node-01/ });
   const leader = await c.leader();

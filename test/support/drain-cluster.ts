@@ -43,7 +43,7 @@ export interface EventView {
 /** Events recorded on a Node, oldest first. */
 export function nodeEvents(c: TestCluster, node: string): EventView[] {
   return c.sim.store
-    .list('events', 'reboot-manager')
+    .list('events', 'default')
     .filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === node)
     .map((e) => ({ reason: String(e.reason), message: String(e.message), type: String(e.type) }));
 }

@@ -15,11 +15,12 @@ export interface Replica {
 /** Short lease and resync so a failover and a release take seconds, not the defaults' minutes. */
 export const FAST_ARGS = ['--lease-duration', '4s', '--resync-interval', '2s', '--eviction-retry-min', '200ms', '--eviction-retry-max', '1s', '--drain-progress-interval', '1s'];
 
-export async function startReplica(t: Test, cluster: E2eCluster, identity: string, args: readonly string[] = []): Promise<Replica> {
+/** `kubeconfig`: another way to the API server than the cluster's product kubeconfig (e.g. through a proxy). */
+export async function startReplica(t: Test, cluster: E2eCluster, identity: string, args: readonly string[] = [], opts: { kubeconfig?: string } = {}): Promise<Replica> {
   const port = await freePort();
   const proc = supervise(identity, join(cluster.plane.dir, 'logs', `${identity}.log`), process.execPath, [
     join(REPO, 'dist/src/cli/main.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--identity', identity, ...FAST_ARGS, ...args,
-  ], { env: { ...process.env, KUBECONFIG: cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE } });
+  ], { env: { ...process.env, KUBECONFIG: opts.kubeconfig ?? cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE } });
   t.teardown(() => proc.stop());
   return { identity, url: `http://127.0.0.1:${port}`, process: proc };
 }
