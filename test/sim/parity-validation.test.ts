@@ -104,3 +104,17 @@ void t.test('403 for a collection leaves details.name out', async (t) => {
     code: 403,
   });
 });
+
+void t.test('an Event about a Node is accepted in default only: elsewhere 422 on involvedObject.namespace', async (t) => {
+  const sim = await simFor(t);
+  const event = (namespace: string) => raw(sim, 'POST', `/api/v1/namespaces/${namespace}/events`, {
+    body: { metadata: { name: 'n1.1' }, involvedObject: { kind: 'Node', name: 'n1' }, reason: 'Cordoned', message: 'cordoned', type: 'Normal' },
+  });
+  t.equal((await event('default')).status, 201, 'in default it is kept');
+  const refused = await event('kube-public');
+  t.equal(refused.status, 422);
+  t.match(refused.json(), {
+    message: 'Event "n1.1" is invalid: involvedObject.namespace: Invalid value: "": does not match event.namespace',
+    details: { kind: 'Event', causes: [{ reason: 'FieldValueInvalid', field: 'involvedObject.namespace', message: 'Invalid value: "": does not match event.namespace' }] },
+  });
+});

@@ -46,6 +46,14 @@ function leaseCauses(obj: KubeObject): StatusCause[] {
   return causes;
 }
 
+/** An Event lives in its object's namespace; one about a cluster-scoped object (a Node) only in `default`. */
+function eventCauses(obj: KubeObject): StatusCause[] {
+  const involved = (obj as { involvedObject?: { namespace?: string } }).involvedObject?.namespace ?? '';
+  const ns = obj.metadata.namespace ?? '';
+  const ok = involved === '' ? ns === '' || ns === 'default' : ns === involved;
+  return ok ? [] : [{ reason: 'FieldValueInvalid', field: 'involvedObject.namespace', message: `Invalid value: ${JSON.stringify(involved)}: does not match event.namespace` }];
+}
+
 export function validate(t: ResourceType, obj: KubeObject, write: WriteKind = 'create'): void {
   const name = obj.metadata.name ?? '';
   const causes: StatusCause[] = [];
@@ -55,5 +63,6 @@ export function validate(t: ResourceType, obj: KubeObject, write: WriteKind = 'c
   const meta = metadataCauses(obj);
   for (let i = 0; i < (write === 'update' ? UPDATE_METADATA_REPEATS : 1); i++) causes.push(...meta);
   if (t.resource === 'leases') causes.push(...leaseCauses(obj));
+  if (t.resource === 'events') causes.push(...eventCauses(obj));
   if (causes.length > 0) throw errors.invalid(t.group ? `${t.kind}.${t.group}` : t.kind, { resource: t.resource, group: t.group, name }, causes);
 }
