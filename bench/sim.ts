@@ -1,16 +1,16 @@
-// `npm run bench`: the real server in its own process against a 5,000-node simulated cluster, under load.
+// The simulator half of `npm run bench`: the real server in its own process against a 5,000-node simulated cluster, under load.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { zincatiId } from '../src/identity/app-specific-id.js';
 import { machineIdFor } from '../src/sim/kube/fixtures.js';
 import { runLoad, type LoadOptions } from './load.js';
 import { freePort, firstJsonLine, memoryOf, startNode, type Child } from './processes.js';
 import { benchDrain } from './drain.js';
 import { drainFloor, drainMarkdown } from './drain-report.js';
 import { checkFloors, markdown, type ScenarioResult } from './report.js';
+import { best, bodyFor, HEADERS, post, waitReady } from './serving.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const IMAGES_PER_NODE = 50; // ~40 KB per Node, like a real one
@@ -18,15 +18,9 @@ const CONCURRENCY = 100;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
 const WARMUP = 3_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const HEADERS = { 'fleet-lock-protocol': 'true' };
 
 const dist = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const say = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
-
-/** Zincati's body for a node index: pretty-printed, as Zincati sends it. */
-function bodyFor(machineId: string): string {
-  return JSON.stringify({ client_params: { group: 'default', id: zincatiId(machineId) } }, null, 2);
-}
 
 interface SimCounters {
   byVerb: Record<string, number>;
@@ -51,25 +45,6 @@ function kubeDelta(before: SimCounters, after: SimCounters): { calls: number; re
     if ((verb === 'get' || verb === 'list') && !resource?.startsWith('leases')) reads += delta;
   }
   return { calls, reads, byVerb };
-}
-
-async function waitReady(url: string, child: Child): Promise<void> {
-  for (;;) {
-    if (child.process.exitCode !== null) throw new Error('the server exited before it was ready');
-    try {
-      const res = await request(new URL('readyz', url));
-      await res.body.dump();
-      if (res.statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20)); // polling readiness is the measurement here
-  }
-}
-
-async function post(url: string, path: string, body: string): Promise<{ status: number; text: string }> {
-  const res = await request(new URL(path, url), { method: 'POST', headers: HEADERS, body });
-  return { status: res.statusCode, text: await res.body.text() };
 }
 
 async function main(): Promise<number> {
@@ -144,21 +119,6 @@ async function main(): Promise<number> {
   }
 }
 
-/** The faster of two runs of one scenario; Kubernetes calls are added up over both. */
-function best(a: ScenarioResult | undefined, b: ScenarioResult): ScenarioResult {
-  if (!a) return b;
-  const faster = b.load.perSecond > a.load.perSecond ? b : a;
-  if (a.kubeCalls === undefined || b.kubeCalls === undefined) return faster;
-  const kubeCalls: Record<string, number> = { ...a.kubeCalls };
-  for (const [verb, n] of Object.entries(b.kubeCalls)) kubeCalls[verb] = (kubeCalls[verb] ?? 0) + n;
-  return {
-    ...faster,
-    kubeCalls,
-    kubeCallsPerRequest: Math.max(a.kubeCallsPerRequest ?? 0, b.kubeCallsPerRequest ?? 0),
-    kubeReadsPerRequest: Math.max(a.kubeReadsPerRequest ?? 0, b.kubeReadsPerRequest ?? 0),
-  };
-}
-
 const DRAIN_PODS = 110;
 const DRAIN_GRACE_MS_PER_SECOND = 25;
 
@@ -171,17 +131,9 @@ async function drainBench(): Promise<number> {
   return floor.pass ? 0 : 1;
 }
 
-async function all(): Promise<number> {
+/** The simulator scenarios: serving under load, then the drain; 0 when every floor holds. */
+export async function simBench(): Promise<number> {
+  process.stdout.write('## Simulator\n\n');
   const serving = await main();
   return Math.max(serving, await drainBench());
 }
-
-all().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  },
-);

@@ -1,0 +1,110 @@
+// The real-control-plane half of `npm run bench`: reboot-manager serve against kube-apiserver with 5,000 Nodes.
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runLoad, type LoadOptions } from '../load.js';
+import { firstJsonLine, freePort, memoryOf, startNode, type Child } from '../processes.js';
+import { checkFloors, markdown, type ScenarioResult } from '../report.js';
+import { best, bodyFor, HEADERS, post, waitReady } from '../serving.js';
+import { isRead, total } from './audit.js';
+import { NAMESPACE, startBenchCluster, type BenchCluster } from './cluster.js';
+import { deployDrainWorkload, drainWorkloadReady, measureDrain } from './drain.js';
+import { realDrainMarkdown } from './report.js';
+
+const NODES = Number(process.env.BENCH_REAL_NODES ?? 5000);
+const CONCURRENCY = 100;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
+const WARMUP = 3_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const dist = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const say = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
+
+async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a deadline, not a sleep: returns once it holds
+  }
+}
+
+/** The serving scenarios against the product and the bare route, interleaved over rounds, each keeping its best. */
+async function serving(cluster: BenchCluster, serverUrl: string, bareUrl: string): Promise<ScenarioResult[]> {
+  const bodies = cluster.fleet.map((n) => bodyFor(n.machineId));
+  const load = (origin: string, path: string): LoadOptions => ({ origin, path, headers: HEADERS, bodies, concurrency: CONCURRENCY, warmupRequests: WARMUP, requests: REQUESTS });
+  const measured = async (name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult> => {
+    say(`scenario: ${name}`);
+    const mark = await cluster.audit.mark();
+    const result = await runLoad(opts);
+    const calls = await cluster.audit.since(mark);
+    const sent = opts.requests + opts.warmupRequests;
+    return { name, expected, load: result, kubeCallsPerRequest: total(calls) / sent, kubeReadsPerRequest: total(calls, (k) => !isRead(k)) / sent, kubeCalls: calls };
+  };
+  let steady: ScenarioResult | undefined;
+  let refused: ScenarioResult | undefined;
+  let ceiling: ScenarioResult | undefined;
+  for (let round = 1; round <= ROUNDS; round++) {
+    steady = best(steady, await measured(`steady-state, non-holder (round ${round}/${ROUNDS})`, '200', load(serverUrl, '/v1/steady-state')));
+    refused = best(refused, await measured(`pre-reboot, slot held by another node (round ${round}/${ROUNDS})`, '423 slots_full', load(serverUrl, '/v1/pre-reboot')));
+    if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
+    say(`scenario: bare Fastify route (round ${round}/${ROUNDS})`);
+    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(load(bareUrl, '/v1/steady-state')) });
+  }
+  if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
+  return [{ ...steady, name: 'steady-state, non-holder' }, { ...refused, name: 'pre-reboot, slot held by another node' }, ceiling];
+}
+
+/** Runs every real-cluster scenario and prints its tables; 0 when every floor holds. */
+export async function realBench(): Promise<number> {
+  const began = performance.now();
+  const loadAtStart = loadavg()[0] ?? NaN;
+  const cluster = await startBenchCluster(NODES);
+  const children: Child[] = [];
+  try {
+    const { plane, drainNode } = cluster;
+    say(`${NODES} Nodes created in ${cluster.createSeconds.toFixed(1)} s; starting 110 pods on ${drainNode.name}`);
+    await deployDrainWorkload(plane.admin, drainNode.name);
+    await until('110 pods Running and their budgets computed', () => drainWorkloadReady(plane.admin, drainNode.name), 600_000);
+
+    const port = await freePort();
+    const serverUrl = `http://127.0.0.1:${port}/`;
+    say('starting reboot-manager serve as its ServiceAccount');
+    const started = performance.now();
+    // Shipped defaults but the log level: warn, as the simulator column (info writes one line per refusal).
+    const server = startNode(dist('src/cli/main.js'), ['serve', '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', '--identity', 'bench'], {
+      ...process.env, KUBECONFIG: cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE,
+    });
+    children.push(server);
+    await waitReady(serverUrl, server);
+    const readyMs = performance.now() - started;
+    const memoryAtReady = await memoryOf(server.pid);
+    say(`server ready after ${(readyMs / 1000).toFixed(2)} s, ${memoryAtReady.rssMiB.toFixed(0)} MiB resident`);
+
+    // The drain also leaves its node holding the one slot, so every other node's pre-reboot is refused below.
+    say('scenario: drain a node with 110 pods');
+    const drainBody = bodyFor(drainNode.machineId);
+    const drain = await measureDrain({ admin: plane.admin, audit: cluster.audit, node: drainNode.name, preReboot: async () => (await post(serverUrl, 'v1/pre-reboot', drainBody)).status });
+
+    const bare = startNode(dist('bench/bare-server.js'), []);
+    children.push(bare);
+    const bareUrl = String((await firstJsonLine(bare, 'the bare Fastify server')).url);
+    const [steady, refused, ceiling] = await serving(cluster, serverUrl, bareUrl);
+    if (!steady || !refused || !ceiling) throw new Error('a scenario is missing');
+    const memory = await memoryOf(server.pid);
+
+    const clusterLine = [
+      `Cluster: kube-apiserver ${plane.kubernetesVersion} (etcd, controller-manager, scheduler, kwok) on 127.0.0.1; ${NODES} Nodes (~40 KB each),`,
+      `${NODES - 1} of them Ready with no kubelet (heartbeats of thousands of kwok nodes would take both cores; the node lifecycle controller's grace period is 24 h so they stay Ready)`,
+      `and one kwok node; reboot-manager serve as its ServiceAccount with the shipped RBAC and defaults but --log-level warn; ${CONCURRENCY} concurrent clients;`,
+      `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start.`,
+    ].join(' ');
+    const figures = { nodes: NODES, concurrency: CONCURRENCY, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs, clusterLine };
+    const floors = checkFloors(figures);
+    const drainTable = realDrainMarkdown(drain);
+    process.stdout.write(`\n## Real API server\n\n${markdown(figures, floors)}\n${drainTable.text}`);
+    process.stdout.write(`\nReal run: ${((performance.now() - began) / 1000).toFixed(0)} s in all (Nodes created in ${cluster.createSeconds.toFixed(1)} s); load average ${(loadavg()[0] ?? NaN).toFixed(2)} at the end.\n`);
+    return floors.every((f) => f.pass) && drainTable.pass ? 0 : 1;
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await cluster.stop();
+  }
+}
