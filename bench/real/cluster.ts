@@ -1,5 +1,5 @@
 // The real cluster the bench runs against: the kit's control plane, the shipped manifests, thousands of Nodes.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,9 @@ export async function startBenchCluster(nodes: number): Promise<BenchCluster> {
     const [drainNode] = await createNodes(plane.admin, ['drain-node'], { index: nodes });
     if (!drainNode) throw new Error('no drain node');
     const createSeconds = (performance.now() - started) / 1000;
-    const productKubeconfig = await plane.serviceAccountKubeconfig(NAMESPACE, 'reboot-manager', 6 * 3600);
+    // Kept in the bench's own folder: the kit's folder in /tmp is shared ground on a busy machine.
+    const productKubeconfig = join(dir, 'reboot-manager.kubeconfig');
+    await copyFile(await plane.serviceAccountKubeconfig(NAMESPACE, 'reboot-manager', 6 * 3600), productKubeconfig);
     return { plane, fleet, drainNode, productKubeconfig, audit: new AuditLog(logPath), createSeconds, stop: async () => {
       await plane.stop();
       await rm(dir, { recursive: true, force: true });

@@ -53,6 +53,7 @@ export async function drainWorkloadReady(admin: AdminClient, node: string): Prom
 }
 
 export interface RealDrainResult {
+  /** From the first pre-reboot to the 200. */
   readonly wallMs: number;
   /** The first pre-reboot's answer: the claim, behind the new leader's relist of every Node. */
   readonly firstAnswerMs: number;

@@ -8,6 +8,7 @@ import { best, bodyFor, HEADERS, post, waitReady } from '../serving.js';
 import { isRead, total } from './audit.js';
 import { NAMESPACE, startBenchCluster, type BenchCluster } from './cluster.js';
 import { deployDrainWorkload, drainWorkloadReady, measureDrain } from './drain.js';
+import { startHeartbeats, type Heartbeats } from './heartbeats.js';
 import { realDrainMarkdown } from './report.js';
 
 const NODES = Number(process.env.BENCH_REAL_NODES ?? 5000);
@@ -59,12 +60,15 @@ export async function realBench(): Promise<number> {
   const loadAtStart = loadavg()[0] ?? NaN;
   const cluster = await startBenchCluster(NODES);
   const children: Child[] = [];
+  let heartbeats: Heartbeats | undefined;
   try {
     const { plane, drainNode } = cluster;
     say(`${NODES} Nodes created in ${cluster.createSeconds.toFixed(1)} s; starting 110 pods on ${drainNode.name}`);
     await deployDrainWorkload(plane.admin, drainNode.name);
     await until('110 pods Running and their budgets computed', () => drainWorkloadReady(plane.admin, drainNode.name), 600_000);
 
+    // From here on, the Node status writes a fleet of this size makes, as the product's Node watch sees them.
+    heartbeats = startHeartbeats(plane.admin, cluster.fleet.map((n) => n.name));
     const port = await freePort();
     const serverUrl = `http://127.0.0.1:${port}/`;
     say('starting reboot-manager serve as its ServiceAccount');
@@ -84,26 +88,30 @@ export async function realBench(): Promise<number> {
     const drainBody = bodyFor(drainNode.machineId);
     const drain = await measureDrain({ admin: plane.admin, audit: cluster.audit, node: drainNode.name, preReboot: async () => (await post(serverUrl, 'v1/pre-reboot', drainBody)).status });
 
+    const memoryAfterDrain = await memoryOf(server.pid);
     const bare = startNode(dist('bench/bare-server.js'), []);
     children.push(bare);
     const bareUrl = String((await firstJsonLine(bare, 'the bare Fastify server')).url);
     const [steady, refused, ceiling] = await serving(cluster, serverUrl, bareUrl);
     if (!steady || !refused || !ceiling) throw new Error('a scenario is missing');
     const memory = await memoryOf(server.pid);
+    const beats = heartbeats.written();
 
     const clusterLine = [
       `Cluster: kube-apiserver ${plane.kubernetesVersion} (etcd, controller-manager, scheduler, kwok) on 127.0.0.1; ${NODES} Nodes (~40 KB each),`,
-      `${NODES - 1} of them Ready with no kubelet (heartbeats of thousands of kwok nodes would take both cores; the node lifecycle controller's grace period is 24 h so they stay Ready)`,
+      `${NODES - 1} of them Ready with no kubelet (kwok's heartbeats for thousands of nodes would take both cores; the node lifecycle controller's grace period is 24 h so they stay Ready),`,
+      `their status re-posted once per 5 minutes each as a kubelet does (${((NODES - 1) / 300).toFixed(1)} writes/s; ${beats.ok} written, ${beats.failed} failed, during the run),`,
       `and one kwok node; reboot-manager serve as its ServiceAccount with the shipped RBAC and defaults but --log-level warn; ${CONCURRENCY} concurrent clients;`,
       `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start.`,
     ].join(' ');
     const figures = { nodes: NODES, concurrency: CONCURRENCY, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs, clusterLine };
     const floors = checkFloors(figures);
-    const drainTable = realDrainMarkdown(drain);
+    const drainTable = realDrainMarkdown(drain, memoryAfterDrain);
     process.stdout.write(`\n## Real API server\n\n${markdown(figures, floors)}\n${drainTable.text}`);
     process.stdout.write(`\nReal run: ${((performance.now() - began) / 1000).toFixed(0)} s in all (Nodes created in ${cluster.createSeconds.toFixed(1)} s); load average ${(loadavg()[0] ?? NaN).toFixed(2)} at the end.\n`);
     return floors.every((f) => f.pass) && drainTable.pass ? 0 : 1;
   } finally {
+    await heartbeats?.stop();
     await Promise.all(children.map((c) => c.stop()));
     await cluster.stop();
   }
