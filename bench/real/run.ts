@@ -78,6 +78,7 @@ export async function realBench(): Promise<number> {
       ...process.env, KUBECONFIG: cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE,
     });
     children.push(server);
+    server.process.stdout?.pipe(process.stderr); // its warnings, visible; a full pipe would stall it
     await waitReady(serverUrl, server);
     const readyMs = performance.now() - started;
     const memoryAtReady = await memoryOf(server.pid);
