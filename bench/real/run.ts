@@ -1,6 +1,7 @@
 // The real-control-plane half of `npm run bench`: reboot-manager serve against kube-apiserver with 5,000 Nodes.
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 import { runLoad, type LoadOptions } from '../load.js';
 import { firstJsonLine, freePort, memoryOf, startNode, type Child } from '../processes.js';
 import { checkFloors, markdown, type ScenarioResult } from '../report.js';
@@ -19,6 +20,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const dist = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const say = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
+
+/** The server's V8 heap (used, allocated) in MiB, from its own /metrics: how much of the resident memory is live. */
+async function heapOf(serverUrl: string): Promise<{ used: number; total: number }> {
+  const res = await request(new URL('metrics', serverUrl));
+  const text = await res.body.text();
+  const metric = (name: string): number => Number(new RegExp(`^reboot_manager_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { used: metric('nodejs_heap_size_used_bytes'), total: metric('nodejs_heap_size_total_bytes') };
+}
 
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -96,6 +105,7 @@ export async function realBench(): Promise<number> {
     const [steady, refused, ceiling] = await serving(cluster, serverUrl, bareUrl);
     if (!steady || !refused || !ceiling) throw new Error('a scenario is missing');
     const memory = await memoryOf(server.pid);
+    const heap = await heapOf(serverUrl);
     const beats = heartbeats.written();
 
     const clusterLine = [
@@ -109,6 +119,7 @@ export async function realBench(): Promise<number> {
     const floors = checkFloors(figures);
     const drainTable = realDrainMarkdown(drain, memoryAfterDrain);
     process.stdout.write(`\n## Real API server\n\n${markdown(figures, floors)}\n${drainTable.text}`);
+    process.stdout.write(`\nServer V8 heap after the load: ${heap.used.toFixed(0)} MiB used of ${heap.total.toFixed(0)} MiB allocated (the rest of the resident memory is code, buffers and heap not yet returned).\n`);
     process.stdout.write(`\nReal run: ${((performance.now() - began) / 1000).toFixed(0)} s in all (Nodes created in ${cluster.createSeconds.toFixed(1)} s); load average ${(loadavg()[0] ?? NaN).toFixed(2)} at the end.\n`);
     return floors.every((f) => f.pass) && drainTable.pass ? 0 : 1;
   } finally {
