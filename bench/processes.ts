@@ -11,8 +11,8 @@ export interface Child {
 }
 
 /** Starts `node <script> <args>`; stderr passes through so failures are visible. */
-export function startNode(script: string, args: readonly string[]): Child {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Child {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

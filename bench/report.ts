@@ -24,6 +24,8 @@ export interface BenchFigures {
   /** Right after `/readyz` first answered 200: the node cache alone. */
   readonly memoryAtReady: Memory;
   readonly readyMs: number;
+  /** What ran, when not the simulator (e.g. the real control plane's version and set-up). */
+  readonly clusterLine?: string;
 }
 
 export interface Floor {
@@ -74,7 +76,7 @@ export function markdown(f: BenchFigures, floors: readonly Floor[]): string {
     `| ${s.name} | ${s.expected} | ${s.load.requests} | ${s.load.perSecond.toFixed(0)} | ${ms(s.load.p50Ms)} | ${ms(s.load.p99Ms)} | ${perReq(s.kubeCallsPerRequest)} | ${perReq(s.kubeReadsPerRequest)} |`,
   );
   return [
-    `Cluster: ${f.nodes} simulated Nodes (~40 KB each); ${f.concurrency} concurrent clients; Node ${process.version}.`,
+    f.clusterLine ?? `Cluster: ${f.nodes} simulated Nodes (~40 KB each); ${f.concurrency} concurrent clients; Node ${process.version}.`,
     '',
     '| Scenario | Answer | Requests | Req/s | p50 ms | p99 ms | K8s API calls / req | K8s reads / req |',
     '|---|---|---:|---:|---:|---:|---:|---:|',

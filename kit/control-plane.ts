@@ -20,6 +20,8 @@ export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 
 export interface ControlPlaneOptions {
   /** Extra kube-apiserver flags (e.g. --watch-cache=false). */
   readonly apiserverArgs?: readonly string[];
+  /** Extra kube-controller-manager flags (e.g. --node-monitor-grace-period=24h for nodes nobody heartbeats). */
+  readonly controllerManagerArgs?: readonly string[];
   /** Start kwok (default true); without it nodes are whatever the caller writes. */
   readonly kwok?: boolean;
   /** Keep the folder (logs, certificates, etcd data) after stop, e.g. to read the logs of a failed run. */
@@ -126,7 +128,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--kubeconfig=${kubeconfig('controller-manager', pki.controllerManager)}`,
       '--secure-port=0', '--leader-elect=false', '--use-service-account-credentials=true',
       `--service-account-private-key-file=${pki.serviceAccountKey}`, `--root-ca-file=${pki.caCert}`,
-      '--v=1',
+      '--v=1', ...(options.controllerManagerArgs ?? []),
     ]);
     start('kube-scheduler', [`--kubeconfig=${kubeconfig('scheduler', pki.scheduler)}`, '--secure-port=0', '--leader-elect=false', '--v=1']);
     if (options.kwok !== false) {

@@ -63,15 +63,28 @@ export function nodeObject(name: string, opts: NodeSpecOptions = {}): { node: Re
 }
 
 /** Registers the nodes (status included, as a kubelet does) and returns what a fleet needs to know of them. */
-export async function createNodes(admin: AdminClient, names: readonly string[], opts: NodeSpecOptions = {}): Promise<FakeNode[]> {
-  const out: FakeNode[] = [];
-  for (const [i, name] of names.entries()) {
-    const { node, fake } = nodeObject(name, { ...opts, index: opts.index ?? i + 1 });
-    await admin.ok('POST', '/api/v1/nodes', node);
-    // As a kubelet does: register, then post the full status through the status subresource.
-    await admin.ok('PATCH', `/api/v1/nodes/${name}/status`, { status: node.status }, 'merge');
-    out.push(fake);
-  }
+export interface CreateNodesOptions extends NodeSpecOptions {
+  /** Registrations in flight at once (default 1). */
+  readonly concurrency?: number;
+  /** Skip the status PATCH: the API server keeps a Node's status on create, so one request does (bulk set-up). */
+  readonly oneRequest?: boolean;
+}
+
+export async function createNodes(admin: AdminClient, names: readonly string[], opts: CreateNodesOptions = {}): Promise<FakeNode[]> {
+  const out: FakeNode[] = new Array<FakeNode>(names.length);
+  let next = 0;
+  // A few registrations in flight: thousands of Nodes in seconds, not minutes.
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < names.length; i = next++) {
+      const name = names[i] ?? '';
+      const { node, fake } = nodeObject(name, { ...opts, index: opts.index ?? i + 1 });
+      await admin.ok('POST', '/api/v1/nodes', node);
+      // As a kubelet does: register, then post the full status through the status subresource.
+      if (!opts.oneRequest) await admin.ok('PATCH', `/api/v1/nodes/${name}/status`, { status: node.status }, 'merge');
+      out[i] = fake;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker));
   return out;
 }
 
