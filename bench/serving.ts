@@ -2,6 +2,8 @@
 import { request } from 'undici';
 import { zincatiId } from '../src/identity/app-specific-id.js';
 import type { Child } from './processes.js';
+import type { LoadOptions } from './load.js';
+import { runLoad } from './load.js';
 import type { ScenarioResult } from './report.js';
 
 export const HEADERS = { 'fleet-lock-protocol': 'true' };
@@ -43,4 +45,31 @@ export function best(a: ScenarioResult | undefined, b: ScenarioResult): Scenario
     kubeCallsPerRequest: Math.max(a.kubeCallsPerRequest ?? 0, b.kubeCallsPerRequest ?? 0),
     kubeReadsPerRequest: Math.max(a.kubeReadsPerRequest ?? 0, b.kubeReadsPerRequest ?? 0),
   };
+}
+
+export interface Rounds {
+  readonly rounds: number;
+  /** One measured run of a FleetLock scenario (with its Kubernetes calls counted). */
+  measured(name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult>;
+  load(origin: string, path: string): LoadOptions;
+  say(text: string): void;
+}
+
+/**
+ * The server and the bare route share the cores with whatever else runs, so one run is noisy: interleave
+ * the scenarios over rounds and keep each one's best round (Kubernetes calls: all rounds).
+ */
+export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: string): Promise<{ steady: ScenarioResult; refused: ScenarioResult; ceiling: ScenarioResult }> {
+  let steady: ScenarioResult | undefined;
+  let refused: ScenarioResult | undefined;
+  let ceiling: ScenarioResult | undefined;
+  for (let round = 1; round <= r.rounds; round++) {
+    steady = best(steady, await r.measured(`steady-state, non-holder (round ${round}/${r.rounds})`, '200', r.load(serverUrl, '/v1/steady-state')));
+    refused = best(refused, await r.measured(`pre-reboot, slot held by another node (round ${round}/${r.rounds})`, '423 slots_full', r.load(serverUrl, '/v1/pre-reboot')));
+    if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
+    r.say(`scenario: bare Fastify route (round ${round}/${r.rounds})`);
+    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(r.load(bareUrl, '/v1/steady-state')) });
+  }
+  if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
+  return { steady: { ...steady, name: 'steady-state, non-holder' }, refused: { ...refused, name: 'pre-reboot, slot held by another node' }, ceiling };
 }

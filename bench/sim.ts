@@ -10,7 +10,7 @@ import { freePort, firstJsonLine, memoryOf, startNode, type Child } from './proc
 import { benchDrain } from './drain.js';
 import { drainFloor, drainMarkdown } from './drain-report.js';
 import { checkFloors, markdown, type ScenarioResult } from './report.js';
-import { best, bodyFor, HEADERS, post, waitReady } from './serving.js';
+import { bodyFor, HEADERS, interleavedRounds, post, waitReady } from './serving.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const IMAGES_PER_NODE = 50; // ~40 KB per Node, like a real one
@@ -92,21 +92,7 @@ async function main(): Promise<number> {
     const grant = await post(serverUrl, 'v1/pre-reboot', bodyFor(holder));
     if (grant.status !== 200) throw new Error(`could not make one node hold the slot: ${grant.status} ${grant.text}`);
 
-    // Load generator, server and simulator share two cores, so one run is noisy: interleave the
-    // scenarios over several rounds and keep each one's best round (Kubernetes calls: all rounds).
-    let steady: ScenarioResult | undefined;
-    let refused: ScenarioResult | undefined;
-    let ceiling: ScenarioResult | undefined;
-    for (let round = 1; round <= ROUNDS; round++) {
-      steady = best(steady, await measured(`steady-state, non-holder (round ${round}/${ROUNDS})`, '200', load(serverUrl, '/v1/steady-state')));
-      refused = best(refused, await measured(`pre-reboot, slot held by another node (round ${round}/${ROUNDS})`, '423 slots_full', load(serverUrl, '/v1/pre-reboot')));
-      if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
-      say(`scenario: bare Fastify route (round ${round}/${ROUNDS})`);
-      ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(load(bareUrl, '/v1/steady-state')) });
-    }
-    if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
-    steady = { ...steady, name: 'steady-state, non-holder' };
-    refused = { ...refused, name: 'pre-reboot, slot held by another node' };
+    const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, say }, serverUrl, bareUrl);
 
     const memory = await memoryOf(server.pid);
     const figures = { nodes: NODES, concurrency: CONCURRENCY, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs };

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { runLoad, type LoadOptions } from '../load.js';
 import { firstJsonLine, freePort, memoryOf, startNode, type Child } from '../processes.js';
 import { checkFloors, markdown, type ScenarioResult } from '../report.js';
-import { best, bodyFor, HEADERS, post, waitReady } from '../serving.js';
+import { bodyFor, HEADERS, interleavedRounds, post, waitReady } from '../serving.js';
 import { isRead, total } from './audit.js';
 import { NAMESPACE, startBenchCluster, type BenchCluster } from './cluster.js';
 import { deployDrainWorkload, drainWorkloadReady, measureDrain } from './drain.js';
@@ -49,18 +49,8 @@ async function serving(cluster: BenchCluster, serverUrl: string, bareUrl: string
     const sent = opts.requests + opts.warmupRequests;
     return { name, expected, load: result, kubeCallsPerRequest: total(calls) / sent, kubeReadsPerRequest: total(calls, (k) => !isRead(k)) / sent, kubeCalls: calls };
   };
-  let steady: ScenarioResult | undefined;
-  let refused: ScenarioResult | undefined;
-  let ceiling: ScenarioResult | undefined;
-  for (let round = 1; round <= ROUNDS; round++) {
-    steady = best(steady, await measured(`steady-state, non-holder (round ${round}/${ROUNDS})`, '200', load(serverUrl, '/v1/steady-state')));
-    refused = best(refused, await measured(`pre-reboot, slot held by another node (round ${round}/${ROUNDS})`, '423 slots_full', load(serverUrl, '/v1/pre-reboot')));
-    if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
-    say(`scenario: bare Fastify route (round ${round}/${ROUNDS})`);
-    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(load(bareUrl, '/v1/steady-state')) });
-  }
-  if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
-  return [{ ...steady, name: 'steady-state, non-holder' }, { ...refused, name: 'pre-reboot, slot held by another node' }, ceiling];
+  const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, say }, serverUrl, bareUrl);
+  return [steady, refused, ceiling];
 }
 
 /** Runs every real-cluster scenario and prints its tables; 0 when every floor holds. */
