@@ -31,12 +31,16 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
     'Namespace/reboot-manager',
     'PodDisruptionBudget/reboot-manager',
     'Role/reboot-manager',
+    'Role/reboot-manager-node-events',
     'RoleBinding/reboot-manager',
+    'RoleBinding/reboot-manager-node-events',
     'Service/reboot-manager',
     'ServiceAccount/reboot-manager',
   ]);
   for (const d of docs.filter((d) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(d.kind))) {
-    t.equal(d.metadata.namespace, 'reboot-manager', `${d.kind} in the namespace`);
+    // Events about Nodes are kept only in default: that one grant lives there.
+    const expected = d.metadata.name === 'reboot-manager-node-events' ? 'default' : 'reboot-manager';
+    t.equal(d.metadata.namespace, expected, `${d.kind}/${d.metadata.name} in ${expected}`);
   }
 });
 
