@@ -10,6 +10,7 @@ import { AdminClient } from './admin-client.js';
 import { kitBinaries, KIT_DIR, type KitBinaries } from './build.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { makePki, type Pki } from './pki.js';
+import { pollUntil } from './poll.js';
 import { freePort } from './ports.js';
 import { supervise, type SupervisedProcess } from './process.js';
 
@@ -47,16 +48,18 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, processes: readonly SupervisedProcess[], timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/** Waits for a component to come up; fails at once, with its log, if one of `processes` exits meanwhile. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, processes: readonly SupervisedProcess[]): Promise<T> {
   let exited: SupervisedProcess | undefined;
   for (const p of processes) void p.exited.then(() => (exited ??= p));
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    if (exited) throw new Error(`${exited.name} exited while waiting for ${what}; its log (${exited.logFile}) ends:\n${exited.tail()}`);
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; logs in ${processes.map((p) => p.logFile).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
+  try {
+    return await pollUntil(what, async () => {
+      if (exited) throw new Error(`${exited.name} exited while waiting for ${what}; its log (${exited.logFile}) ends:\n${exited.tail()}`);
+      return await probe().catch(() => undefined); // not listening yet
+    }, { intervalMs: 100 });
+  } catch (err) {
+    if (exited) throw err;
+    throw new Error(`${(err as Error).message}; logs in ${processes.map((p) => p.logFile).join(', ')}`);
   }
 }
 

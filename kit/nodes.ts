@@ -1,6 +1,7 @@
 // Nodes as a real kubelet registers them (machine-id, bootID, addresses, capacity, ~50 images), and their reboots.
 import { createHash, randomUUID } from 'node:crypto';
 import type { AdminClient } from './admin-client.js';
+import { pollUntil } from './poll.js';
 
 /** kwok plays the kubelet of every Node carrying this annotation (see kwok-stages.yaml). */
 export const KWOK_ANNOTATION = { 'kwok.x-k8s.io/node': 'fake' } as const;
@@ -134,9 +135,6 @@ export class Reboots {
   }
 
   private async untilNode(name: string, done: (node: NodeStatusView) => boolean): Promise<void> {
-    for (;;) {
-      if (done(await this.admin.ok<NodeStatusView>('GET', `/api/v1/nodes/${name}`))) return;
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
-    }
+    await pollUntil(`node ${name} to change state`, async () => done(await this.admin.ok<NodeStatusView>('GET', `/api/v1/nodes/${name}`)), { intervalMs: this.pollMs });
   }
 }

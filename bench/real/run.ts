@@ -2,6 +2,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { pollUntil } from '../../kit/poll.js';
 import { runLoad, type LoadOptions } from '../load.js';
 import { firstJsonLine, freePort, memoryOf, startNode, type Child } from '../processes.js';
 import { checkFloors, markdown, type ScenarioResult } from '../report.js';
@@ -27,14 +28,6 @@ async function heapOf(serverUrl: string): Promise<{ used: number; total: number 
   const text = await res.body.text();
   const metric = (name: string): number => Number(new RegExp(`^reboot_manager_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   return { used: metric('nodejs_heap_size_used_bytes'), total: metric('nodejs_heap_size_total_bytes') };
-}
-
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a deadline, not a sleep: returns once it holds
-  }
 }
 
 /** The serving scenarios against the product and the bare route, interleaved over rounds, each keeping its best. */
@@ -64,7 +57,7 @@ export async function realBench(): Promise<number> {
     const { plane, drainNode } = cluster;
     say(`${NODES} Nodes created in ${cluster.createSeconds.toFixed(1)} s; starting 110 pods on ${drainNode.name}`);
     await deployDrainWorkload(plane.admin, drainNode.name);
-    await until('110 pods Running and their budgets computed', () => drainWorkloadReady(plane.admin, drainNode.name), 600_000);
+    await pollUntil('110 pods Running and their budgets computed', () => drainWorkloadReady(plane.admin, drainNode.name), { timeoutMs: 600_000, intervalMs: 500 });
 
     // From here on, the Node status writes a fleet of this size makes, as the product's Node watch sees them.
     heartbeats = startHeartbeats(plane.admin, cluster.fleet.map((n) => n.name));

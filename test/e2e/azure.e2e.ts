@@ -15,7 +15,8 @@ import { preRebootUntilGranted, zincati } from './support/fleetlock.js';
 import { metric } from './support/metrics.js';
 import { NodeFeed } from './support/node-feed.js';
 import { leaderOf, startReplica } from './support/replicas.js';
-import { deployWorkloads, eventually, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { deployWorkloads, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { pollUntil } from '../../kit/poll.js';
 
 const vmOf = (node: string): string => `vmss_${Number(node.replace(/^node-/, ''))}`;
 
@@ -39,7 +40,7 @@ class AgentProcesses {
     this.t.teardown(() => proc.stop());
     const metrics = `http://127.0.0.1:${port}/metrics`;
     this.running.set(node.name, { proc, metrics });
-    await eventually(`the agent of ${node.name} polling IMDS`, async () => (await this.metric(node.name, 'imds_polls_total').catch(() => 0)) >= 1);
+    await pollUntil(`the agent of ${node.name} polling IMDS`, async () => (await this.metric(node.name, 'imds_polls_total').catch(() => 0)) >= 1);
   }
 
   /** The VM goes down or away, and its agent with it. */
@@ -73,12 +74,12 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   const [n1, n2, n3, n4] = nodes as [FakeNode, FakeNode, FakeNode, FakeNode];
 
   // The overlay's DaemonSet was accepted by the real API server; its controller placed a pod on every node.
-  await eventually('an imds-agent pod on every node', async () => {
+  await pollUntil('an imds-agent pod on every node', async () => {
     const ds = await admin.ok<{ status?: { desiredNumberScheduled?: number; numberReady?: number } }>('GET', `/apis/apps/v1/namespaces/${NAMESPACE}/daemonsets/reboot-manager-imds-agent`);
     return ds.status?.desiredNumberScheduled === nodes.length && ds.status.numberReady === nodes.length;
   });
   await deployWorkloads(admin, { web: 4, db: 3 });
-  await eventually('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
+  await pollUntil('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
 
   const feed = await NodeFeed.start(createKubeApi(plane.adminKubeconfig));
   t.teardown(() => feed.stop());
@@ -116,12 +117,12 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   imds.complete(reboot);
   await cluster.reboots.powerOn(n1.name);
   await agents.start(n1);
-  await eventually('the agent on the new boot gave the slot back', async () => (await agents.metric(n1.name, 'steady_state_accepted_total')) >= 1);
+  await pollUntil('the agent on the new boot gave the slot back', async () => (await agents.metric(n1.name, 'steady_state_accepted_total')) >= 1);
   const back = await feed.until(n1.name, (n) => !holdsSlot(n));
   t.not(back.status.nodeInfo?.bootID, bootBefore, 'released on the new boot');
   t.notOk(back.spec.unschedulable, 'uncordoned: reboot-manager had cordoned it');
   t.same(cluster.reboots.errors, []);
-  await eventually('the applications whole again', () => workloadsHealthy(admin));
+  await pollUntil('the applications whole again', () => workloadsHealthy(admin));
 
   // --- Zincati on node-02 takes the cluster's only slot for an OS update, and holds it (drained, not rebooted yet).
   const z2 = zincati(replica.url, n2);
@@ -129,7 +130,7 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   await preRebootUntilGranted(z2);
   // An ordinary Reboot for node-04 waits for a slot; a Preempt of node-03's Spot VM (30 s notice) cannot wait.
   const waiting = imds.schedule({ eventType: 'Reboot', resources: [vmOf(n4.name)] });
-  await eventually('node-04 told the budget is full', async () => (await agents.metric(n4.name, 'refusals_total', { kind: 'slots_full' })) >= 1);
+  await pollUntil('node-04 told the budget is full', async () => (await agents.metric(n4.name, 'refusals_total', { kind: 'slots_full' })) >= 1);
   const preempt = imds.schedule({ eventType: 'Preempt', resources: [vmOf(n3.name)] });
   const leftAtPreempt = approvalOf(imds, preempt, () => podsThatMustLeave(admin, n3.name));
   t.same(await leftAtPreempt, [], 'the preempted node was drained before its agent approved');
@@ -143,8 +144,8 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   await plane.kubectl(['delete', 'node', n3.name, '--wait=true']);
   imds.complete(preempt);
   imds.cancel(waiting);
-  await eventually('node-03 gone from the holders', async () => feed.get(n3.name) === undefined && holders.current.join() === n2.name);
-  await eventually('node-04 gave back what it asked for', async () => (await agents.metric(n4.name, 'steady_state_accepted_total')) >= 1);
+  await pollUntil('node-03 gone from the holders', async () => feed.get(n3.name) === undefined && holders.current.join() === n2.name);
+  await pollUntil('node-04 gave back what it asked for', async () => (await agents.metric(n4.name, 'steady_state_accepted_total')) >= 1);
   t.equal((await metric(`${replica.url}/metrics`, 'reboot_manager_releases_total', { reason: 'node_deleted' })) ?? 0, 1, 'the deleted Node freed its slot');
 
   // node-02 reboots for its update and says steady-state on the new boot.

@@ -9,7 +9,8 @@ import { NAMESPACE, startE2eCluster } from './support/e2e-cluster.js';
 import { NodeFeed } from './support/node-feed.js';
 import { leaderOf, startReplica } from './support/replicas.js';
 import { startService } from './support/service.js';
-import { APP_NAMESPACE, deployWorkloads, eventually, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { APP_NAMESPACE, deployWorkloads, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { pollUntil } from '../../kit/poll.js';
 
 interface Lease {
   spec: { holderIdentity?: string; leaseTransitions?: number };
@@ -24,7 +25,7 @@ void t.test('the leader dies mid-drain: another replica takes the Lease and fini
   const { plane } = cluster;
   const admin = plane.admin;
   await deployWorkloads(admin, { web: 4, db: 3 });
-  await eventually('the applications Ready', () => workloadsHealthy(admin));
+  await pollUntil('the applications Ready', () => workloadsHealthy(admin));
   // No web pod may leave until the test says so: the drain stops half-way, blocked by this budget.
   await admin.ok('PATCH', `/apis/policy/v1/namespaces/${APP_NAMESPACE}/poddisruptionbudgets/web`, { spec: { maxUnavailable: 0 } }, 'merge');
 
@@ -77,6 +78,6 @@ void t.test('the leader dies mid-drain: another replica takes the Lease and fini
   const released = await feed.until(target.name, (n) => !holdsSlot(n));
   t.notOk(released.spec.unschedulable, 'the new leader uncordons the node the old one cordoned');
   t.equal(holders.max, 1, 'one node held a slot at a time, across the failover');
-  await eventually('the applications whole again', () => workloadsHealthy(admin));
+  await pollUntil('the applications whole again', () => workloadsHealthy(admin));
   t.same(feed.errors, [], 'the node watch saw every change');
 });

@@ -12,7 +12,8 @@ import { metric } from './support/metrics.js';
 import { NodeFeed } from './support/node-feed.js';
 import { rebootManager } from './support/operator-cli.js';
 import { leaderOf, startReplica } from './support/replicas.js';
-import { deployWorkloads, eventually, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { deployWorkloads, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { pollUntil } from '../../kit/poll.js';
 
 void t.test("an admin's kubectl drain is kept; an operator finds a holder that never came back and releases it", async (t) => {
   const cluster = await startE2eCluster(t, { nodes: 4 });
@@ -20,7 +21,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   const admin = plane.admin;
   const [n1, n2, n3] = nodes as [FakeNode, FakeNode, FakeNode];
   await deployWorkloads(admin, { web: 4, db: 3 });
-  await eventually('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
+  await pollUntil('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
   const feed = await NodeFeed.start(createKubeApi(plane.adminKubeconfig));
   t.teardown(() => feed.stop());
   const replica = await startReplica(t, cluster, 'replica-a', ['--stale-after', '5s']);
@@ -61,7 +62,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   t.ok(!refused.ok && refused.kind === 'slots_full' && refused.value.includes(n1.name), `node-03 is refused while node-01 holds the slot (${refusal(refused)})`);
 
   // The operator is told: the stale-holder metric, a Warning Event on the Node.
-  await eventually('node-01 reported as a stale holder', async () => (await metric(`${replica.url}/metrics`, 'reboot_manager_stale_holders')) === 1);
+  await pollUntil('node-01 reported as a stale holder', async () => (await metric(`${replica.url}/metrics`, 'reboot_manager_stale_holders')) === 1);
   const stale = await plane.kubectl(['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${n1.name},reason=StaleHolder`, '-o', 'jsonpath={.items[*].type}']);
   t.equal(stale.stdout, 'Warning', 'a StaleHolder Warning Event on node-01');
   // reboot-manager status, from the API with the operator's kubeconfig and from the server's cache: they agree.
@@ -89,7 +90,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
 
   t.same(feed.listNodes().filter((n) => n.spec.unschedulable).map((n) => n.metadata.name), [n2.name], "only the admin's cordon is left");
   t.same(feed.listNodes().filter(holdsSlot).map((n) => n.metadata.name), [], 'no slot held');
-  await eventually('the applications whole again on the nodes that are up', () => workloadsHealthy(admin));
+  await pollUntil('the applications whole again on the nodes that are up', () => workloadsHealthy(admin));
   t.same(cluster.reboots.errors, []);
   t.same(feed.errors, []);
 });

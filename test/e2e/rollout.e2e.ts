@@ -10,7 +10,8 @@ import { nodeName, startE2eCluster } from './support/e2e-cluster.js';
 import { kwokHost } from './support/kwok-host.js';
 import { NodeFeed } from './support/node-feed.js';
 import { leaderOf, startReplica } from './support/replicas.js';
-import { deployWorkloads, eventually, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { deployWorkloads, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { pollUntil } from '../../kit/poll.js';
 
 const NODES = 6;
 const BUDGET = 2;
@@ -20,7 +21,7 @@ void t.test('an update rolls through six nodes, two at a time, without breaking 
   const { plane } = cluster;
   const admin = plane.admin;
   await deployWorkloads(admin);
-  await eventually('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
+  await pollUntil('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
 
   // An operator cordoned this node for their own reasons before the rollout: it must stay cordoned.
   const adminCordoned = nodeName(NODES - 1);
@@ -71,10 +72,10 @@ void t.test('an update rolls through six nodes, two at a time, without breaking 
   t.ok(holders.max >= 2, 'the budget was used: two nodes were out at once at some point');
   t.same(grantedWithPods, [], 'a pre-reboot was answered 200 only once the node was drained');
   t.same(releasedOnOldBoot, [], 'every slot was released only after the node came back with a new bootID');
-  await eventually('every slot released', async () => feed.listNodes().every((n) => !holdsSlot(n)));
+  await pollUntil('every slot released', async () => feed.listNodes().every((n) => !holdsSlot(n)));
   const cordoned = feed.listNodes().filter((n) => n.spec.unschedulable).map((n) => n.metadata.name);
   t.same(cordoned, [adminCordoned], 'nodes reboot-manager cordoned are uncordoned; the admin\'s cordon is kept');
-  await eventually('the applications whole again', () => workloadsHealthy(admin));
+  await pollUntil('the applications whole again', () => workloadsHealthy(admin));
   t.same(cluster.reboots.errors, [], 'every reboot step reached the API');
   t.same(feed.errors, [], 'the node watch saw every change');
 });

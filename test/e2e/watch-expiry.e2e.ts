@@ -13,7 +13,8 @@ import { preRebootUntilGranted, refusal, zincati } from './support/fleetlock.js'
 import { rebootManager } from './support/operator-cli.js';
 import { leaderOf, startReplica } from './support/replicas.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { eventually } from './support/workloads.js';
+import { pollUntil } from '../../kit/poll.js';
+
 
 /** etcd's current revision, from the header of a range read through its HTTP gateway. */
 async function etcdRevision(etcdUrl: string): Promise<string> {
@@ -85,11 +86,11 @@ void t.test('a node watch resumed from a compacted resourceVersion: the replica 
 
   // Let it through: its watch resumes from a version etcd no longer has (410), so it must list again.
   proxy.resume();
-  await eventually('the resumed watch refused as compacted', async () => compactedWatches() >= 1, 60_000);
-  await eventually('the status page showing the changes made during the cut', async () => {
+  await pollUntil('the resumed watch refused as compacted', async () => compactedWatches() >= 1, { timeoutMs: 60_000 });
+  await pollUntil('the status page showing the changes made during the cut', async () => {
     const rows = await statusPage(replica.url);
     return rows.get(n1.name)?.lock === 'Ready' && rows.has(n4.name) && !rows.has(n3.name);
-  }, 60_000);
+  }, { timeoutMs: 60_000 });
   t.pass('the replica listed again: node-01 released, node-04 joined, node-03 deleted');
 
   // FleetLock answers that depend on those changes: the new node is known and the slot is free.

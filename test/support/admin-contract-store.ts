@@ -3,7 +3,7 @@ import { request } from 'undici';
 import type { ControlPlane } from '../../kit/control-plane.js';
 import type { KubeObject, NodeObject, PdbObject, PodObject } from '../../src/sim/kube/types.js';
 import type { ContractStore } from './contract-store.js';
-import { pollUntil } from './contract-store.js';
+import { pollUntil } from '../../kit/poll.js';
 
 export interface RealContractStore extends ContractStore {
   /** Empties what the contract touches, as if the cluster were new. */
@@ -45,7 +45,7 @@ export function adminContractStore(plane: ControlPlane): RealContractStore {
   };
   void kubelet();
 
-  const waitFor = <T>(predicate: () => Promise<T | undefined | false | null>, description: string) => pollUntil(predicate, description, 30_000);
+  const waitFor = <T>(predicate: () => Promise<T | undefined | false | null>, description: string) => pollUntil(description, predicate, { timeoutMs: 30_000, intervalMs: 20 });
   const store: RealContractStore = {
     createNode: async (node) => {
       // A Node keeps the status it is created with (a Pod would not).

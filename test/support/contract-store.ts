@@ -1,6 +1,7 @@
 // The cluster side of the KubeApi contract: seed and inspect it. The simulator's SimStore and a real API server's admin both serve it.
 import type { KubeObject, NodeObject, PdbObject, PodObject } from '../../src/sim/kube/types.js';
 import type { SimStore } from '../../src/sim/kube/sim-store.js';
+import { pollUntil } from '../../kit/poll.js';
 
 export interface ContractStore {
   createNode(node: NodeObject): Promise<NodeObject>;
@@ -45,17 +46,6 @@ export function simContractStore(store: SimStore): ContractStore {
     getEvent: async (ns, name) => store.get('events', ns, name),
     resourceVersion: async () => store.resourceVersion(),
     compact: async () => {},
-    waitFor: (predicate, description) => pollUntil(predicate, description, 5000),
+    waitFor: (predicate, description) => pollUntil(description, predicate, { timeoutMs: 5000, intervalMs: 20 }),
   };
-}
-
-/** Polls `predicate` every 20 ms until it gives a truthy value or `timeoutMs` has passed. */
-export async function pollUntil<T>(predicate: () => Promise<T | undefined | false | null>, description: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v !== undefined && v !== false && v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { request } from 'undici';
+import { pollUntil } from '../../../kit/poll.js';
 import { freePort } from '../../../kit/ports.js';
 import { supervise, type SupervisedProcess } from '../../../kit/process.js';
 import { NAMESPACE, REPO, type E2eCluster } from './e2e-cluster.js';
@@ -37,12 +38,10 @@ export async function readyz(replica: Replica): Promise<number | undefined> {
 
 /** The one replica whose /readyz says it leads, once exactly one does. */
 export async function leaderOf(replicas: readonly Replica[], timeoutMs = 120_000): Promise<Replica> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const what = `a single leader among ${replicas.map((r) => r.identity).join(', ')} (logs: ${replicas.map((r) => r.process.logFile).join(', ')})`;
+  return await pollUntil(what, async () => {
     const codes = await Promise.all(replicas.map(readyz));
     const leaders = replicas.filter((_, i) => codes[i] === 200);
-    if (leaders.length === 1 && leaders[0]) return leaders[0];
-    if (Date.now() > deadline) throw new Error(`no single leader after ${timeoutMs} ms: /readyz answered ${codes.join(', ')}; logs: ${replicas.map((r) => r.process.logFile).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return leaders.length === 1 ? leaders[0] : undefined;
+  }, { timeoutMs, intervalMs: 100 });
 }

@@ -60,15 +60,6 @@ export async function workloadsHealthy(admin: AdminClient): Promise<boolean> {
   return full(web) && full(db) && computed;
 }
 
-/** Polls a condition until it holds (a deadline, not a sleep: it returns as soon as it is true). */
-export async function eventually(what: string, ok: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 interface PodItem {
   metadata: { name: string; namespace: string; ownerReferences?: { kind: string; controller?: boolean }[] };
   status?: { phase?: string };
