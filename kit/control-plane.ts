@@ -138,7 +138,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       start('kwok', [
         `--kubeconfig=${kubeconfig('kwok', pki.kwok)}`, `--config=${join(KIT_DIR, 'kwok-stages.yaml')}`,
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-        `--server-address=127.0.0.1:${kwokPort}`, '--cidr=10.244.0.0/16', '--node-lease-duration-seconds=40',
+        `--server-address=127.0.0.1:${kwokPort}`, '--cidr=127.20.0.0/16', '--node-lease-duration-seconds=40',
       ]);
     }
     // The ServiceAccount controller has created `default` in `default`: the controllers are running.

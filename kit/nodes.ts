@@ -1,4 +1,5 @@
 // Nodes as a real kubelet registers them (machine-id, bootID, addresses, capacity, ~50 images), and their reboots.
+import { loopbackAddress } from '../src/sim/kube/fixtures.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AdminClient } from './admin-client.js';
 import { pollUntil } from './poll.js';
@@ -32,10 +33,11 @@ export interface NodeSpecOptions {
   readonly index?: number;
 }
 
-/** The Node object for `name`: machine-id and address derived from the name, a fresh bootID. */
+/** The Node object for `name`: machine-id and (loopback) address derived from the name or index, a fresh bootID. */
 export function nodeObject(name: string, opts: NodeSpecOptions = {}): { node: Record<string, unknown>; fake: FakeNode } {
   const index = opts.index ?? Number.parseInt(hex(name, 6), 16);
-  const address = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${(index & 255) || 1}`;
+  // A loopback address of its own: a test's FleetLock client binds it to call "from the node".
+  const address = loopbackAddress(index);
   const machineId = hex(`machine-id/${name}`, 32);
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const node = {

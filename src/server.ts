@@ -5,7 +5,13 @@ import { Coordinator, type Leadership } from './coordinator/coordinator.js';
 import { Reconciler } from './coordinator/reconciler.js';
 import { StaleHolders } from './coordinator/stale.js';
 import { Drainer, type DrainOptions } from './drain/index.js';
-import { buildHttpServer } from './http/server.js';
+import { CallerGate } from './coordinator/caller-gate.js';
+import { feedCallers } from './coordinator/caller-feed.js';
+import { buildInternalServer } from './http/internal-server.js';
+import { listenAt } from './http/listen.js';
+import { buildPublicServer } from './http/server.js';
+import { CallerIndex } from './identity/callers.js';
+import { AgentPods } from './kube/agent-pods.js';
 import { NodeIndex } from './identity/node-index.js';
 import type { KubeApi } from './kube/api.js';
 import { createKubeApi } from './kube/rest-api.js';
@@ -21,8 +27,10 @@ import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
 
 export interface RunningServer {
-  /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/`. */
+  /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/`. */
   readonly url: string;
+  /** Base URL of the internal server (status page, `/api/v1/status`, `/metrics`, probes), e.g. `http://127.0.0.1:8081/`. */
+  readonly internalUrl: string;
   readonly coordinator: Coordinator;
   readonly nodes: NodeCache;
   isLeader(): boolean;
@@ -79,6 +87,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const nodes = new NodeCache({ api, clock, equal: sameForSlots, onError: reportKube('node watch failed; retrying'), ...jitter });
   const slots = new SlotIndex(nodes);
   const index = new NodeIndex();
+  const callers = new CallerIndex();
+  const agentPods = config.agentPods ? new AgentPods(api, clock, config.agentPods, { onError: reportKube('imds-agent pod watch failed; retrying'), ...jitter }) : undefined;
+  const unfeedCallers = feedCallers(callers, nodes, agentPods);
   const budget = budgetOf(config);
   const events = new EventRecorder(api, clock, { instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
   // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
@@ -123,6 +134,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const reconciler = new Reconciler({ nodes, slots, index, coordinator, log, clock, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
   reconciler.start();
   nodes.start();
+  agentPods?.start();
   leader.start();
   void nodes.whenSynced().then(() => {
     log.info({ nodes: nodes.size, holders: slots.holders().length }, 'node cache synced');
@@ -135,6 +147,10 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   return {
     nodes,
     slots,
+    index,
+    callers,
+    /** Both caches the caller check reads have listed once. */
+    callersSynced: () => nodes.synced && (agentPods?.synced ?? true),
     coordinator,
     metrics,
     leader,
@@ -146,6 +162,8 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       drainer.close();
       reconciler.stop();
       nodes.stop();
+      agentPods?.stop();
+      unfeedCallers();
       slots.close();
     },
     async close(): Promise<void> {
@@ -153,6 +171,8 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       await leader.stop();
       reconciler.stop();
       nodes.stop();
+      agentPods?.stop();
+      unfeedCallers();
       slots.close();
       await events.flush();
     },
@@ -177,23 +197,35 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
     isLeader: () => replica.isLeader(),
     clock,
   });
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log });
-  await http.listen({ host: config.listen.host, port: config.listen.port });
-  const address = http.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.listen.port;
-  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
-  log.info({ url, server: api.origin, maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
+  const lock = config.callerCheck === 'node' ? new CallerGate({ lock: coordinator, index: replica.index, callers: replica.callers, synced: replica.callersSynced }) : coordinator;
+  if (config.callerCheck === 'off') log.warn('--caller-check=off: any client that reaches the FleetLock port can cordon and drain any node');
+  const publicServer = buildPublicServer({ lock, outcomes: metrics.requests, logger: log, trustedProxies: config.trustedProxies });
+  // With the caller check on, a replica whose agent-pod cache has not listed yet would refuse the agents: not ready.
+  const readiness = {
+    readiness: () => (config.callerCheck === 'node' && nodes.synced && !replica.callersSynced() ? { ready: false, reason: 'imds-agent pod cache not synced yet' } : coordinator.readiness()),
+  };
+  const internalServer = buildInternalServer({ readiness, metrics: metrics.registry, status, logger: log });
+  let url: string;
+  let internalUrl: string;
+  try {
+    url = await listenAt(publicServer, config.listen);
+    internalUrl = await listenAt(internalServer, config.internalListen);
+  } catch (err) {
+    await Promise.all([publicServer.close(), internalServer.close(), replica.close()]);
+    throw err;
+  }
+  log.info({ url, internalUrl, server: api.origin, maxRebooting: config.maxRebooting, leaderElect: config.leaderElect, callerCheck: config.callerCheck, trustedProxies: config.trustedProxies }, 'reboot-manager serving FleetLock');
 
   return {
     url,
+    internalUrl,
     coordinator,
     nodes,
     isLeader: () => replica.isLeader(),
     whenServing: () => replica.whenServing(),
     async close() {
       await replica.close();
-      await http.close();
+      await Promise.all([publicServer.close(), internalServer.close()]);
     },
   };
 }

@@ -1,4 +1,5 @@
 // Options of `reboot-manager imds-agent`: flags, environment variables, defaults, validation, help.
+import { isIP } from 'node:net';
 import { isGroupName } from '../fleetlock/group.js';
 import { ConfigError, boolean, duration, httpUrl, listenAddress, oneOf, option, parseOptions, text, type Parsed } from '../config/options.js';
 import { DEFAULT_POLICY, type DecisionPolicy } from './decide.js';
@@ -40,6 +41,11 @@ function optionalListen(raw: string): { host: string; port: number } | undefined
   return raw.trim() === '' || raw.trim() === 'off' ? undefined : listenAddress(raw);
 }
 
+function ipAddress(raw: string): string {
+  if (isIP(raw.trim()) === 0) throw new Error('not an IP address');
+  return raw.trim();
+}
+
 export const imdsAgentOptions = {
   server: option({ name: 'server', env: 'REBOOT_MANAGER_SERVER', default: undefined, help: 'FleetLock base URL of the reboot-manager server (required), e.g. http://reboot-manager.reboot-manager.svc/.', parse: httpUrl }),
   // Not Zincati's `default`: the server releases a slot only on a steady-state in the group that took it,
@@ -55,6 +61,7 @@ export const imdsAgentOptions = {
   freezeThreshold: option({ name: 'freeze-threshold', env: 'REBOOT_MANAGER_FREEZE_THRESHOLD', default: `${DEFAULT_POLICY.freezeThresholdSeconds}s`, help: 'A Freeze this long or longer (or of unknown length) needs a drain; shorter ones are ignored.', parse: duration }),
   approve: option({ name: 'approve', env: 'REBOOT_MANAGER_APPROVE', default: 'false', boolean: true, help: 'Approve an event early (StartRequests) once the server has granted the slot, instead of waiting for NotBefore.', parse: boolean }),
   approveShared: option({ name: 'approve-shared', env: 'REBOOT_MANAGER_APPROVE_SHARED', default: 'false', boolean: true, help: 'With --approve, also approve events that list other VMs: the approval starts the event for all of them.', parse: boolean }),
+  sourceAddress: option({ name: 'source-address', env: 'REBOOT_MANAGER_SOURCE_ADDRESS', default: undefined, help: 'Local IP address FleetLock requests are sent from (default: the system\'s choice). The server honours a request for this node only from the node\'s own addresses or this agent\'s pod IP; with hostNetwork on a host with several addresses, set it to the node\'s InternalIP (the Downward API\'s status.hostIP).', parse: ipAddress }),
   serverTimeout: option({ name: 'server-timeout', env: 'REBOOT_MANAGER_SERVER_TIMEOUT', default: '30s', help: 'Timeout of one FleetLock request.', parse: atLeast(100, duration) }),
   imdsTimeout: option({ name: 'imds-timeout', env: 'REBOOT_MANAGER_IMDS_TIMEOUT', default: '10s', help: 'Timeout of one IMDS request once scheduled events have answered.', parse: atLeast(100, duration) }),
   imdsFirstCallTimeout: option({ name: 'imds-first-call-timeout', env: 'REBOOT_MANAGER_IMDS_FIRST_CALL_TIMEOUT', default: '150s', help: 'Timeout until scheduled events first answer: the first call switches the feature on and can take 2 minutes.', parse: atLeast(100, duration) }),

@@ -13,11 +13,13 @@ export interface FleetLockPortOptions {
   /** The Zincati-style app-specific id of this node. */
   readonly id: string;
   readonly timeoutMs: number;
+  /** Local address to send from (the server checks the caller is this node or its agent pod). */
+  readonly sourceAddress?: string;
 }
 
 /** Throws InvalidBaseUrlError (from FleetLockClient) for an unusable base URL. */
 export function fleetLockPort(options: FleetLockPortOptions): LockPort {
-  const dispatcher = new Agent();
+  const dispatcher = new Agent(options.sourceAddress ? { localAddress: options.sourceAddress } : {});
   const clients = new Map<string, FleetLockClient>();
   const client = (group: string): FleetLockClient => {
     let c = clients.get(group);

@@ -51,7 +51,7 @@ export async function createImdsAgent(config: ImdsAgentConfig, opts: CreateImdsA
       log.debug({ err: err.message, code: err.code, attempt, retryable: err.retryable }, 'IMDS request failed');
     },
   });
-  const lock = fleetLockPort({ baseUrl: config.server, id, timeoutMs: config.serverTimeout });
+  const lock = fleetLockPort({ baseUrl: config.server, id, timeoutMs: config.serverTimeout, ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}) });
   const settings: AgentSettings = {
     group: config.group,
     urgentGroup: config.urgentGroup,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { isGroupName } from '../fleetlock/group.js';
+import { parseAddressRange } from '../identity/address.js';
 import { ConfigError, boolean, duration, listenAddress, oneOf, option, parseOptions, positiveNumber, text, wholeNumber, type Parsed } from './options.js';
 
 
@@ -33,9 +34,31 @@ export function groupList(raw: string): ReadonlySet<string> {
   return new Set(groups);
 }
 
+/** `10.0.0.0/8,192.168.1.7`: trusted proxy addresses and ranges. */
+export function addressRanges(raw: string): readonly string[] {
+  return raw.split(',').map((p) => p.trim()).filter(Boolean).map(parseAddressRange);
+}
+
+/** `NAMESPACE/LABEL-SELECTOR` of the imds-agent pods, or empty for none. */
+export function agentPodsRef(raw: string): { namespace: string; labelSelector: string } | undefined {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  const slash = text.indexOf('/');
+  const namespace = text.slice(0, slash);
+  const labelSelector = text.slice(slash + 1).trim();
+  if (slash <= 0 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || labelSelector === '') throw new Error('not NAMESPACE/LABEL-SELECTOR, e.g. reboot-manager/app.kubernetes.io/name=reboot-manager-imds-agent');
+  return { namespace, labelSelector };
+}
+
+const agentPodsDefault = (env: NodeJS.ProcessEnv): string => `${env.POD_NAMESPACE || 'reboot-manager'}/app.kubernetes.io/name=reboot-manager-imds-agent`;
+
 export const serveOptions = {
   kubeconfig: option({ name: 'kubeconfig', env: 'KUBECONFIG', default: undefined, help: 'Kubeconfig file. Unset: ~/.kube/config, else the in-cluster service account.', parse: text }),
-  listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'Address the FleetLock HTTP server listens on.', parse: listenAddress }),
+  listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'The public FleetLock port (the one the LoadBalancer exposes): POST <base>/v1/pre-reboot and /v1/steady-state, nothing else.', parse: listenAddress }),
+  internalListen: option({ name: 'internal-listen', env: 'REBOOT_MANAGER_INTERNAL_LISTEN', default: '0.0.0.0:8081', help: 'The internal port: status page, /api/v1/status, /metrics, /healthz, /readyz. Keep it off the LoadBalancer.', parse: listenAddress }),
+  callerCheck: option({ name: 'caller-check', env: 'REBOOT_MANAGER_CALLER_CHECK', default: 'node', help: '"node": a FleetLock request for node X is honoured only from one of X\'s status.addresses or from the imds-agent pod on X (others are refused "forbidden"). "off": anyone who reaches the port may drain any node (logged as a warning at start).', parse: oneOf('node', 'off') }),
+  trustedProxies: option({ name: 'trusted-proxies', env: 'REBOOT_MANAGER_TRUSTED_PROXIES', default: '', help: 'Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For header names the real client, for load balancers that do not keep client addresses. Empty: the TCP peer is the client.', parse: addressRanges }),
+  agentPods: option({ name: 'agent-pods', env: 'REBOOT_MANAGER_AGENT_PODS', default: agentPodsDefault, help: 'NAMESPACE/LABEL-SELECTOR of the imds-agent DaemonSet\'s pods, whose pod IPs may speak for the node each runs on (watched). Empty: none.', parse: agentPodsRef }),
   namespace: option({ name: 'namespace', env: 'REBOOT_MANAGER_NAMESPACE', default: (env) => env.POD_NAMESPACE || 'reboot-manager', help: 'Namespace of the leader Lease (default: the pod namespace). Events about Nodes go to default, where Kubernetes keeps them.', parse: text }),
   identity: option({ name: 'identity', env: 'REBOOT_MANAGER_IDENTITY', default: (env) => env.POD_NAME || hostname(), help: 'This replica\'s leader-election identity (default: the pod name); keep it stable across restarts.', parse: text }),
   maxRebooting: option({ name: 'max-rebooting', env: 'REBOOT_MANAGER_MAX_REBOOTING', default: '1', help: 'Cluster-wide cap: most nodes holding a reboot slot at once, across all groups.', parse: wholeNumber(0, 100_000) }),
@@ -72,6 +95,9 @@ export interface ServeConfig extends ServeOptions {
 export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServeConfig {
   const o = parseOptions(serveOptions, argv, env);
   if (o.evictionRetryMin <= 0 || o.evictionRetryMax < o.evictionRetryMin) throw new ConfigError('invalid --eviction-retry-min/--eviction-retry-max: need 0 < min <= max');
+  if (o.listen.port !== 0 && o.listen.port === o.internalListen.port && o.listen.host === o.internalListen.host) {
+    throw new ConfigError('invalid --internal-listen: it must differ from --listen (the internal routes must not be on the public port)');
+  }
   if (o.leaseDuration < 1000) throw new ConfigError(`invalid --lease-duration: must be at least 1s`);
   for (const [group, slots] of o.groupSlots) {
     if (slots > o.maxRebooting) {

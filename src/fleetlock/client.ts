@@ -16,6 +16,8 @@ export interface FleetLockClientOptions {
   readonly timeoutMs?: number;
   /** Default: a private undici `Agent`, which never uses a proxy from the environment. */
   readonly dispatcher?: Dispatcher;
+  /** The local IP address the private `Agent` connects from (the server checks callers by address). */
+  readonly localAddress?: string;
 }
 
 /**
@@ -95,7 +97,7 @@ export class FleetLockClient {
     this.#body = JSON.stringify({ client_params: { group: options.group, id: options.id } }, null, 2);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? new Agent();
+    this.#dispatcher = options.dispatcher ?? new Agent(options.localAddress ? { localAddress: options.localAddress } : {});
   }
 
   /** Asks for a reboot slot. `ok` means the node may reboot now. */

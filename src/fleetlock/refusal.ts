@@ -8,6 +8,8 @@ export const REFUSAL_STATUS = {
   unknown_id: 404,
   /** The id matches more than one Node: their kubelets report the same machine-id. */
   duplicate_id: 409,
+  /** The request does not come from the node its id names (nor from that node's imds-agent pod). */
+  forbidden: 403,
   /** Every reboot slot the node may use is held by other nodes. */
   slots_full: 423,
   /** The node holds a slot but is still being cordoned and drained. */

@@ -8,8 +8,10 @@ export interface ClientParams {
   readonly group: string;
 }
 
-/** Context the HTTP layer passes down: a child logger carrying the request id. */
+/** Context the HTTP layer passes down: a child logger carrying the request id, and who sent the request. */
 export interface RequestContext {
+  /** The client's IP address: the TCP peer, or the forwarded-for address when the peer is a trusted proxy. */
+  readonly caller?: string;
   readonly log: {
     info(obj: object, msg?: string): void;
     warn(obj: object, msg?: string): void;

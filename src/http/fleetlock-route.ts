@@ -37,7 +37,7 @@ export function fleetLockHandler(lock: LockService): RouteHandlerMethod {
 
     let answer: Answer;
     try {
-      const ctx = { log: request.log };
+      const ctx = { log: request.log, caller: request.ip };
       answer = await (endpoint === 'pre-reboot' ? lock.preReboot(params, ctx) : lock.steadyState(params, ctx));
     } catch (err) {
       return sendUnavailable(request, reply, err, { endpoint, params });

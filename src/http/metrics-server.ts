@@ -1,6 +1,7 @@
 // A server with nothing but `GET /metrics`, for processes that serve no other HTTP (the imds-agent).
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
+import { baseFastify } from './fastify-base.js';
+import { listenAt } from './listen.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 
 export interface MetricsServer {
@@ -10,13 +11,8 @@ export interface MetricsServer {
 }
 
 export async function startMetricsServer(options: { source: MetricsSource; host: string; port: number; logger: Logger }): Promise<MetricsServer> {
-  const logger: FastifyBaseLogger = options.logger;
-  // Scrapes every few seconds would flood the log: no per-request lines.
-  const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = baseFastify(options.logger);
   registerMetricsRoute(app, options.source);
-  await app.listen({ host: options.host, port: options.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
-  return { url: `http://${host}:${port}/metrics`, close: () => app.close() };
+  const base = await listenAt(app, options);
+  return { url: `${base}metrics`, close: () => app.close() };
 }

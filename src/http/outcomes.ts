@@ -4,7 +4,7 @@ import type { FleetLockOutcomes } from '../fleetlock/outcomes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Set by `buildHttpServer`; reached from any handler through `request.server`. */
+    /** Set by `buildPublicServer`; reached from any handler through `request.server`. */
     fleetLockOutcomes?: FleetLockOutcomes;
   }
 }

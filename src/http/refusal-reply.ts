@@ -32,7 +32,7 @@ export function sendRefusal(
   const kind = isKnownKind(refusal.kind) ? refusal.kind : 'unavailable';
   const value = refusal.value === '' ? kind.replaceAll('_', ' ') : refusal.value;
   request.log.info(
-    { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group },
+    { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group, source: request.ip },
     'fleetlock refusal',
   );
   outcomesOf(request)?.answered(context.endpoint, kind);

@@ -10,14 +10,19 @@ export interface ListPage {
 }
 
 export interface ListQuery {
+  /** Only this namespace's objects (pods); unset: every namespace. */
+  readonly namespace?: string;
   readonly fieldSelector?: string;
+  readonly labelSelector?: string;
   readonly limit?: number;
   readonly continue?: string;
 }
 
 export interface WatchQuery {
   readonly resourceVersion: string;
+  readonly namespace?: string;
   readonly fieldSelector?: string;
+  readonly labelSelector?: string;
   readonly allowWatchBookmarks?: boolean;
   readonly timeoutSeconds?: number;
 }

@@ -15,6 +15,8 @@ export interface NodeView {
   /** `lastHeartbeatTime` of the Ready condition (RFC 3339, the kubelet's clock), or ''. */
   readonly heartbeat: string;
   readonly unschedulable: boolean;
+  /** `status.addresses` of type InternalIP and ExternalIP, as reported: where this node's FleetLock calls come from. */
+  readonly addresses: readonly string[];
   /** Only our `rebootmanager/*` annotations. */
   readonly annotations: Readonly<Record<string, string>>;
 }
@@ -31,6 +33,7 @@ interface RawNode {
   status?: {
     nodeInfo?: { machineID?: string; bootID?: string };
     conditions?: { type?: string; status?: string; lastHeartbeatTime?: unknown }[];
+    addresses?: { type?: string; address?: string }[] | null;
   };
 }
 
@@ -52,13 +55,23 @@ export function toNodeView(node: unknown): NodeView {
     ready: readyCondition?.status === 'True',
     heartbeat: heartbeat instanceof Date ? heartbeat.toISOString() : typeof heartbeat === 'string' ? heartbeat : '',
     unschedulable: raw.spec?.unschedulable === true,
+    addresses: ipAddresses(raw.status?.addresses),
     annotations,
   };
+}
+
+const IP_ADDRESS_TYPES = new Set(['InternalIP', 'ExternalIP']);
+
+function ipAddresses(list: { type?: string; address?: string }[] | null | undefined): string[] {
+  const out: string[] = [];
+  for (const a of list ?? []) if (a.address && IP_ADDRESS_TYPES.has(a.type ?? '')) out.push(a.address);
+  return out;
 }
 
 /** Same content apart from the heartbeat: lets the cache skip kubelet status posts that change nothing else. */
 export function sameView(a: NodeView, b: NodeView): boolean {
   if (a.machineId !== b.machineId || a.bootId !== b.bootId || a.ready !== b.ready || a.unschedulable !== b.unschedulable) return false;
+  if (a.addresses.length !== b.addresses.length || a.addresses.some((x, i) => x !== b.addresses[i])) return false;
   const ka = Object.keys(a.annotations);
   if (ka.length !== Object.keys(b.annotations).length) return false;
   return ka.every((k) => a.annotations[k] === b.annotations[k]);

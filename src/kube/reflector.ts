@@ -13,7 +13,10 @@ export interface ReflectorOptions<T> {
   readonly api: KubeApi;
   readonly clock: Clock;
   readonly collection: Collection;
+  /** Only this namespace (namespaced collections); unset: all. */
+  readonly namespace?: string;
   readonly fieldSelector?: string;
+  readonly labelSelector?: string;
   /** Items per list page: each page is parsed whole, so small pages keep the peak heap low. */
   readonly pageSize: number;
   readonly transform: (raw: unknown) => T;
@@ -69,6 +72,12 @@ export class Reflector<T> {
 
   get size(): number {
     return this.items.size;
+  }
+
+  /** The namespace and selectors of every list and watch call. */
+  private selection(): { namespace?: string; fieldSelector?: string; labelSelector?: string } {
+    const { namespace, fieldSelector, labelSelector } = this.opts;
+    return { ...(namespace ? { namespace } : {}), ...(fieldSelector ? { fieldSelector } : {}), ...(labelSelector ? { labelSelector } : {}) };
   }
 
   on(listener: Listener<T>): () => void {
@@ -158,7 +167,7 @@ export class Reflector<T> {
     do {
       const page = await this.opts.api.list(this.opts.collection, {
         limit: this.opts.pageSize,
-        ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+        ...this.selection(),
         ...(token ? { continue: token } : {}),
       });
       for (const raw of page.items) {
@@ -183,7 +192,7 @@ export class Reflector<T> {
     const query = {
       resourceVersion: this.resourceVersion,
       allowWatchBookmarks: true,
-      ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+      ...this.selection(),
       timeoutSeconds: this.opts.watchTimeoutSeconds ?? 240 + Math.floor(this.random() * 60),
     };
     const onEvent = (type: string, obj: unknown): void => {

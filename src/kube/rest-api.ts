@@ -8,6 +8,11 @@ import { createKubeClient, type KubeClient } from './client.js';
 import { KubeError, codeForStatus, parseStatus, toKubeError } from './errors.js';
 
 const PATHS: Readonly<Record<Collection, string>> = { nodes: '/api/v1/nodes', pods: '/api/v1/pods' };
+
+/** The collection's path, namespaced when the query names a namespace (pods). */
+function pathOf(collection: Collection, namespace: string | undefined): string {
+  return namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/${collection}` : PATHS[collection];
+}
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const LIST_TIMEOUT_MS = 60_000;
 
@@ -19,8 +24,9 @@ export class RestKubeApi implements KubeApi {
   }
 
   async list(collection: Collection, query: ListQuery): Promise<ListPage> {
-    const url = new URL(this.client.server.replace(/\/$/, '') + PATHS[collection]);
+    const url = new URL(this.client.server.replace(/\/$/, '') + pathOf(collection, query.namespace));
     if (query.fieldSelector) url.searchParams.set('fieldSelector', query.fieldSelector);
+    if (query.labelSelector) url.searchParams.set('labelSelector', query.labelSelector);
     if (query.limit !== undefined) url.searchParams.set('limit', String(query.limit));
     if (query.continue) url.searchParams.set('continue', query.continue);
     const text = await this.getJson(url, `listing ${collection}`);
@@ -33,7 +39,8 @@ export class RestKubeApi implements KubeApi {
     // client-node calls `done` when aborted too; the contract says a stopped watch is silent.
     let stopped = false;
     try {
-      const abort = await this.client.watch.watch(PATHS[collection], { ...query }, onEvent, (err: unknown) => {
+      const { namespace, ...params } = query;
+      const abort = await this.client.watch.watch(pathOf(collection, namespace), params, onEvent, (err: unknown) => {
         if (!stopped) onDone(err === undefined || err === null ? undefined : toKubeError(err, `watching ${collection}`));
       });
       return () => {

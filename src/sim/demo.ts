@@ -55,8 +55,9 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
         '',
         `  Kubernetes API simulator: ${sim.url}`,
         `  reboot-manager (FleetLock): ${server.url}`,
-        `  ask for ${first?.node}'s slot yourself:`,
-        `  curl -X POST -H 'fleet-lock-protocol: true' -d '{"client_params":{"id":"${first?.id}","group":"default"}}' ${server.url}v1/pre-reboot`,
+        `  status page and metrics: ${server.internalUrl}`,
+        `  ask for ${first?.node}'s slot yourself, from its address (a request for a node is honoured only from that node):`,
+        `  curl --interface ${members[0]?.address ?? '127.0.0.1'} -X POST -H 'fleet-lock-protocol: true' -d '{"client_params":{"id":"${first?.id}","group":"default"}}' ${server.url}v1/pre-reboot`,
         '',
         '',
       ].join('\n'),
@@ -111,7 +112,7 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
     write(`\n${summary.text}`);
 
     if (opts.keepRunning) {
-      write(`\nStill running: FleetLock at ${server.url}, Kubernetes API simulator at ${sim.url}.\nPress Ctrl-C (or send SIGTERM to pid ${process.pid}) to stop.\n`);
+      write(`\nStill running: FleetLock at ${server.url}, status page at ${server.internalUrl}, Kubernetes API simulator at ${sim.url}.\nPress Ctrl-C (or send SIGTERM to pid ${process.pid}) to stop.\n`);
       await untilSignal();
       write('stopping the agents, the server and the simulator...\n');
     }

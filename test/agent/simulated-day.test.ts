@@ -31,7 +31,7 @@ void t.test('a simulated day: the budget holds except through the urgent path, a
 
   // Agents poll every 2 simulated minutes (17 ms here); half of them approve early once granted.
   const vmOf = (node: string): string => az.vmOf(node);
-  const common = { serverUrl: server.url, imds, clock, logger: pino({ level: 'silent' }), vmOf, machineIdOf: (node: string) => c.machineIdOf(node) };
+  const common = { serverUrl: server.url, imds, clock, logger: pino({ level: 'silent' }), vmOf, machineIdOf: (node: string) => c.machineIdOf(node), addressOf: (node: string) => c.addressOf(node) };
   const timing = ['--poll-interval', '120s', '--retry-interval', '120s'];
   const agents = new SimAgents({ ...common, args: timing });
   const approving = new SimAgents({ ...common, args: [...timing, '--approve'] });
@@ -56,7 +56,7 @@ void t.test('a simulated day: the budget holds except through the urgent path, a
   const fleet = new Fleet({
     baseUrl: server.url,
     host: c.sim.store,
-    members: ORDINARY.map((name) => ({ name, machineId: c.machineIdOf(name) })),
+    members: ORDINARY.map((name) => ({ name, machineId: c.machineIdOf(name), address: c.addressOf(name) })),
     timeScale: TIME_SCALE,
     seed: SEED,
     bootMs: BOOT_MS,

@@ -81,7 +81,7 @@ void t.test('status --server reads a running reboot-manager: the same table and 
   await server.nodes.whenSynced();
   t.notOk(server.isLeader(), 'a follower');
 
-  const fromServer = await cli(kubeconfig, 'status', '--server', server.url);
+  const fromServer = await cli(kubeconfig, 'status', '--server', server.internalUrl);
   t.equal(fromServer.code, 0, fromServer.stderr);
   const fromApi = await cli(kubeconfig, 'status');
   t.equal(fromApi.code, 0, fromApi.stderr);
@@ -90,7 +90,7 @@ void t.test('status --server reads a running reboot-manager: the same table and 
 
   type Row = { heldForSeconds: number | null };
   const rows = (out: string): Row[] => JSON.parse(out) as Row[];
-  const jsonFromServer = rows((await cli(kubeconfig, 'status', '--server', server.url.replace(/\/$/, ''), '--output', 'json')).stdout);
+  const jsonFromServer = rows((await cli(kubeconfig, 'status', '--server', server.internalUrl.replace(/\/$/, ''), '--output', 'json')).stdout);
   const jsonFromApi = rows((await cli(kubeconfig, 'status', '--output', 'json')).stdout);
   const withoutAge = (r: Row[]) => r.map(({ heldForSeconds: _age, ...rest }) => rest);
   t.same(withoutAge(jsonFromServer), withoutAge(jsonFromApi), 'the same rows (held-for aside: two reads, two moments)');

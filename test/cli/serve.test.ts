@@ -1,5 +1,6 @@
 // The built `reboot-manager` binary, as an operator runs it (`npm test` builds dist/ first).
 import { spawn, spawnSync } from 'node:child_process';
+import { Agent } from 'undici';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -40,11 +41,11 @@ void t.test('bad configuration exits 2 with a message naming the option', async 
 void t.test('serve against a cluster: answers FleetLock, and on SIGTERM hands the Lease back and exits 0', async (t) => {
   const sim = await startKubeSim();
   t.teardown(() => sim.close());
-  sim.store.createNode(makeNode({ name: 'node-01', machineID: machineIdFor(1) }));
+  sim.store.createNode(makeNode({ name: 'node-01', machineID: machineIdFor(1), address: '127.1.0.2' }));
   const kubeconfig = `${t.testdir()}/kubeconfig`;
   await sim.writeKubeconfig(kubeconfig, SERVICE_ACCOUNT);
 
-  const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', '--identity', 'cli-test'], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--identity', 'cli-test'], {
     env: { PATH: process.env.PATH, KUBECONFIG: kubeconfig, REBOOT_MANAGER_LEASE_DURATION: '2s' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,8 +65,9 @@ void t.test('serve against a cluster: answers FleetLock, and on SIGTERM hands th
   child.stdout.resume();
   t.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
 
-  const client = new FleetLockClient({ baseUrl: url, id: zincatiId(machineIdFor(1)), group: 'default' });
-  t.teardown(() => client.close());
+  const fromNode = new Agent({ localAddress: '127.1.0.2' });
+  const client = new FleetLockClient({ baseUrl: url, id: zincatiId(machineIdFor(1)), group: 'default', dispatcher: fromNode });
+  t.teardown(() => fromNode.close());
   t.same(await client.preReboot(), { ok: true, status: 200 });
   t.equal(sim.store.getNode('node-01')?.metadata.annotations?.['rebootmanager/status'], 'Rebooting');
 

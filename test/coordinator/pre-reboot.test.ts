@@ -56,12 +56,12 @@ void t.test('ids: raw machine-ids (dashed or not) match; unknown and duplicate i
   const dashed = `${raw.slice(0, 8)}-${raw.slice(8, 12)}-${raw.slice(12, 16)}-${raw.slice(16, 20)}-${raw.slice(20)}`;
   const { FleetLockClient } = await import('../../src/fleetlock/client.js');
   const leader = await c.leader();
-  const byDashed = new FleetLockClient({ baseUrl: leader.url, id: dashed, group: 'default' });
+  const byDashed = new FleetLockClient({ baseUrl: leader.url, id: dashed, group: 'default', dispatcher: c.from('node-02') });
   t.teardown(() => byDashed.close());
   t.same(await byDashed.preReboot(), { ok: true, status: 200 });
   t.same(c.holders(), ['node-02']);
 
-  const stranger = new FleetLockClient({ baseUrl: leader.url, id: '0123456789abcdef0123456789abcdef', group: 'default' });
+  const stranger = new FleetLockClient({ baseUrl: leader.url, id: '0123456789abcdef0123456789abcdef', group: 'default', dispatcher: c.from('node-01') });
   t.teardown(() => stranger.close());
   t.match(await stranger.preReboot(), { ok: false, status: 404, kind: 'unknown_id', value: /status\.nodeInfo\.machineID/ });
   t.match(await stranger.steadyState(), { ok: false, kind: 'unknown_id' });
@@ -71,7 +71,7 @@ void t.test('ids: raw machine-ids (dashed or not) match; unknown and duplicate i
   const b = c.sim.store.createNode(makeNode({ name: 'clone-b', machineID: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }));
   await leader.nodes.caughtUp('clone-b', b.metadata.resourceVersion ?? '', 5000);
   const { zincatiId } = await import('../../src/identity/app-specific-id.js');
-  const clone = new FleetLockClient({ baseUrl: leader.url, id: zincatiId('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'), group: 'default' });
+  const clone = new FleetLockClient({ baseUrl: leader.url, id: zincatiId('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'), group: 'default', dispatcher: c.from('node-01') });
   t.teardown(() => clone.close());
   t.match(await clone.preReboot(), { ok: false, status: 409, kind: 'duplicate_id', value: /clone-a, clone-b .*\/etc\/machine-id/ });
   t.same(c.holders(), ['node-02'], 'nothing changed for the ambiguous caller');
@@ -84,9 +84,9 @@ void t.test('followers refuse with not_leader and report not ready', async (t) =
   t.ok(follower);
   if (!follower) return;
   t.match(await (await c.client('node-01', { server: follower })).preReboot(), { ok: false, status: 503, kind: 'not_leader' });
-  const ready = await fetch(new URL('readyz', follower.url));
+  const ready = await fetch(new URL('readyz', follower.internalUrl));
   t.equal(ready.status, 503);
-  t.equal((await fetch(new URL('readyz', leader.url))).status, 200);
+  t.equal((await fetch(new URL('readyz', leader.internalUrl))).status, 200);
   t.same(c.holders(), []);
 });
 

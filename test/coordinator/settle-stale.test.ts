@@ -22,7 +22,7 @@ void t.test('a holder away longer than --stale-after is reported: Warning Event,
   );
   t.match(event, { type: 'Warning', involvedObject: { kind: 'Node', name: 'node-01' }, message: /reboot-manager release node-01/ });
   const leader = await c.leader();
-  const metrics = await (await fetch(new URL('metrics', leader.url))).text();
+  const metrics = await (await fetch(new URL('metrics', leader.internalUrl))).text();
   t.match(metrics, /^reboot_manager_stale_holders 1$/m);
 });
 
@@ -37,7 +37,7 @@ void t.test('a stale holder is reported once per slot, and the count follows the
   });
   const claimedAt = '2026-01-01T00:00:00.000Z';
   const holder = (name: string, at = claimedAt) => ({
-    node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, annotations: {} },
+    node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {} },
     slot: { group: 'default', id: 'x', claim: at, phase: 'drained' as const, claimedAt: at, bootId: 'b', cordonedByUs: false, releaseRequestedAt: null, drain: null },
   });
   const later = Date.parse(claimedAt) + 120_000;

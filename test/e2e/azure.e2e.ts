@@ -6,6 +6,8 @@ import t, { type Test } from 'tap';
 import type { FakeNode } from '../../kit/nodes.js';
 import { freePort } from '../../kit/ports.js';
 import { supervise, type SupervisedProcess } from '../../kit/process.js';
+import { FleetLockClient } from '../../src/fleetlock/client.js';
+import { zincatiId } from '../../src/identity/app-specific-id.js';
 import { createKubeApi } from '../../src/kube/rest-api.js';
 import { Annotation } from '../../src/slot/encoding.js';
 import { HolderWatch, holdsSlot } from '../../src/sim/fleet/holder-watch.js';
@@ -26,16 +28,17 @@ class AgentProcesses {
 
   constructor(private readonly t: Test, private readonly cluster: E2eCluster, private readonly serverUrl: string, private readonly imds: SimulatedImds) {}
 
-  /** Starts the agent of `node`'s VM and resolves once it has read the scheduled events once. */
+  /** Starts the agent of `node`'s VM, sending from its DaemonSet pod's IP, and resolves once it has read the scheduled events once. */
   async start(node: FakeNode): Promise<void> {
     const dir = this.cluster.plane.dir;
+    const podIp = await agentPodIp(this.cluster, node.name);
     const machineIdFile = join(dir, `${node.name}.machine-id`);
     writeFileSync(machineIdFile, `${node.machineId}\n`);
     const port = await freePort();
     const proc = supervise(`imds-agent-${node.name}`, join(dir, 'logs', `imds-agent-${node.name}.log`), process.execPath, [
       join(REPO, 'dist/src/cli/main.js'), 'imds-agent', '--server', `${this.serverUrl}/`, '--imds-url', this.imds.urlFor(vmOf(node.name)),
       '--machine-id-file', machineIdFile, '--metrics-listen', `127.0.0.1:${port}`,
-      '--poll-interval', '500ms', '--retry-interval', '500ms', '--approve',
+      '--poll-interval', '500ms', '--retry-interval', '500ms', '--approve', '--source-address', podIp,
     ]);
     this.t.teardown(() => proc.stop());
     const metrics = `http://127.0.0.1:${port}/metrics`;
@@ -54,6 +57,16 @@ class AgentProcesses {
     if (!agent) throw new Error(`no agent runs on ${node}`);
     return (await metric(agent.metrics, `reboot_manager_agent_${name}`, labels)) ?? 0;
   }
+}
+
+/** The IP the real API reports for the imds-agent DaemonSet's pod on `node` (kwok hands out loopback pod IPs). */
+async function agentPodIp(cluster: E2eCluster, node: string): Promise<string> {
+  const pods = await cluster.plane.admin.ok<{ items: { status?: { podIP?: string } }[] }>(
+    'GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Fname%3Dreboot-manager-imds-agent&fieldSelector=spec.nodeName%3D${node}`,
+  );
+  const ip = pods.items[0]?.status?.podIP;
+  if (pods.items.length !== 1 || !ip) throw new Error(`expected one imds-agent pod with an IP on ${node}, got ${JSON.stringify(pods.items.map((p) => p.status))}`);
+  return ip;
 }
 
 /** Resolves once an agent approves `eventId` (StartRequests), with the pods that were still on `node` at that moment. */
@@ -89,6 +102,14 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   await leaderOf([replica]);
   const imds = await SimulatedImds.start({ vmName: 'vmss_0', vmScaleSetName: 'vmss' });
   t.teardown(() => imds.close());
+  // The caller check on the real API: the server knows each agent pod's IP from its watch of the DaemonSet's pods.
+  const podOfN2 = await agentPodIp(cluster, n2.name);
+  t.not(podOfN2, n2.address, "the agent pod's IP is not its node's address");
+  const fromWrongPod = new FleetLockClient({ baseUrl: `${replica.url}/`, id: zincatiId(n1.machineId), group: 'azure', localAddress: podOfN2 });
+  t.teardown(() => fromWrongPod.close());
+  t.match(await fromWrongPod.preReboot(), { status: 403, kind: 'forbidden' }, "node-02's agent pod cannot ask for node-01");
+  t.equal(holders.current.length, 0, 'and nothing was claimed');
+
   const agents = new AgentProcesses(t, cluster, replica.url, imds);
   for (const node of nodes) await agents.start(node);
 
@@ -102,7 +123,7 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   t.equal(claimed.metadata.annotations?.[Annotation.group], 'azure', "the agent asked in its own group");
   t.same(await leftAtApproval, [], 'the agent approved the event only once no pod that must leave was on the node');
   t.equal(await agents.metric(n1.name, 'grants_total'), 1, 'the agent was granted the slot once');
-  const evicted = await metric(`${replica.url}/metrics`, 'reboot_manager_evictions_total', { result: 'evicted' });
+  const evicted = await metric(`${replica.internalUrl}/metrics`, 'reboot_manager_evictions_total', { result: 'evicted' });
   t.ok((evicted ?? 0) >= onNode1.length, `the pods left through Evictions (${evicted} for ${onNode1.join(', ')})`);
   const daemonPods = await admin.ok<{ items: unknown[] }>('GET', `/api/v1/namespaces/${NAMESPACE}/pods?fieldSelector=spec.nodeName%3D${n1.name}`);
   t.equal(daemonPods.items.length, 1, "the node's own imds-agent DaemonSet pod was left in place");
@@ -146,7 +167,7 @@ void t.test('Azure events: a Reboot waits for the drain and the slot; a Preempt 
   imds.cancel(waiting);
   await pollUntil('node-03 gone from the holders', async () => feed.get(n3.name) === undefined && holders.current.join() === n2.name);
   await pollUntil('node-04 gave back what it asked for', async () => (await agents.metric(n4.name, 'steady_state_accepted_total')) >= 1);
-  t.equal((await metric(`${replica.url}/metrics`, 'reboot_manager_releases_total', { reason: 'node_deleted' })) ?? 0, 1, 'the deleted Node freed its slot');
+  t.equal((await metric(`${replica.internalUrl}/metrics`, 'reboot_manager_releases_total', { reason: 'node_deleted' })) ?? 0, 1, 'the deleted Node freed its slot');
 
   // node-02 reboots for its update and says steady-state on the new boot.
   await cluster.reboots.powerOff(n2.name);

@@ -62,7 +62,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   t.ok(!refused.ok && refused.kind === 'slots_full' && refused.value.includes(n1.name), `node-03 is refused while node-01 holds the slot (${refusal(refused)})`);
 
   // The operator is told: the stale-holder metric, a Warning Event on the Node.
-  await pollUntil('node-01 reported as a stale holder', async () => (await metric(`${replica.url}/metrics`, 'reboot_manager_stale_holders')) === 1);
+  await pollUntil('node-01 reported as a stale holder', async () => (await metric(`${replica.internalUrl}/metrics`, 'reboot_manager_stale_holders')) === 1);
   const stale = await plane.kubectl(['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${n1.name},reason=StaleHolder`, '-o', 'jsonpath={.items[*].type}']);
   t.equal(stale.stdout, 'Warning', 'a StaleHolder Warning Event on node-01');
   // reboot-manager status, from the API with the operator's kubeconfig and from the server's cache: they agree.
@@ -71,7 +71,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   t.match(line.split(/\s+/).slice(0, 7), [n1.name, 'Rebooting', 'default', 'drained', /^\d+s$/, 'False', 'us'], `status lists node-01 holding, drained, not Ready, cordoned by us:\n${table}`);
   t.ok(table.split('\n')[1]?.startsWith(`${n1.name} `), 'holders come first');
   const viaApi = JSON.parse(await operator(['status', '--output', 'json'])) as StatusRow[];
-  const viaServer = JSON.parse(await operator(['status', '--output', 'json', '--server', `${replica.url}/`])) as StatusRow[];
+  const viaServer = JSON.parse(await operator(['status', '--output', 'json', '--server', `${replica.internalUrl}/`])) as StatusRow[];
   const brief = (rows: StatusRow[]) => rows.map((r) => [r.node, r.lock, r.phase, r.ready, r.cordoned]);
   t.same(brief(viaServer), brief(viaApi), "the server's cache says what the API says");
   t.match(viaApi.find((r) => r.node === n2.name), { lock: 'Ready', cordoned: 'admin' }, "node-02 shows the admin's cordon");
@@ -81,7 +81,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   await preRebootUntilGranted(z3, ['slots_full', 'draining']);
   t.notOk(holdsSlot(feed.get(n1.name)), 'node-01 holds nothing');
   t.ok(holdsSlot(feed.get(n3.name)), 'node-03 holds the slot');
-  t.equal((await metric(`${replica.url}/metrics`, 'reboot_manager_releases_total', { reason: 'manual' })) ?? 0, 1, 'the leader counted the release by hand');
+  t.equal((await metric(`${replica.internalUrl}/metrics`, 'reboot_manager_releases_total', { reason: 'manual' })) ?? 0, 1, 'the leader counted the release by hand');
   t.equal((await operator(['release', n1.name])).trim(), `node ${n1.name} held no reboot slot; nothing changed`, 'releasing again changes nothing');
   await cluster.reboots.powerOff(n3.name);
   await cluster.reboots.powerOn(n3.name);

@@ -46,7 +46,7 @@ void t.test('an update rolls through six nodes, two at a time, without breaking 
   const fleet = new Fleet({
     baseUrl: replica.url,
     host: kwokHost(cluster.reboots),
-    members: cluster.nodes.map((n) => ({ name: n.name, machineId: n.machineId })),
+    members: cluster.nodes.map((n) => ({ name: n.name, machineId: n.machineId, address: n.address })),
     timeScale: 1,
     seed: 9,
     tickMs: 1000,

@@ -74,7 +74,7 @@ void t.test('a node watch resumed from a compacted resourceVersion: the replica 
   const [n4] = (await createNodes(plane.admin, ['node-04'], { index: 4 })) as [FakeNode];
   await plane.kubectl(['delete', 'node', n3.name, '--wait=true']);
   await compactEtcd(plane.etcdUrl, await etcdRevision(plane.etcdUrl));
-  const during = await statusPage(replica.url);
+  const during = await statusPage(replica.internalUrl);
   t.equal(during.get(n1.name)?.lock, 'Rebooting', 'while cut off, the replica still shows node-01 holding');
   t.ok(during.has(n3.name) && !during.has(n4.name), 'and the nodes as they were');
   t.ok(proxy.waiting > 0, 'the replica is trying to reach the API server again');
@@ -88,7 +88,7 @@ void t.test('a node watch resumed from a compacted resourceVersion: the replica 
   proxy.resume();
   await pollUntil('the resumed watch refused as compacted', async () => compactedWatches() >= 1, { timeoutMs: 60_000 });
   await pollUntil('the status page showing the changes made during the cut', async () => {
-    const rows = await statusPage(replica.url);
+    const rows = await statusPage(replica.internalUrl);
     return rows.get(n1.name)?.lock === 'Ready' && rows.has(n4.name) && !rows.has(n3.name);
   }, { timeoutMs: 60_000 });
   t.pass('the replica listed again: node-01 released, node-04 joined, node-03 deleted');

@@ -32,7 +32,7 @@ void t.test('a missing or insane x-request-id is replaced by a generated one', a
     seen.add(String(id));
   }
   t.equal(seen.size, 6, 'every request gets its own id');
-  const health = await send(h.origin, '/healthz', { method: 'GET' });
+  const health = await send(h.internalOrigin, '/healthz', { method: 'GET' });
   t.type(health.headers['x-request-id'], 'string', 'every response carries one, not only FleetLock ones');
 });
 

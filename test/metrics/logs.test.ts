@@ -16,7 +16,7 @@ function capture(level: 'debug' | 'trace'): { logger: ReturnType<typeof createLo
 
 async function send(c: TestCluster, url: string, endpoint: string, node: string, headers: Record<string, string>): Promise<number> {
   const body = JSON.stringify({ client_params: { id: c.zincatiIdOf(node), group: 'default' } });
-  const res = await request(new URL(`v1/${endpoint}`, url), { method: 'POST', headers: { 'fleet-lock-protocol': 'true', ...headers }, body });
+  const res = await request(new URL(`v1/${endpoint}`, url), { method: 'POST', dispatcher: c.from(node), headers: { 'fleet-lock-protocol': 'true', ...headers }, body });
   await res.body.dump();
   return res.statusCode;
 }
@@ -61,6 +61,7 @@ void t.test('no bearer token from the kubeconfig, authorization header or cookie
   const dropped = c.sim.faults.inject({ verb: 'patch', resource: 'nodes', drop: true });
   const refusal = await request(new URL('v1/steady-state', leader.url), {
     method: 'POST',
+    dispatcher: c.from('node-01'),
     headers: { 'fleet-lock-protocol': 'true', ...secrets },
     body: JSON.stringify({ client_params: { id: c.zincatiIdOf('node-01'), group: 'default' } }),
   });

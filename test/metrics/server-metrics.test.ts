@@ -38,7 +38,7 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
   await drainNoteMatches(c, 'node-01', /waiting on PodDisruptionBudget shop\/web/);
 
   await t.test('while node-01 drains, held up by the budget', async (t) => {
-    const m = await scrape(leader.url);
+    const m = await scrape(leader.internalUrl);
     t.equal(m.value('reboot_manager_slots_held', { group: 'default' }), 1);
     t.equal(m.value('reboot_manager_slots_held', { group: 'workers' }), 0, 'a configured group is listed while nobody holds its slots');
     t.equal(m.value('reboot_manager_slots_allowed', { group: 'default' }), 1);
@@ -51,7 +51,7 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
     t.ok((m.value('reboot_manager_evictions_total', { result: 'blocked_by_budget' }) ?? 0) >= 1, 'the budget refusal is counted');
     t.equal(m.value('reboot_manager_leader'), 1);
 
-    const f = await scrape(follower.url);
+    const f = await scrape(follower.internalUrl);
     t.equal(f.value('reboot_manager_leader'), 0, 'the follower says it does not lead');
     t.equal(f.value('reboot_manager_slots_held', { group: 'default' }), 1, 'the follower sees the same holders from its own cache');
     t.equal(f.value('reboot_manager_drains_in_progress'), 0, 'only the leader drains');
@@ -77,7 +77,7 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
   // Answers the lock never sees: an unknown id, a missing protocol header, a path that is no endpoint.
   const stranger = await (await c.client('node-01')).steadyState();
   t.equal(stranger.ok, true, 'steady-state from a non-holder is ok');
-  const unknown = await request(new URL('v1/steady-state', leader.url), { method: 'POST', headers: { 'fleet-lock-protocol': 'true' }, body: JSON.stringify({ client_params: { id: 'f'.repeat(32), group: 'default' } }) });
+  const unknown = await request(new URL('v1/steady-state', leader.url), { method: 'POST', dispatcher: c.from('node-01'), headers: { 'fleet-lock-protocol': 'true' }, body: JSON.stringify({ client_params: { id: 'f'.repeat(32), group: 'default' } }) });
   t.equal(unknown.statusCode, 404);
   await unknown.body.dump();
   const noHeader = await request(new URL('v1/pre-reboot', leader.url), { method: 'POST', body: JSON.stringify({ client_params: { id: c.zincatiIdOf('node-01'), group: 'default' } }) });
@@ -88,7 +88,7 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
   await nowhere.body.dump();
 
   await t.test('after the sequence', async (t) => {
-    const m = await scrape(leader.url);
+    const m = await scrape(leader.internalUrl);
     const requests = (endpoint: string, result: string) => m.value('reboot_manager_fleetlock_requests_total', { endpoint, result });
     t.equal(requests('pre-reboot', 'draining'), 1);
     t.equal(requests('pre-reboot', 'slots_full'), 1);
@@ -139,7 +139,7 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
     for (const [name, type] of Object.entries(types)) t.equal(m.types.get(name), type, name);
     t.ok(m.types.has('reboot_manager_process_resident_memory_bytes'), 'process metrics too');
 
-    const f = await scrape(follower.url);
+    const f = await scrape(follower.internalUrl);
     t.equal(f.value('reboot_manager_fleetlock_requests_total', { endpoint: 'pre-reboot', result: 'granted' }), 0, 'the follower answered nothing');
     t.equal(f.value('reboot_manager_releases_total', { reason: 'manual' }), 0, 'a follower does not count releases it watched');
     t.equal(f.value('reboot_manager_releases_total', { reason: 'node_deleted' }), 0);

@@ -53,7 +53,7 @@ void t.test('the demo rolls an update through a small cluster and says so', asyn
   });
   if (code !== 0) t.comment(out);
   t.equal(code, 0, 'the demo exits 0');
-  t.match(out, /curl -X POST -H 'fleet-lock-protocol: true' -d '\{"client_params":\{"id":"[0-9a-f]{32}","group":"default"\}\}' http:\/\/127\.0\.0\.1:\d+\/v1\/pre-reboot/);
+  t.match(out, /curl --interface 127\.1\.0\.\d+ -X POST -H 'fleet-lock-protocol: true' -d '\{"client_params":\{"id":"[0-9a-f]{32}","group":"default"\}\}' http:\/\/127\.0\.0\.1:\d+\/v1\/pre-reboot/, 'the curl line sends from the node\'s own address');
   t.match(out, /nodes updated \(rebooted, new bootID\): 3\/3/);
   t.match(out, /most nodes holding a slot at once: +1 \(allowed 1\)/);
   for (const name of ['node-1', 'node-2', 'node-3']) t.match(out, new RegExp(`${name} +slot released`));

@@ -30,7 +30,7 @@ void t.test('the page renders the budget, the holder with its drain progress and
   const c = await startStatusCluster(t);
   const leader = await c.leader();
 
-  const dom = await dumpDom(leader.url);
+  const dom = await dumpDom(leader.internalUrl);
   t.equal(textOf(byId(dom, 'budget-text')), '1 of 1 slot in use', 'the budget header');
   t.match(textOf(byId(dom, 'replica')), /^Served by replica-0 · leader$/);
   t.match(textOf(byId(dom, 'freshness')), /^Updated \d+s ago/);
@@ -49,7 +49,7 @@ void t.test('the page renders the budget, the holder with its drain progress and
 
   // The cluster made the directory already (its kubeconfig); t.testdir() again would empty it.
   const png = join(t.testdirName, 'status-page.png');
-  await screenshot(leader.url, png, { width: 1200, height: 800 });
+  await screenshot(leader.internalUrl, png, { width: 1200, height: 800 });
   const image = decodePng(await readFile(png));
   t.same([image.width, image.height], [1200, 800], 'IHDR says 1200x800');
   const colours = distinctColours(image);

@@ -56,7 +56,7 @@ export async function startAzureCluster(t: Test, opts: AzureClusterOptions = {})
     imds,
     vmOf: (name) => `vmss_${Number(name.replace(/^node-/, ''))}`,
     async startAgent(name, args = []) {
-      const argv = ['--server', leader.url, '--imds-url', imds.urlFor(az.vmOf(name)), ...FAST_AGENT, ...args];
+      const argv = ['--server', leader.url, '--imds-url', imds.urlFor(az.vmOf(name)), '--source-address', c.addressOf(name), ...FAST_AGENT, ...args];
       const running = await createImdsAgent(parseImdsAgentConfig(argv, {}), { machineId: c.machineIdOf(name), logger: pino({ level: 'silent' }), imdsBackoffMs: { min: 10, max: 50 } });
       t.teardown(() => running.close());
       running.agent.start();

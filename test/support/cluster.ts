@@ -1,5 +1,6 @@
 // A simulated cluster with reboot-manager replicas in front of it, for tests over real HTTP.
 import { pino, type Logger } from 'pino';
+import { Agent } from 'undici';
 import type { Test } from 'tap';
 import { parseServeConfig } from '../../src/config/serve.js';
 import { releaseByHand, type ManualRelease } from '../../src/coordinator/manual-release.js';
@@ -9,7 +10,7 @@ import { NodeCache } from '../../src/kube/nodes.js';
 import { FleetLockClient, type FleetLockResult } from '../../src/fleetlock/client.js';
 import { zincatiId } from '../../src/identity/app-specific-id.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { makeNode, machineIdFor } from '../../src/sim/kube/fixtures.js';
+import { loopbackAddress, makeNode, machineIdFor } from '../../src/sim/kube/fixtures.js';
 import { timeAt } from '../../src/sim/kube/util.js';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/sim/kube/index.js';
 
@@ -24,8 +25,12 @@ export interface TestCluster {
   startReplica(identity: string): Promise<RunningServer>;
   /** The replica that leads, once it serves. */
   leader(): Promise<RunningServer>;
-  /** A FleetLock client for node `name`, as its Zincati would talk, against `server` (default: the leader). */
-  client(name: string, opts?: { group?: string; server?: RunningServer; raw?: boolean }): Promise<FleetLockClient>;
+  /** A FleetLock client for node `name`, as its Zincati would talk from the node's address, against `server` (default: the leader). */
+  client(name: string, opts?: { group?: string; server?: RunningServer; raw?: boolean; from?: string }): Promise<FleetLockClient>;
+  /** The node's own (loopback) address: its FleetLock calls come from there. */
+  addressOf(name: string): string;
+  /** A connection pool whose requests come from node `name`'s address (closed at teardown). */
+  from(name: string): Agent;
   preReboot(name: string, group?: string): Promise<FleetLockResult>;
   steadyState(name: string, group?: string): Promise<FleetLockResult>;
   /** Names of nodes whose `rebootmanager/status` is `Rebooting`, straight from the simulator. */
@@ -57,16 +62,19 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
   t.teardown(() => sim.close());
   const nodeNames: string[] = [];
   const machineIds = new Map<string, string>();
+  const addresses = new Map<string, string>();
   for (let i = 1; i <= (opts.nodes ?? 3); i++) {
     const name = nodeName(i);
     machineIds.set(name, machineIdFor(i));
-    sim.store.createNode(makeNode({ name, machineID: machineIdFor(i) }));
+    sim.store.createNode(makeNode({ name, machineID: machineIdFor(i), address: loopbackAddress(i) }));
+    addresses.set(name, loopbackAddress(i));
     nodeNames.push(name);
   }
   const kubeconfig = `${t.testdir()}/kubeconfig`;
   await sim.writeKubeconfig(kubeconfig, SERVICE_ACCOUNT);
   const clients: FleetLockClient[] = [];
-  t.teardown(() => Promise.all(clients.map((c) => c.close())));
+  const dispatchers: Agent[] = [];
+  t.teardown(() => Promise.all([...clients.map((c) => c.close()), ...dispatchers.map((d) => d.close())]));
 
   const cluster: TestCluster = {
     sim,
@@ -74,7 +82,7 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
     nodeNames,
     servers: [],
     async startReplica(identity) {
-      const config = parseServeConfig(['--listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', identity, '--lease-duration', '2s', ...(opts.flags ?? [])], {});
+      const config = parseServeConfig(['--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', identity, '--lease-duration', '2s', ...(opts.flags ?? [])], {});
       const server = await startServer(config, { logger: opts.logger ?? pino({ level: 'silent' }) });
       cluster.servers.push(server);
       t.teardown(() => server.close());
@@ -85,9 +93,16 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
     },
     async client(name, o = {}) {
       const server = o.server ?? (await cluster.leader());
-      const client = new FleetLockClient({ baseUrl: server.url, id: cluster.zincatiIdOf(name), group: o.group ?? 'default', timeoutMs: 30_000 });
+      const dispatcher = o.from === undefined ? cluster.from(name) : new Agent({ localAddress: o.from });
+      if (o.from !== undefined) dispatchers.push(dispatcher);
+      const client = new FleetLockClient({ baseUrl: server.url, id: cluster.zincatiIdOf(name), group: o.group ?? 'default', timeoutMs: 30_000, dispatcher });
       clients.push(client);
       return client;
+    },
+    from(name) {
+      const dispatcher = new Agent({ localAddress: cluster.addressOf(name) });
+      dispatchers.push(dispatcher);
+      return dispatcher;
     },
     async preReboot(name, group) {
       return (await cluster.client(name, group === undefined ? {} : { group })).preReboot();
@@ -113,6 +128,11 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
       sim.store.updateNode(name, (n) => {
         n.status.conditions = (n.status.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'True', lastHeartbeatTime: time } : c));
       });
+    },
+    addressOf: (name) => {
+      const address = addresses.get(name);
+      if (!address) throw new Error(`no node ${name} in this test cluster`);
+      return address;
     },
     machineIdOf: (name) => {
       const id = machineIds.get(name);

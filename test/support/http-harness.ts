@@ -5,7 +5,9 @@ import { Agent, request } from 'undici';
 import type { FastifyInstance } from 'fastify';
 import { OK, type Answer as LockAnswer } from '../../src/fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../../src/fleetlock/types.js';
-import { buildHttpServer } from '../../src/http/server.js';
+import { buildInternalServer } from '../../src/http/internal-server.js';
+import { listenAt } from '../../src/http/listen.js';
+import { buildPublicServer } from '../../src/http/server.js';
 
 export interface LockCall {
   readonly endpoint: 'pre-reboot' | 'steady-state';
@@ -15,9 +17,12 @@ export interface LockCall {
 export type LogLine = Record<string, unknown> & { level: number; msg?: string; reqId?: string };
 
 export interface Harness {
+  /** The public FleetLock server. */
   readonly app: FastifyInstance;
   readonly origin: string;
   readonly port: number;
+  /** The internal server (probes) beside it. */
+  readonly internalOrigin: string;
   readonly calls: LockCall[];
   readonly logs: LogLine[];
   /** What the fake lock does on each call; default: resolves (granted). */
@@ -26,7 +31,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { bodyLimit?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { bodyLimit?: number; trustedProxies?: readonly string[] } = {}): Promise<Harness> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const calls: LockCall[] = [];
@@ -48,15 +53,16 @@ export async function startHarness(options: { bodyLimit?: number } = {}): Promis
       return harness.readiness;
     },
   };
-  const app = buildHttpServer({ lock, readiness, logger, ...options });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const app = buildPublicServer({ lock, logger, ...options });
+  const internal = buildInternalServer({ readiness, logger });
+  const origin = (await listenAt(app, { host: '127.0.0.1', port: 0 })).slice(0, -1);
+  const internalOrigin = (await listenAt(internal, { host: '127.0.0.1', port: 0 })).slice(0, -1);
   return Object.assign(harness, {
     app,
-    port: address.port,
-    origin: `http://127.0.0.1:${address.port}`,
-    close: () => app.close(),
+    port: Number(new URL(origin).port),
+    origin,
+    internalOrigin,
+    close: () => Promise.all([app.close(), internal.close()]).then(() => undefined),
   });
 }
 

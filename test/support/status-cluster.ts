@@ -2,9 +2,8 @@
 // blocks, a node an admin cordoned, and a node whose slot was released. Used by the status API,
 // page and browser tests. And a bare HTTP server whose status data the test makes up.
 import { pino } from 'pino';
-import { OK } from '../../src/fleetlock/refusal.js';
 import type { Test } from 'tap';
-import { buildHttpServer } from '../../src/http/server.js';
+import { buildInternalServer } from '../../src/http/internal-server.js';
 import type { StatusSource } from '../../src/http/status-routes.js';
 import type { RunningServer } from '../../src/server.js';
 import type { StatusSnapshot } from '../../src/status/snapshot.js';
@@ -38,14 +37,13 @@ export async function caughtUp(server: RunningServer): Promise<void> {
 }
 
 export async function getStatus(server: RunningServer): Promise<{ status: number; headers: Headers; body: StatusSnapshot }> {
-  const res = await fetch(new URL('api/v1/status', server.url));
+  const res = await fetch(new URL('api/v1/status', server.internalUrl));
   return { status: res.status, headers: res.headers, body: (await res.json()) as StatusSnapshot };
 }
 
-/** The real HTTP layer with a made-up status source (and a FleetLock service that grants); its origin. */
+/** The real internal HTTP server with a made-up status source; its origin. */
 export async function startPageServer(t: Test, status: StatusSource): Promise<string> {
-  const app = buildHttpServer({
-    lock: { preReboot: () => Promise.resolve(OK), steadyState: () => Promise.resolve(OK) },
+  const app = buildInternalServer({
     readiness: { readiness: () => ({ ready: true, reason: 'leader' }) },
     status,
     logger: pino({ level: 'silent' }),

@@ -13,6 +13,8 @@ export interface SimAgentsOptions {
   readonly logger: Logger;
   readonly vmOf: (node: string) => string;
   readonly machineIdOf: (node: string) => string;
+  /** The node's address: the agent sends from it, as a hostNetwork agent would (the server checks callers). */
+  readonly addressOf?: (node: string) => string | undefined;
   /** Extra `imds-agent` flags (durations are on `clock`'s scale). */
   readonly args?: readonly string[];
 }
@@ -27,7 +29,8 @@ export class SimAgents {
   async start(node: string): Promise<RunningImdsAgent> {
     const existing = this.running.get(node);
     if (existing) return existing;
-    const argv = ['--server', this.o.serverUrl, '--imds-url', this.o.imds.urlFor(this.o.vmOf(node)), ...(this.o.args ?? [])];
+    const address = this.o.addressOf?.(node);
+    const argv = ['--server', this.o.serverUrl, '--imds-url', this.o.imds.urlFor(this.o.vmOf(node)), ...(address ? ['--source-address', address] : []), ...(this.o.args ?? [])];
     const agent = await createImdsAgent(parseImdsAgentConfig(argv, {}), {
       machineId: this.o.machineIdOf(node),
       clock: this.o.clock,

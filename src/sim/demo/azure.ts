@@ -41,6 +41,7 @@ export async function startAzureDemo(o: AzureDemoOptions): Promise<AzureDemo> {
     logger: pino({ level: 'silent' }),
     vmOf,
     machineIdOf: () => o.member.machineId,
+    addressOf: () => o.member.address,
     // Simulated time: a poll every 30 s is 100 ms at the default scale. Approving early shows the whole handshake.
     args: ['--poll-interval', '30s', '--retry-interval', '30s', '--approve'],
   });

@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { parseServeConfig } from '../../config/serve.js';
 import { startServer, type RunningServer } from '../../server.js';
 import type { FleetMember } from '../fleet/fleet.js';
-import { REBOOT_MANAGER_USER, machineIdFor, makeNode, startKubeSim, type KubeSim } from '../kube/index.js';
+import { REBOOT_MANAGER_USER, loopbackAddress, machineIdFor, makeNode, startKubeSim, type KubeSim } from '../kube/index.js';
 
 export interface SimClusterOptions {
   readonly nodes: number;
@@ -37,13 +37,13 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const dir = await mkdtemp(join(tmpdir(), 'reboot-manager-sim-'));
   let server: RunningServer | undefined;
   try {
-    const members = Array.from({ length: opts.nodes }, (_, i) => ({ name: nodeName(i), machineId: machineIdFor(i) }));
-    for (const m of members) sim.store.createNode(makeNode({ name: m.name, machineID: m.machineId, imageCount: opts.imageCount ?? 0 }));
+    const members = Array.from({ length: opts.nodes }, (_, i) => ({ name: nodeName(i), machineId: machineIdFor(i), address: loopbackAddress(i + 1) }));
+    for (const m of members) sim.store.createNode(makeNode({ name: m.name, machineID: m.machineId, address: m.address, imageCount: opts.imageCount ?? 0 }));
     const kubeconfig = join(dir, 'kubeconfig');
     await sim.writeKubeconfig(kubeconfig, REBOOT_MANAGER_USER);
     const slots = String(opts.maxRebooting);
     const config = parseServeConfig(
-      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--max-rebooting', slots, '--slots-per-group', slots, '--identity', 'reboot-manager-sim', '--log-level', 'warn'],
+      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--max-rebooting', slots, '--slots-per-group', slots, '--identity', 'reboot-manager-sim', '--log-level', 'warn'],
       {},
     );
     server = await startServer(config, { logger: opts.logger ?? pino({ level: 'warn' }, pino.destination(2)) });

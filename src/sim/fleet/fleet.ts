@@ -6,6 +6,8 @@ import { ZincatiAgent, type AgentEvent, type NodeHost } from './zincati-agent.js
 export interface FleetMember {
   readonly name: string;
   readonly machineId: string;
+  /** The node's address (a loopback one in simulations): its Zincati's requests come from there. */
+  readonly address?: string;
 }
 
 export interface FleetOptions {
@@ -64,6 +66,7 @@ export class Fleet {
         node: member.name,
         machineId: member.machineId,
         baseUrl: opts.baseUrl,
+        ...(member.address ? { sourceAddress: member.address } : {}),
         host: opts.host,
         timeScale: opts.timeScale,
         random,

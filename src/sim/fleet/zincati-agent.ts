@@ -25,6 +25,8 @@ export interface ZincatiAgentOptions {
   /** `/etc/machine-id`; the agent sends Zincati's app-specific id derived from it. */
   readonly machineId: string;
   readonly baseUrl: string;
+  /** The node's address, which its FleetLock requests come from. */
+  readonly sourceAddress?: string;
   readonly group?: string;
   readonly host: NodeHost;
   /** Simulated ms per real ms: 1000 turns Zincati's 300 s tick into 300 ms. */
@@ -65,6 +67,7 @@ export class ZincatiAgent {
       id: this.id,
       group: this.group,
       timeoutMs: Math.max(5_000, this.scaled(ZINCATI_REQUEST_TIMEOUT_MS)),
+      ...(opts.sourceAddress ? { localAddress: opts.sourceAddress } : {}),
     });
   }
 

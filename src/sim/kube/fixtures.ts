@@ -16,8 +16,15 @@ export interface NodeFixture {
   /** Entries in status.images; ~50 makes the JSON ~40 KB like a real node. */
   imageCount?: number;
   kubeletVersion?: string;
+  /** The node's InternalIP (default: a made-up 10.0.x.y); a loopback one lets a test call from "the node". */
+  address?: string;
   /** Stamps the conditions' times; pass the cluster's clock when it is virtual. Default: system time. */
   clock?: Clock;
+}
+
+/** A loopback address of its own for simulated node `i` (1-based), so its FleetLock calls can come "from the node". */
+export function loopbackAddress(i: number): string {
+  return `127.1.${Math.floor(i / 250) % 256}.${(i % 250) + 1}`;
 }
 
 function fakeDigest(seed: string): string {
@@ -57,7 +64,7 @@ export function makeNode(f: NodeFixture): NodeObject {
     reason,
     message,
   });
-  const ip = `10.0.${(fakeDigest(f.name).charCodeAt(0) % 200) + 1}.${(fakeDigest(f.name).charCodeAt(1) % 250) + 2}`;
+  const ip = f.address ?? `10.0.${(fakeDigest(f.name).charCodeAt(0) % 200) + 1}.${(fakeDigest(f.name).charCodeAt(1) % 250) + 2}`;
   const node: NodeObject = {
     apiVersion: 'v1',
     kind: 'Node',
@@ -126,6 +133,8 @@ export interface PodFixture {
   mirror?: boolean;
   terminationGracePeriodSeconds?: number;
   labels?: Record<string, string>;
+  /** `status.podIP` (and `podIPs`), as the kubelet reports it once the sandbox is up. */
+  podIP?: string;
   /** Stamps the readiness times; pass the cluster's clock when it is virtual. Default: system time. */
   clock?: Clock;
 }
@@ -151,7 +160,7 @@ export function makePod(f: PodFixture): PodObject {
       ...(f.nodeName ? { nodeName: f.nodeName } : {}),
       ...(f.emptyDir ? { volumes: [{ name: 'scratch', emptyDir: {} }] } : {}),
     },
-    status: { phase: f.phase ?? (f.nodeName ? 'Running' : 'Pending'), conditions: [], containerStatuses: [] },
+    status: { phase: f.phase ?? (f.nodeName ? 'Running' : 'Pending'), conditions: [], containerStatuses: [], ...(f.podIP ? { podIP: f.podIP, podIPs: [{ ip: f.podIP }] } : {}) },
   };
   const ready = f.ready ?? (f.nodeName !== undefined && (f.phase ?? 'Running') === 'Running');
   const withReady = withPodReady(pod, ready, nowTime(f.clock));

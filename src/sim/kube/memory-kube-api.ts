@@ -30,15 +30,17 @@ export class MemoryKubeApi implements KubeApi {
   ) {}
 
   list(collection: Collection, query: ListQuery): Promise<ListPage> {
-    const q = { fieldSelector: query.fieldSelector, limit: query.limit === undefined ? undefined : String(query.limit), continue: query.continue };
-    return this.call({ verb: 'list', resource: collection }, `listing ${collection}`, () => {
-      const list = this.serve({ verb: 'list', resource: collection, query: q }) as RawList;
+    const q = { fieldSelector: query.fieldSelector, labelSelector: query.labelSelector, limit: query.limit === undefined ? undefined : String(query.limit), continue: query.continue };
+    const namespace = query.namespace;
+    return this.call({ verb: 'list', resource: collection, ...(namespace ? { namespace } : {}) }, `listing ${collection}`, () => {
+      const list = this.serve({ verb: 'list', resource: collection, ...(namespace ? { namespace } : {}), query: q }) as RawList;
       return { items: list.items, resourceVersion: list.metadata.resourceVersion ?? '', continueToken: list.metadata.continue || undefined };
     });
   }
 
   watch(collection: Collection, query: WatchQuery, onEvent: WatchEventHandler, onDone: (err?: unknown) => void): Promise<StopWatch> {
-    return this.call({ verb: 'watch', resource: collection }, `watching ${collection}`, () => openWatch(this.ctx, this.faults, collection, query, onEvent, onDone));
+    const namespace = query.namespace;
+    return this.call({ verb: 'watch', resource: collection, ...(namespace ? { namespace } : {}) }, `watching ${collection}`, () => openWatch(this.ctx, this.faults, collection, query, onEvent, onDone));
   }
 
   readNode(name: string): Promise<unknown> {

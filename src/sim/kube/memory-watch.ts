@@ -30,8 +30,8 @@ export function openWatch(
   onDone: (err?: unknown) => void,
 ): StopWatch {
   const t = typeByName(collection);
-  const match = watchMatcher({ fieldSelector: query.fieldSelector ?? null });
-  const start = watchStart(ctx.store, t, query.resourceVersion, '');
+  const match = watchMatcher({ namespace: query.namespace ?? '', fieldSelector: query.fieldSelector ?? null, labelSelector: query.labelSelector ?? null });
+  const start = watchStart(ctx.store, t, query.resourceVersion, query.namespace ?? '');
   const delivery = new OrderedDelivery(ctx.clock);
   // open: events flow; closing: the end is queued behind what is in flight; ended: nothing more reaches the client.
   let state: 'open' | 'closing' | 'ended' = 'open';

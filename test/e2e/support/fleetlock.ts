@@ -3,9 +3,9 @@ import type { FakeNode } from '../../../kit/nodes.js';
 import { FleetLockClient, type FleetLockResult } from '../../../src/fleetlock/client.js';
 import { zincatiId } from '../../../src/identity/app-specific-id.js';
 
-/** A FleetLock client with the id Zincati on `node` sends (derived from its machine-id). */
+/** A FleetLock client with the id Zincati on `node` sends (derived from its machine-id), from the node's address. */
 export function zincati(serverUrl: string, node: FakeNode, group = 'default'): FleetLockClient {
-  return new FleetLockClient({ baseUrl: `${serverUrl}/`, id: zincatiId(node.machineId), group, timeoutMs: 30_000 });
+  return new FleetLockClient({ baseUrl: `${serverUrl}/`, id: zincatiId(node.machineId), group, timeoutMs: 30_000, localAddress: node.address });
 }
 
 export const refusal = (r: FleetLockResult): string => (r.ok ? `${r.status}` : `${r.status} ${r.kind}: ${r.value}`);

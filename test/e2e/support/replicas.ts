@@ -9,7 +9,10 @@ import { NAMESPACE, REPO, type E2eCluster } from './e2e-cluster.js';
 
 export interface Replica {
   readonly identity: string;
+  /** The public FleetLock port, without a trailing slash. */
   readonly url: string;
+  /** The internal port: status, metrics, probes. */
+  readonly internalUrl: string;
   readonly process: SupervisedProcess;
 }
 
@@ -18,17 +21,17 @@ export const FAST_ARGS = ['--lease-duration', '4s', '--resync-interval', '2s', '
 
 /** `kubeconfig`: another way to the API server than the cluster's product kubeconfig (e.g. through a proxy). */
 export async function startReplica(t: Test, cluster: E2eCluster, identity: string, args: readonly string[] = [], opts: { kubeconfig?: string } = {}): Promise<Replica> {
-  const port = await freePort();
+  const [port, internalPort] = [await freePort(), await freePort()];
   const proc = supervise(identity, join(cluster.plane.dir, 'logs', `${identity}.log`), process.execPath, [
-    join(REPO, 'dist/src/cli/main.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--identity', identity, ...FAST_ARGS, ...args,
+    join(REPO, 'dist/src/cli/main.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--internal-listen', `127.0.0.1:${internalPort}`, '--identity', identity, ...FAST_ARGS, ...args,
   ], { env: { ...process.env, KUBECONFIG: opts.kubeconfig ?? cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE } });
   t.teardown(() => proc.stop());
-  return { identity, url: `http://127.0.0.1:${port}`, process: proc };
+  return { identity, url: `http://127.0.0.1:${port}`, internalUrl: `http://127.0.0.1:${internalPort}`, process: proc };
 }
 
 export async function readyz(replica: Replica): Promise<number | undefined> {
   try {
-    const res = await request(`${replica.url}/readyz`);
+    const res = await request(`${replica.internalUrl}/readyz`);
     await res.body.dump();
     return res.statusCode;
   } catch {

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'tap';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { readyz, type Replica } from './replicas.js';
 
 export interface FrontService {
@@ -13,6 +13,14 @@ export interface FrontService {
 
 export async function startService(t: Test, replicas: readonly Replica[]): Promise<FrontService> {
   const servedBy: string[] = [];
+  // Client addresses survive, as with externalTrafficPolicy: Local: each goes upstream from its own address.
+  const pools = new Map<string, Agent>();
+  const poolFor = (address: string): Agent => {
+    let pool = pools.get(address);
+    if (!pool) pools.set(address, (pool = new Agent({ localAddress: address.replace(/^::ffff:/, '') })));
+    return pool;
+  };
+  t.teardown(() => Promise.all([...pools.values()].map((p) => p.close())).then(() => undefined));
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,7 +34,8 @@ export async function startService(t: Test, replicas: readonly Replica[]): Promi
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
         try {
-          const upstream = await request(`${ready.url}${req.url ?? '/'}`, { method: req.method as 'POST', headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+          const dispatcher = poolFor(req.socket.remoteAddress ?? '127.0.0.1');
+          const upstream = await request(`${ready.url}${req.url ?? '/'}`, { method: req.method as 'POST', headers, body: chunks.length ? Buffer.concat(chunks) : undefined, dispatcher });
           const body = Buffer.from(await upstream.body.arrayBuffer());
           res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type'] ?? 'application/json') }).end(body);
         } catch {
