@@ -6,6 +6,7 @@ import { Reconciler } from './coordinator/reconciler.js';
 import { StaleHolders } from './coordinator/stale.js';
 import { Drainer, type DrainOptions } from './drain/index.js';
 import { buildHttpServer } from './http/server.js';
+import { loadTlsServing } from './http/tls-serving.js';
 import { NodeIndex } from './identity/node-index.js';
 import type { KubeApi } from './kube/api.js';
 import { createKubeApi } from './kube/rest-api.js';
@@ -21,7 +22,7 @@ import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
 
 export interface RunningServer {
-  /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/`. */
+  /** Base URL of the FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
   readonly url: string;
   readonly coordinator: Coordinator;
   readonly nodes: NodeCache;
@@ -164,6 +165,8 @@ export type Replica = ReturnType<typeof startReplica>;
 /** The composition root of `reboot-manager serve`: wires kube -> coordinator -> http and starts them. */
 export async function startServer(config: ServeConfig, runtime: ServerRuntime = {}): Promise<RunningServer> {
   const log = runtime.logger ?? createLogger({ level: config.logLevel, base: { replica: config.identity } });
+  // Bad TLS files stop the start-up before anything else starts; the gauge is bound once metrics exist.
+  const tls = await loadTlsServing(config.tls, (c) => replica.metrics.tlsCertificate.inForce(Date.parse(c.notAfter)));
   const api = runtime.api ?? createKubeApi(config.kubeconfig);
   const replica = startReplica(config, { ...runtime, logger: log, api });
   const clock = runtime.clock ?? systemClock;
@@ -177,12 +180,12 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
     isLeader: () => replica.isLeader(),
     clock,
   });
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log });
+  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log, tls });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
+  const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
   log.info({ url, server: api.origin, maxRebooting: config.maxRebooting, leaderElect: config.leaderElect }, 'reboot-manager serving FleetLock');
 
   return {

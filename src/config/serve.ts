@@ -36,6 +36,8 @@ export function groupList(raw: string): ReadonlySet<string> {
 export const serveOptions = {
   kubeconfig: option({ name: 'kubeconfig', env: 'KUBECONFIG', default: undefined, help: 'Kubeconfig file. Unset: ~/.kube/config, else the in-cluster service account.', parse: text }),
   listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'Address the FleetLock HTTP server listens on.', parse: listenAddress }),
+  tlsCertFile: option({ name: 'tls-cert-file', env: 'REBOOT_MANAGER_TLS_CERT_FILE', default: undefined, help: 'PEM certificate (the leaf, then any intermediates): the FleetLock port serves HTTPS. Re-read when it changes (a Secret volume, cert-manager). Needs --tls-key-file.', parse: text }),
+  tlsKeyFile: option({ name: 'tls-key-file', env: 'REBOOT_MANAGER_TLS_KEY_FILE', default: undefined, help: 'PEM private key of --tls-cert-file, re-read with it.', parse: text }),
   namespace: option({ name: 'namespace', env: 'REBOOT_MANAGER_NAMESPACE', default: (env) => env.POD_NAMESPACE || 'reboot-manager', help: 'Namespace of the leader Lease (default: the pod namespace). Events about Nodes go to default, where Kubernetes keeps them.', parse: text }),
   identity: option({ name: 'identity', env: 'REBOOT_MANAGER_IDENTITY', default: (env) => env.POD_NAME || hostname(), help: 'This replica\'s leader-election identity (default: the pod name); keep it stable across restarts.', parse: text }),
   maxRebooting: option({ name: 'max-rebooting', env: 'REBOOT_MANAGER_MAX_REBOOTING', default: '1', help: 'Cluster-wide cap: most nodes holding a reboot slot at once, across all groups.', parse: wholeNumber(0, 100_000) }),
@@ -67,6 +69,8 @@ export interface ServeConfig extends ServeOptions {
   /** Renewal timing derived from the lease duration, in the ratios client-go uses (15s/10s/2s). */
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
+  /** Both TLS files, or none: HTTPS on the FleetLock port. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
 }
 
 export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServeConfig {
@@ -78,5 +82,9 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       throw new ConfigError(`invalid --group-slots: group ${group} has ${slots} slots but --max-rebooting is ${o.maxRebooting}; raise --max-rebooting`);
     }
   }
-  return { ...o, renewDeadlineMs: Math.round(o.leaseDuration * (2 / 3)), retryPeriodMs: Math.max(100, Math.round(o.leaseDuration * (2 / 15))) };
+  if ((o.tlsCertFile === undefined) !== (o.tlsKeyFile === undefined)) {
+    throw new ConfigError('invalid TLS configuration: give both --tls-cert-file (REBOOT_MANAGER_TLS_CERT_FILE) and --tls-key-file (REBOOT_MANAGER_TLS_KEY_FILE), or neither');
+  }
+  const tls = o.tlsCertFile !== undefined && o.tlsKeyFile !== undefined ? { certFile: o.tlsCertFile, keyFile: o.tlsKeyFile } : undefined;
+  return { ...o, tls, renewDeadlineMs: Math.round(o.leaseDuration * (2 / 3)), retryPeriodMs: Math.max(100, Math.round(o.leaseDuration * (2 / 15))) };
 }

@@ -11,6 +11,7 @@ import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { attachOutcomes } from './outcomes.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerStatusRoutes, type StatusSource } from './status-routes.js';
+import { httpsOption, reloadTlsOnChange, type TlsServing } from './tls-serving.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Largest accepted request body in bytes (default 16 KiB); larger is answered 413 `bad_request`. */
   readonly bodyLimit?: number;
+  /** HTTPS with this pair, reloaded when its files change; plain HTTP without. */
+  readonly tls?: TlsServing;
 }
 
 function passRawBody(_request: unknown, body: Buffer, done: (err: null, body: Buffer) => void): void {
@@ -50,7 +53,10 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit,
     requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: routerErrorHandler,
+    // Spread, not written out: the https overload would type the instance apart from the plain one.
+    ...httpsOption(options.tls),
   });
+  if (options.tls) reloadTlsOnChange(app, options.tls, options.logger);
 
   // Zincati sends no Content-Type: every body is raw bytes, parsed by the FleetLock code itself.
   app.removeAllContentTypeParsers();

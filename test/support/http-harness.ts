@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { OK, type Answer as LockAnswer } from '../../src/fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../../src/fleetlock/types.js';
 import { buildHttpServer } from '../../src/http/server.js';
+import type { TlsServing } from '../../src/http/tls-serving.js';
 
 export interface LockCall {
   readonly endpoint: 'pre-reboot' | 'steady-state';
@@ -26,7 +27,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { bodyLimit?: number } = {}): Promise<Harness> {
+/** With `tls`, the server speaks HTTPS and `origin` is `https://127.0.0.1:PORT`. */
+export async function startHarness(options: { bodyLimit?: number; tls?: TlsServing } = {}): Promise<Harness> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const calls: LockCall[] = [];
@@ -55,7 +57,7 @@ export async function startHarness(options: { bodyLimit?: number } = {}): Promis
   return Object.assign(harness, {
     app,
     port: address.port,
-    origin: `http://127.0.0.1:${address.port}`,
+    origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
     close: () => app.close(),
   });
 }
