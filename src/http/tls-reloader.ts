@@ -66,7 +66,11 @@ export class TlsReloader {
 
   /** Looks at the files now. Checks run one after the other, so the last one sees the last write. */
   check(): Promise<ReloadOutcome> {
-    this.queue = this.queue.then(() => this.checkOnce());
+    // After a failed check too: one unexpected error must not stop every later reload.
+    this.queue = this.queue.then(
+      () => this.checkOnce(),
+      () => this.checkOnce(),
+    );
     return this.queue;
   }
 

@@ -94,3 +94,22 @@ void t.test('the reloader: a new pair is applied, a bad one is logged once and r
   t.equal(errors().length, 2, 'the same failure after a success is news again');
   t.notMatch(JSON.stringify(logs), /PRIVATE KEY|BEGIN/, 'no key material (or any PEM) in any log line');
 });
+
+void t.test('a server that fails to take a pair does not stop later reloads', async (t) => {
+  const dir = t.testdir();
+  const files = await filesIn(dir, a.chain, a.key);
+  let refuse = true;
+  const applied: string[] = [];
+  const apply = (pair: TlsPair) => {
+    if (refuse) throw new Error('setSecureContext failed');
+    applied.push(pair.certificate.serial);
+  };
+  const reloader = new TlsReloader({ files, initial: await loadTlsPair(files), apply, log: pino({ level: 'silent' }) });
+  t.teardown(() => reloader.close());
+  await filesIn(dir, b.chain, b.key);
+  await t.rejects(reloader.check(), { message: 'setSecureContext failed' });
+  t.equal(reloader.certificate.serial, a.serial, 'the old pair is still the one in force');
+  refuse = false;
+  t.equal(await reloader.check(), 'reloaded', 'the next look applies it');
+  t.same(applied, [b.serial]);
+});
