@@ -12,6 +12,7 @@ import { listenAt } from './http/listen.js';
 import { buildPublicServer } from './http/server.js';
 import { CallerIndex } from './identity/callers.js';
 import { AgentPods } from './kube/agent-pods.js';
+import { loadTlsServing } from './http/tls-serving.js';
 import { NodeIndex } from './identity/node-index.js';
 import type { KubeApi } from './kube/api.js';
 import { createKubeApi } from './kube/rest-api.js';
@@ -27,7 +28,7 @@ import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
 
 export interface RunningServer {
-  /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/`. */
+  /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
   readonly url: string;
   /** Base URL of the internal server (status page, `/api/v1/status`, `/metrics`, probes), e.g. `http://127.0.0.1:8081/`. */
   readonly internalUrl: string;
@@ -184,6 +185,8 @@ export type Replica = ReturnType<typeof startReplica>;
 /** The composition root of `reboot-manager serve`: wires kube -> coordinator -> http and starts them. */
 export async function startServer(config: ServeConfig, runtime: ServerRuntime = {}): Promise<RunningServer> {
   const log = runtime.logger ?? createLogger({ level: config.logLevel, base: { replica: config.identity } });
+  // Bad TLS files stop the start-up before anything else starts; the gauge is bound once metrics exist.
+  const tls = await loadTlsServing(config.tls, (c) => replica.metrics.tlsCertificate.inForce(Date.parse(c.notAfter)));
   const api = runtime.api ?? createKubeApi(config.kubeconfig);
   const replica = startReplica(config, { ...runtime, logger: log, api });
   const clock = runtime.clock ?? systemClock;
@@ -199,7 +202,7 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
   });
   const lock = config.callerCheck === 'node' ? new CallerGate({ lock: coordinator, index: replica.index, callers: replica.callers, synced: replica.callersSynced }) : coordinator;
   if (config.callerCheck === 'off') log.warn('--caller-check=off: any client that reaches the FleetLock port can cordon and drain any node');
-  const publicServer = buildPublicServer({ lock, outcomes: metrics.requests, logger: log, trustedProxies: config.trustedProxies });
+  const publicServer = buildPublicServer({ lock, outcomes: metrics.requests, logger: log, trustedProxies: config.trustedProxies, tls });
   // With the caller check on, a replica whose agent-pod cache has not listed yet would refuse the agents: not ready.
   const readiness = {
     readiness: () => (config.callerCheck === 'node' && nodes.synced && !replica.callersSynced() ? { ready: false, reason: 'imds-agent pod cache not synced yet' } : coordinator.readiness()),
@@ -208,7 +211,7 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
   let url: string;
   let internalUrl: string;
   try {
-    url = await listenAt(publicServer, config.listen);
+    url = await listenAt(publicServer, config.listen, tls ? 'https' : 'http');
     internalUrl = await listenAt(internalServer, config.internalListen);
   } catch (err) {
     await Promise.all([publicServer.close(), internalServer.close(), replica.close()]);

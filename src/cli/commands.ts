@@ -1,6 +1,7 @@
 import { operatorOptions, parseOperatorConfig, parseStatusConfig, statusOptions } from '../config/operator.js';
 import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
+import { TlsFilesError } from '../http/tls-files.js';
 import { demoOptions } from '../sim/demo/options.js';
 import { imdsAgentOptions, parseImdsAgentConfig } from '../agent/config.js';
 import { untilSignal } from './until-signal.js';
@@ -19,7 +20,10 @@ export const commands: Record<string, Command> = {
     async run(argv, env) {
       const config = parseServeConfig(argv, env);
       const { startServer } = await import('../server.js');
-      const server = await startServer(config);
+      // Unusable TLS files are a configuration error like any other: exit 2, the message names the file.
+      const server = await startServer(config).catch((err: unknown) => {
+        throw err instanceof TlsFilesError ? new ConfigError(err.message) : err;
+      });
       await untilSignal();
       await server.close();
       return 0;

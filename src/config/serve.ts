@@ -55,6 +55,8 @@ const agentPodsDefault = (env: NodeJS.ProcessEnv): string => `${env.POD_NAMESPAC
 export const serveOptions = {
   kubeconfig: option({ name: 'kubeconfig', env: 'KUBECONFIG', default: undefined, help: 'Kubeconfig file. Unset: ~/.kube/config, else the in-cluster service account.', parse: text }),
   listen: option({ name: 'listen', env: 'REBOOT_MANAGER_LISTEN', default: '0.0.0.0:8080', help: 'The public FleetLock port (the one the LoadBalancer exposes): POST <base>/v1/pre-reboot and /v1/steady-state, nothing else.', parse: listenAddress }),
+  tlsCertFile: option({ name: 'tls-cert-file', env: 'REBOOT_MANAGER_TLS_CERT_FILE', default: undefined, help: 'PEM certificate (the leaf, then any intermediates): the FleetLock port serves HTTPS. Re-read when it changes (a Secret volume, cert-manager). Needs --tls-key-file.', parse: text }),
+  tlsKeyFile: option({ name: 'tls-key-file', env: 'REBOOT_MANAGER_TLS_KEY_FILE', default: undefined, help: 'PEM private key of --tls-cert-file, re-read with it.', parse: text }),
   internalListen: option({ name: 'internal-listen', env: 'REBOOT_MANAGER_INTERNAL_LISTEN', default: '0.0.0.0:8081', help: 'The internal port: status page, /api/v1/status, /metrics, /healthz, /readyz. Keep it off the LoadBalancer.', parse: listenAddress }),
   callerCheck: option({ name: 'caller-check', env: 'REBOOT_MANAGER_CALLER_CHECK', default: 'node', help: '"node": a FleetLock request for node X is honoured only from one of X\'s status.addresses or from the imds-agent pod on X (others are refused "forbidden"). "off": anyone who reaches the port may drain any node (logged as a warning at start).', parse: oneOf('node', 'off') }),
   trustedProxies: option({ name: 'trusted-proxies', env: 'REBOOT_MANAGER_TRUSTED_PROXIES', default: '', help: 'Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For header names the real client, for load balancers that do not keep client addresses. Empty: the TCP peer is the client.', parse: addressRanges }),
@@ -90,6 +92,8 @@ export interface ServeConfig extends ServeOptions {
   /** Renewal timing derived from the lease duration, in the ratios client-go uses (15s/10s/2s). */
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
+  /** Both TLS files, or none: HTTPS on the FleetLock port. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
 }
 
 export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServeConfig {
@@ -104,5 +108,9 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       throw new ConfigError(`invalid --group-slots: group ${group} has ${slots} slots but --max-rebooting is ${o.maxRebooting}; raise --max-rebooting`);
     }
   }
-  return { ...o, renewDeadlineMs: Math.round(o.leaseDuration * (2 / 3)), retryPeriodMs: Math.max(100, Math.round(o.leaseDuration * (2 / 15))) };
+  if ((o.tlsCertFile === undefined) !== (o.tlsKeyFile === undefined)) {
+    throw new ConfigError('invalid TLS configuration: give both --tls-cert-file (REBOOT_MANAGER_TLS_CERT_FILE) and --tls-key-file (REBOOT_MANAGER_TLS_KEY_FILE), or neither');
+  }
+  const tls = o.tlsCertFile !== undefined && o.tlsKeyFile !== undefined ? { certFile: o.tlsCertFile, keyFile: o.tlsKeyFile } : undefined;
+  return { ...o, tls, renewDeadlineMs: Math.round(o.leaseDuration * (2 / 3)), retryPeriodMs: Math.max(100, Math.round(o.leaseDuration * (2 / 15))) };
 }

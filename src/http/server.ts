@@ -7,6 +7,7 @@ import { baseFastify } from './fastify-base.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
 import { attachOutcomes } from './outcomes.js';
+import { httpsOption, reloadTlsOnChange, type TlsServing } from './tls-serving.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -22,6 +23,8 @@ export interface PublicServerOptions {
   readonly bodyLimit?: number;
   /** Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the real client; empty: none. */
   readonly trustedProxies?: readonly string[];
+  /** HTTPS with this pair, reloaded when its files change; plain HTTP without. */
+  readonly tls?: TlsServing;
 }
 
 function passRawBody(_request: unknown, body: Buffer, done: (err: null, body: Buffer) => void): void {
@@ -38,7 +41,10 @@ export function buildPublicServer(options: PublicServerOptions): FastifyInstance
     frameworkErrors: routerErrorHandler,
     // `request.ip` is then the forwarded-for address when, and only when, the peer is one of these.
     trustProxy: trusted.length > 0 ? [...trusted] : false,
+    // Spread, not written out: the https overload would type the instance apart from the plain one.
+    ...httpsOption(options.tls),
   });
+  if (options.tls) reloadTlsOnChange(app, options.tls, options.logger);
 
   // Zincati sends no Content-Type: every body is raw bytes, parsed by the FleetLock code itself.
   app.removeAllContentTypeParsers();

@@ -4,6 +4,7 @@ import type { DrainMetrics, EvictionOutcome } from '../drain/drain-metrics.js';
 import { CLAIM_WAIT_BUCKETS, DRAIN_BUCKETS } from './buckets.js';
 import { FleetLockRequests } from './fleetlock-requests.js';
 import { registerSlotGauges, type LiveState } from './slot-gauges.js';
+import { TlsCertificateGauge } from './tls-certificate.js';
 
 export type { LiveState } from './slot-gauges.js';
 
@@ -20,6 +21,8 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
   readonly requests: FleetLockRequests;
   /** Holders that have held their slot longer than --stale-after. */
   readonly staleHolders: Gauge;
+  /** Expiry of the FleetLock port's certificate, once TLS is on. */
+  readonly tlsCertificate = new TlsCertificateGauge(this.registry);
   private readonly claimWait: Histogram;
   private readonly drainDuration: Histogram;
   private readonly evictions: Counter<'result'>;

@@ -38,6 +38,16 @@ void t.test('bad configuration exits 2 with a message naming the option', async 
   t.match(unknown.stderr, /unknown command "reboot-everything"/);
 });
 
+void t.test('TLS flags: both or neither, and files that cannot be read stop the start naming the file (exit 2)', async (t) => {
+  const half = run('serve', '--tls-cert-file', '/etc/reboot-manager/tls/tls.crt');
+  t.equal(half.status, 2);
+  t.match(half.stderr, /give both --tls-cert-file \(REBOOT_MANAGER_TLS_CERT_FILE\) and --tls-key-file \(REBOOT_MANAGER_TLS_KEY_FILE\), or neither/);
+  const missing = `${t.testdir()}/tls.crt`;
+  const unreadable = run('serve', '--listen', '127.0.0.1:0', '--tls-cert-file', missing, '--tls-key-file', `${t.testdir()}/tls.key`);
+  t.equal(unreadable.status, 2);
+  t.equal(unreadable.stderr, `reboot-manager: cannot read the TLS certificate file ${missing}: ENOENT\n`);
+});
+
 void t.test('serve against a cluster: answers FleetLock, and on SIGTERM hands the Lease back and exits 0', async (t) => {
   const sim = await startKubeSim();
   t.teardown(() => sim.close());

@@ -8,6 +8,7 @@ import type { ClientParams, LockService, Readiness, RequestContext } from '../..
 import { buildInternalServer } from '../../src/http/internal-server.js';
 import { listenAt } from '../../src/http/listen.js';
 import { buildPublicServer } from '../../src/http/server.js';
+import type { TlsServing } from '../../src/http/tls-serving.js';
 
 export interface LockCall {
   readonly endpoint: 'pre-reboot' | 'steady-state';
@@ -31,7 +32,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { bodyLimit?: number; trustedProxies?: readonly string[] } = {}): Promise<Harness> {
+/** With `tls`, the public server speaks HTTPS and `origin` is `https://127.0.0.1:PORT`. */
+export async function startHarness(options: { bodyLimit?: number; trustedProxies?: readonly string[]; tls?: TlsServing } = {}): Promise<Harness> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const calls: LockCall[] = [];
@@ -55,7 +57,7 @@ export async function startHarness(options: { bodyLimit?: number; trustedProxies
   };
   const app = buildPublicServer({ lock, logger, ...options });
   const internal = buildInternalServer({ readiness, logger });
-  const origin = (await listenAt(app, { host: '127.0.0.1', port: 0 })).slice(0, -1);
+  const origin = (await listenAt(app, { host: '127.0.0.1', port: 0 }, options.tls ? 'https' : 'http')).slice(0, -1);
   const internalOrigin = (await listenAt(internal, { host: '127.0.0.1', port: 0 })).slice(0, -1);
   return Object.assign(harness, {
     app,
