@@ -177,7 +177,7 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
     isLeader: () => replica.isLeader(),
     clock,
   });
-  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log });
+  const http = buildHttpServer({ lock: coordinator, readiness: coordinator, metrics: metrics.registry, outcomes: metrics.requests, status, logger: log, limits: { maxConnections: config.maxConnections } });
   await http.listen({ host: config.listen.host, port: config.listen.port });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;

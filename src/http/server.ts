@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { FleetLockOutcomes } from '../fleetlock/outcomes.js';
 import type { LockService, Readiness } from '../fleetlock/types.js';
+import { applyClientLimits, clientLimitOptions, clientLimits, type ClientLimits } from './client-limits.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -14,8 +15,6 @@ import { registerStatusRoutes, type StatusSource } from './status-routes.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
-// Time to receive a whole request: slow senders do not hold sockets forever. Answers may take longer.
-const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface HttpServerOptions {
   readonly lock: LockService;
@@ -29,6 +28,8 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Largest accepted request body in bytes (default 16 KiB); larger is answered 413 `bad_request`. */
   readonly bodyLimit?: number;
+  /** Timeouts and caps for slow or hostile clients (default: `DEFAULT_CLIENT_LIMITS`). */
+  readonly limits?: Partial<ClientLimits>;
 }
 
 function passRawBody(_request: unknown, body: Buffer, done: (err: null, body: Buffer) => void): void {
@@ -48,9 +49,10 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     genReqId: requestIdFor,
     requestIdHeader: false,
     bodyLimit,
-    requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: routerErrorHandler,
+    ...clientLimitOptions(clientLimits(options.limits)),
   });
+  applyClientLimits(app, clientLimits(options.limits));
 
   // Zincati sends no Content-Type: every body is raw bytes, parsed by the FleetLock code itself.
   app.removeAllContentTypeParsers();
