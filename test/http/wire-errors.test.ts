@@ -43,14 +43,16 @@ async function ask(port: number, bytes: string | Buffer, head = false): Promise<
   return { res, conn };
 }
 
-void t.test('requests refused before routing are answered {kind, value} with their documented status', async (t) => {
-  const h = await startHarness();
+void t.test('requests refused before routing are answered {kind, value} with their documented status, and counted', async (t) => {
+  const counted: string[] = [];
+  const h = await startHarness({ outcomes: { answered: (_endpoint, result) => void counted.push(result) } });
   t.teardown(() => h.close());
   for (const [name, bytes, status] of CASES) {
     const { res } = await ask(h.port, bytes);
     assertShape(t, res, status, name);
   }
   t.equal(h.calls.length, 0, 'none reached the lock');
+  t.same(counted, CASES.map(() => 'bad_request'), 'each counted once in the request metric');
 });
 
 void t.test('bytes after a complete request get their own answer, after the request is answered', async (t) => {

@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import type { FastifyInstance } from 'fastify';
 import { OK, type Answer as LockAnswer } from '../../src/fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../../src/fleetlock/types.js';
+import type { FleetLockOutcomes } from '../../src/fleetlock/outcomes.js';
 import type { ClientLimits } from '../../src/http/client-limits.js';
 import { buildHttpServer } from '../../src/http/server.js';
 
@@ -27,7 +28,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { bodyLimit?: number; limits?: Partial<ClientLimits> } = {}): Promise<Harness> {
+export async function startHarness(options: { bodyLimit?: number; limits?: Partial<ClientLimits>; outcomes?: FleetLockOutcomes } = {}): Promise<Harness> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const calls: LockCall[] = [];
