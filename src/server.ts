@@ -202,7 +202,7 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
   });
   const lock = config.callerCheck === 'node' ? new CallerGate({ lock: coordinator, index: replica.index, callers: replica.callers, synced: replica.callersSynced }) : coordinator;
   if (config.callerCheck === 'off') log.warn('--caller-check=off: any client that reaches the FleetLock port can cordon and drain any node');
-  const publicServer = buildPublicServer({ lock, outcomes: metrics.requests, logger: log, trustedProxies: config.trustedProxies, tls });
+  const publicServer = buildPublicServer({ lock, outcomes: metrics.requests, logger: log, trustedProxies: config.trustedProxies, tls, limits: { maxConnections: config.maxConnections } });
   // With the caller check on, a replica whose agent-pod cache has not listed yet would refuse the agents: not ready.
   const readiness = {
     readiness: () => (config.callerCheck === 'node' && nodes.synced && !replica.callersSynced() ? { ready: false, reason: 'imds-agent pod cache not synced yet' } : coordinator.readiness()),

@@ -83,6 +83,7 @@ export const serveOptions = {
   settleTime: option({ name: 'settle-time', env: 'REBOOT_MANAGER_SETTLE_TIME', default: '0', help: 'After a node\'s slot is released, wait this long before any other node may claim one (let rescheduled pods settle); 0: no wait.', parse: duration }),
   staleAfter: option({ name: 'stale-after', env: 'REBOOT_MANAGER_STALE_AFTER', default: '1h', help: 'A node holding its slot longer than this is reported (Warning Event StaleHolder, log, metric reboot_manager_stale_holders).', parse: duration }),
   resyncInterval: option({ name: 'resync-interval', env: 'REBOOT_MANAGER_RESYNC_INTERVAL', default: '30s', help: 'How often the leader re-checks every holder (release, drain resume, stale report) besides reacting to the node watch.', parse: duration }),
+  maxConnections: option({ name: 'max-connections', env: 'REBOOT_MANAGER_MAX_CONNECTIONS', default: '2000', help: 'Open HTTP connections at most; more are closed as they arrive (a FleetLock client holds one for a second or two).', parse: wholeNumber(1, 1_000_000) }),
   logLevel: option({ name: 'log-level', env: 'REBOOT_MANAGER_LOG_LEVEL', default: 'info', help: 'trace, debug, info, warn or error.', parse: oneOf('trace', 'debug', 'info', 'warn', 'error') }),
 };
 

@@ -4,6 +4,7 @@ import { parseClientParams } from '../fleetlock/client-params.js';
 import { matchEndpoint } from '../fleetlock/endpoint.js';
 import { Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { LockService } from '../fleetlock/types.js';
+import { placeRefusal } from './method-refusal.js';
 import { outcomesOf } from './outcomes.js';
 import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 
@@ -11,26 +12,18 @@ import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 const OK_BODY = '{"status":"ok"}';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return (q === -1 ? url : url.slice(0, q)).slice(0, 200);
-}
-
 /** Answers unknown paths (404) and other methods on FleetLock paths (405), both as `not_found`. */
-function notFleetLock(request: FastifyRequest, reply: FastifyReply, isEndpoint: boolean): FastifyReply {
-  if (isEndpoint) {
-    reply.header('allow', 'POST');
-    return sendRefusal(request, reply, new Refusal('not_found', `${request.method} is not allowed here; FleetLock uses POST`, 405));
-  }
-  const value = `no FleetLock endpoint at ${JSON.stringify(pathOf(request.url))}; expected POST <base>/v1/pre-reboot or <base>/v1/steady-state`;
-  return sendRefusal(request, reply, new Refusal('not_found', value));
+function notFleetLock(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { refusal, endpoint } = placeRefusal(request.method, request.url);
+  if (refusal.status === 405) reply.header('allow', 'POST');
+  return sendRefusal(request, reply, refusal, { endpoint });
 }
 
 /** The handler for every path not otherwise routed; built once, no per-request closures. */
 export function fleetLockHandler(lock: LockService): RouteHandlerMethod {
   return async function handleFleetLock(request, reply) {
     const endpoint = matchEndpoint(request.url);
-    if (endpoint === undefined || request.method !== 'POST') return notFleetLock(request, reply, endpoint !== undefined);
+    if (endpoint === undefined || request.method !== 'POST') return notFleetLock(request, reply);
 
     const params = parseClientParams(request.headers, request.body as Buffer | undefined);
     if (params instanceof Refusal) return sendRefusal(request, reply, params, { endpoint });

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { matchEndpoint } from '../fleetlock/endpoint.js';
 import { Refusal } from '../fleetlock/refusal.js';
+import { placeRefusal } from './method-refusal.js';
 import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 
 const MESSAGES: Readonly<Record<string, string>> = {
@@ -27,9 +28,11 @@ export function frameworkErrorHandler(bodyLimit: number) {
   };
 }
 
-/** Requests no route takes (a method the catch-all does not cover). */
+/** Requests no route takes (a method Node parses but the catch-all does not cover, e.g. PURGE or LINK). */
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendRefusal(request, reply, new Refusal('not_found', `no FleetLock endpoint for ${request.method} here`));
+  const { refusal, endpoint } = placeRefusal(request.method, request.url);
+  if (refusal.status === 405) reply.header('allow', 'POST');
+  return sendRefusal(request, reply, refusal, { endpoint });
 }
 
 /** Router-level errors (malformed URL) reach this before any route or hook. */

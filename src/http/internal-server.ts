@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Readiness } from '../fleetlock/types.js';
+import { applyClientLimits, clientLimitOptions, clientLimits } from './client-limits.js';
 import { baseFastify } from './fastify-base.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
@@ -18,8 +19,10 @@ export interface InternalServerOptions {
 
 /** Builds (does not start) the internal server: `/healthz`, `/readyz`, and `/metrics` and the status page when given. */
 export function buildInternalServer(options: InternalServerOptions): FastifyInstance {
-  // Read-only GETs: no request has a body worth more than a few bytes.
-  const app = baseFastify(options.logger, { bodyLimit: 1024, requestTimeout: 30_000 });
+  // Read-only GETs: no request has a body worth more than a few bytes. Slow clients meet the public port's limits.
+  const limits = clientLimits();
+  const app = baseFastify(options.logger, { bodyLimit: 1024, ...clientLimitOptions(limits) });
+  applyClientLimits(app, limits);
   // A failure behind a page or scrape is the server's, and passes: 503 with no internals, logged once.
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 503;

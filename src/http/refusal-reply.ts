@@ -31,11 +31,14 @@ export function sendRefusal(
   const status = refusalStatus(refusal);
   const kind = isKnownKind(refusal.kind) ? refusal.kind : 'unavailable';
   const value = refusal.value === '' ? kind.replaceAll('_', ' ') : refusal.value;
-  request.log.info(
-    { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group, source: request.ip },
-    'fleetlock refusal',
-  );
-  outcomesOf(request)?.answered(context.endpoint, kind);
+  // A body the parser refused was answered and counted on the socket already; this answer cannot leave.
+  if (request.raw.socket?.writableEnded !== true) {
+    request.log.info(
+      { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group, source: request.ip },
+      'fleetlock refusal',
+    );
+    outcomesOf(request)?.answered(context.endpoint, kind);
+  }
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ kind, value }));
 }
 

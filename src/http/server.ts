@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { FleetLockOutcomes } from '../fleetlock/outcomes.js';
 import type { LockService } from '../fleetlock/types.js';
+import { applyClientLimits, clientLimitOptions, clientLimits, type ClientLimits } from './client-limits.js';
 import { baseFastify } from './fastify-base.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
@@ -11,8 +12,6 @@ import { httpsOption, reloadTlsOnChange, type TlsServing } from './tls-serving.j
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
-// Time to receive a whole request: slow senders do not hold sockets forever. Answers may take longer.
-const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface PublicServerOptions {
   readonly lock: LockService;
@@ -25,6 +24,8 @@ export interface PublicServerOptions {
   readonly trustedProxies?: readonly string[];
   /** HTTPS with this pair, reloaded when its files change; plain HTTP without. */
   readonly tls?: TlsServing;
+  /** Timeouts and caps for slow or hostile clients (default: `DEFAULT_CLIENT_LIMITS`). */
+  readonly limits?: Partial<ClientLimits>;
 }
 
 function passRawBody(_request: unknown, body: Buffer, done: (err: null, body: Buffer) => void): void {
@@ -35,15 +36,17 @@ function passRawBody(_request: unknown, body: Buffer, done: (err: null, body: Bu
 export function buildPublicServer(options: PublicServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const trusted = options.trustedProxies ?? [];
+  const limits = clientLimits(options.limits);
   const app = baseFastify(options.logger, {
     bodyLimit,
-    requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: routerErrorHandler,
     // `request.ip` is then the forwarded-for address when, and only when, the peer is one of these.
     trustProxy: trusted.length > 0 ? [...trusted] : false,
+    ...clientLimitOptions(limits),
     // Spread, not written out: the https overload would type the instance apart from the plain one.
     ...httpsOption(options.tls),
   });
+  applyClientLimits(app, limits);
   if (options.tls) reloadTlsOnChange(app, options.tls, options.logger);
 
   // Zincati sends no Content-Type: every body is raw bytes, parsed by the FleetLock code itself.

@@ -21,9 +21,12 @@ export async function loadTlsServing(files: TlsFiles | undefined, onCertificate?
   return files && { files, pair: await loadTlsPair(files), onCertificate };
 }
 
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** Fastify's `https` option when TLS is on, nothing otherwise. */
 export function httpsOption(tls: TlsServing | undefined): { https?: ServerOptions; http2?: false } {
-  return tls ? { https: { cert: tls.pair.cert, key: tls.pair.key }, http2: false } : {};
+  // A handshake gets 10 s, not Node's 120 s: a client that connects and says nothing holds no socket for long.
+  return tls ? { https: { cert: tls.pair.cert, key: tls.pair.key, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, http2: false } : {};
 }
 
 /** Starts reloading `app`'s certificate from the files; stopped when `app` closes. */

@@ -9,6 +9,8 @@ import { buildInternalServer } from '../../src/http/internal-server.js';
 import { listenAt } from '../../src/http/listen.js';
 import { buildPublicServer } from '../../src/http/server.js';
 import type { TlsServing } from '../../src/http/tls-serving.js';
+import type { FleetLockOutcomes } from '../../src/fleetlock/outcomes.js';
+import type { ClientLimits } from '../../src/http/client-limits.js';
 
 export interface LockCall {
   readonly endpoint: 'pre-reboot' | 'steady-state';
@@ -33,7 +35,7 @@ export interface Harness {
 }
 
 /** With `tls`, the public server speaks HTTPS and `origin` is `https://127.0.0.1:PORT`. */
-export async function startHarness(options: { bodyLimit?: number; trustedProxies?: readonly string[]; tls?: TlsServing } = {}): Promise<Harness> {
+export async function startHarness(options: { bodyLimit?: number; trustedProxies?: readonly string[]; tls?: TlsServing; limits?: Partial<ClientLimits>; outcomes?: FleetLockOutcomes } = {}): Promise<Harness> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const calls: LockCall[] = [];
