@@ -19,7 +19,7 @@ export const statusOptions = {
     name: 'server',
     env: 'REBOOT_MANAGER_SERVER',
     default: undefined,
-    help: 'Read GET /api/v1/status of a running reboot-manager at this URL (e.g. http://localhost:8080/ through kubectl port-forward) instead of the Kubernetes API.',
+    help: 'Read GET /api/v1/status on the internal port of a running reboot-manager at this URL (e.g. http://localhost:8081/ after kubectl port-forward -n reboot-manager deploy/reboot-manager 8081) instead of the Kubernetes API.',
     parse: httpUrl,
   }),
 };

@@ -109,6 +109,22 @@ export function kubeApiContract(t: Test, makeRig: MakeRig): void {
     t.same(names([await pods.next()]), ['ADDED here'], 'pods of other nodes are not seen');
   });
 
+  void t.test('pods of one namespace by label selector: list and watch (the imds-agent pods)', async (t) => {
+    const { api, store } = await makeRig(t, {});
+    const agent = { app: 'agent' };
+    await store.createPod(pod('a1', 'n1', 'default', agent));
+    await store.createPod(pod('other', 'n1', 'default', { app: 'web' }));
+    await store.createPod(pod('a2', 'n1', 'kube-system', agent));
+    const listed = await api.list('pods', { namespace: 'default', labelSelector: 'app=agent' });
+    t.same(listed.items.map(nameOf), ['a1'], 'only the namespace and the label');
+    const w = await recordWatch(api, 'pods', { resourceVersion: listed.resourceVersion, namespace: 'default', labelSelector: 'app=agent' });
+    t.teardown(w.stop);
+    await store.createPod(pod('a3', 'n2', 'kube-system', agent));
+    await store.createPod(pod('web', 'n2', 'default', { app: 'web' }));
+    await store.createPod(pod('a4', 'n2', 'default', agent));
+    t.same(names([await w.next()]), ['ADDED a4'], 'other namespaces and labels are not seen');
+  });
+
   void t.test('watch: from a compacted version one ERROR 410 Expired, then the end; a stopped watch is silent', async (t) => {
     const { api, store } = await makeRig(t, { historyLimit: 3 });
     const start = await store.resourceVersion();
