@@ -40,7 +40,7 @@ void t.test('the leader dies mid-drain: another replica takes the Lease and fini
   const replicas = [await startReplica(t, cluster, 'replica-a'), await startReplica(t, cluster, 'replica-b'), await startReplica(t, cluster, 'replica-c')];
   const first = await leaderOf(replicas);
   const service = await startService(t, replicas);
-  const zincati = new FleetLockClient({ baseUrl: service.url, id: zincatiId(target.machineId), group: 'default', timeoutMs: 10_000 });
+  const zincati = new FleetLockClient({ baseUrl: service.url, id: zincatiId(target.machineId), group: 'default', timeoutMs: 10_000, localAddress: target.address });
   t.teardown(() => zincati.close());
 
   const refused = await zincati.preReboot();
