@@ -9,6 +9,7 @@ import { registerHealthRoutes } from './health-routes.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { attachOutcomes } from './outcomes.js';
+import { attachRefusalAudit } from './refusal-audit.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerStatusRoutes, type StatusSource } from './status-routes.js';
 
@@ -61,6 +62,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     done();
   });
   if (options.outcomes) attachOutcomes(app, options.outcomes);
+  attachRefusalAudit(app, logger);
   app.setErrorHandler(frameworkErrorHandler(bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
 
