@@ -10,9 +10,9 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node <script> <args>`; stderr passes through so failures are visible. */
-export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Child {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+/** Starts `node <script> <args>`; stderr passes through so failures are visible; stdout piped, or into an open file. */
+export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, stdout: 'pipe' | number = 'pipe'): Child {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', stdout, 'inherit'], env });
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

@@ -26,6 +26,10 @@ export interface BenchFigures {
   readonly readyMs: number;
   /** What ran, when not the simulator (e.g. the real control plane's version and set-up). */
   readonly clusterLine?: string;
+  /** The server's and the load generator's settings, one line each. */
+  readonly configuration?: readonly string[];
+  /** Lines the server logged during the load, when the bench kept its log. */
+  readonly logLines?: number;
 }
 
 export interface Floor {
@@ -35,12 +39,32 @@ export interface Floor {
 }
 
 const MEMORY_LIMIT_MIB = 200;
+// A refusal logs when its answer is new for its node, so logging cannot make refusing much slower than answering 200.
+const REFUSED_SHARE_OF_STEADY = 0.8;
+// Summaries and the odd changed answer on top of one line per node.
+const LOG_LINES_SLACK = 100;
 
 export function checkFloors(f: BenchFigures): Floor[] {
   const reads = Math.max(...f.scenarios.map((s) => s.kubeReadsPerRequest ?? 0));
   const slowest = Math.min(...f.scenarios.map((s) => s.load.perSecond));
   const wrongAnswers = f.scenarios.concat(f.ceiling).filter((s) => !answeredAsExpected(s));
+  const refused = f.scenarios.find((s) => s.expected.startsWith('423'));
+  const steady = f.scenarios.find((s) => s.expected === '200');
+  const logFloors: Floor[] = [];
+  if (refused && steady) {
+    const share = refused.load.perSecond / steady.load.perSecond;
+    logFloors.push({
+      name: `a refused pre-reboot at least ${100 * REFUSED_SHARE_OF_STEADY} % of steady-state's throughput`,
+      pass: share >= REFUSED_SHARE_OF_STEADY,
+      detail: `${refused.load.perSecond.toFixed(0)} vs ${steady.load.perSecond.toFixed(0)} req/s (${(100 * share).toFixed(0)} %)`,
+    });
+  }
+  if (f.logLines !== undefined) {
+    const limit = f.nodes + LOG_LINES_SLACK;
+    logFloors.push({ name: `server log during the load: at most one line per node (+${LOG_LINES_SLACK})`, pass: f.logLines <= limit, detail: `${f.logLines} lines, limit ${limit}` });
+  }
   return [
+    ...logFloors,
     { name: 'zero Kubernetes reads per FleetLock request', pass: reads === 0, detail: `${reads.toFixed(4)} reads/request at most` },
     {
       name: 'at least half the bare route\'s throughput',
@@ -77,6 +101,7 @@ export function markdown(f: BenchFigures, floors: readonly Floor[]): string {
   );
   return [
     f.clusterLine ?? `Cluster: ${f.nodes} simulated Nodes (~40 KB each); ${f.concurrency} concurrent clients; Node ${process.version}.`,
+    ...(f.configuration ?? []).flatMap((line) => ['', line]),
     '',
     '| Scenario | Answer | Requests | Req/s | p50 ms | p99 ms | K8s API calls / req | K8s reads / req |',
     '|---|---|---:|---:|---:|---:|---:|---:|',

@@ -2,8 +2,7 @@
 import { request } from 'undici';
 import { zincatiId } from '../src/identity/app-specific-id.js';
 import type { Child } from './processes.js';
-import type { LoadOptions } from './load.js';
-import { runLoad } from './load.js';
+import type { LoadOptions, LoadResult } from './load.js';
 import type { ScenarioResult } from './report.js';
 
 export const HEADERS = { 'fleet-lock-protocol': 'true' };
@@ -52,6 +51,8 @@ export interface Rounds {
   /** One measured run of a FleetLock scenario (with its Kubernetes calls counted). */
   measured(name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult>;
   load(origin: string, path: string): LoadOptions;
+  /** The load generator, for the bare route (which has no Kubernetes calls to count). */
+  run(opts: LoadOptions): Promise<LoadResult>;
   say(text: string): void;
 }
 
@@ -68,7 +69,7 @@ export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: s
     refused = best(refused, await r.measured(`pre-reboot, slot held by another node (round ${round}/${r.rounds})`, '423 slots_full', r.load(serverUrl, '/v1/pre-reboot')));
     if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
     r.say(`scenario: bare Fastify route (round ${round}/${r.rounds})`);
-    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(r.load(bareUrl, '/v1/steady-state')) });
+    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await r.run(r.load(bareUrl, '/v1/steady-state')) });
   }
   if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
   return { steady: { ...steady, name: 'steady-state, non-holder' }, refused: { ...refused, name: 'pre-reboot, slot held by another node' }, ceiling };

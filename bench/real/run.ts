@@ -3,10 +3,11 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { pollUntil } from '../../kit/poll.js';
-import { runLoad, type LoadOptions } from '../load.js';
+import { chooseLoadGenerator, type LoadGenerator } from '../load-generator.js';
+import type { LoadOptions } from '../load.js';
 import { firstJsonLine, freePort, memoryOf, startNode, type Child } from '../processes.js';
 import { checkFloors, markdown, type ScenarioResult } from '../report.js';
-import { bodyFor, HEADERS, interleavedRounds, post, waitReady } from '../serving.js';
+import { bodyFor, interleavedRounds, post, waitReady } from '../serving.js';
 import { isRead, total } from './audit.js';
 import { NAMESPACE, startBenchCluster, type BenchCluster } from './cluster.js';
 import { deployDrainWorkload, drainWorkloadReady, measureDrain } from './drain.js';
@@ -14,9 +15,6 @@ import { startHeartbeats, type Heartbeats } from './heartbeats.js';
 import { realDrainMarkdown } from './report.js';
 
 const NODES = Number(process.env.BENCH_REAL_NODES ?? 5000);
-const CONCURRENCY = 100;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
-const WARMUP = 3_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const dist = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -31,24 +29,26 @@ async function heapOf(serverUrl: string): Promise<{ used: number; total: number 
 }
 
 /** The serving scenarios against the product and the bare route, interleaved over rounds, each keeping its best. */
-async function serving(cluster: BenchCluster, serverUrl: string, bareUrl: string): Promise<ScenarioResult[]> {
+async function serving(cluster: BenchCluster, generator: LoadGenerator, serverUrl: string, bareUrl: string): Promise<ScenarioResult[]> {
   const bodies = cluster.fleet.map((n) => bodyFor(n.machineId));
-  const load = (origin: string, path: string): LoadOptions => ({ origin, path, headers: HEADERS, bodies, concurrency: CONCURRENCY, warmupRequests: WARMUP, requests: REQUESTS });
+  const load = (origin: string, path: string): LoadOptions => generator.options(origin, path, bodies);
   const measured = async (name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult> => {
     say(`scenario: ${name}`);
     const mark = await cluster.audit.mark();
-    const result = await runLoad(opts);
+    const result = await generator.run(opts);
     const calls = await cluster.audit.since(mark);
-    const sent = opts.requests + opts.warmupRequests;
+    const sent = result.sent;
     return { name, expected, load: result, kubeCallsPerRequest: total(calls) / sent, kubeReadsPerRequest: total(calls, (k) => !isRead(k)) / sent, kubeCalls: calls };
   };
-  const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, say }, serverUrl, bareUrl);
+  const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, run: (o) => generator.run(o), say }, serverUrl, bareUrl);
   return [steady, refused, ceiling];
 }
 
 /** Runs every real-cluster scenario and prints its tables; 0 when every floor holds. */
 export async function realBench(): Promise<number> {
   const began = performance.now();
+  const generator = await chooseLoadGenerator();
+  if (generator.warning) say(generator.warning);
   const loadAtStart = loadavg()[0] ?? NaN;
   const cluster = await startBenchCluster(NODES);
   const children: Child[] = [];
@@ -65,8 +65,9 @@ export async function realBench(): Promise<number> {
     const serverUrl = `http://127.0.0.1:${port}/`;
     say('starting reboot-manager serve as its ServiceAccount');
     const started = performance.now();
-    // Shipped defaults but the log level: warn, as the simulator column (info writes one line per refusal).
-    const server = startNode(dist('src/cli/main.js'), ['serve', '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', '--identity', 'bench'], {
+    // The shipped defaults (log level info) unless BENCH_LOG_LEVEL says otherwise, as in the simulator column.
+    const logLevel = process.env.BENCH_LOG_LEVEL;
+    const server = startNode(dist('src/cli/main.js'), ['serve', '--listen', `127.0.0.1:${port}`, ...(logLevel ? ['--log-level', logLevel] : []), '--identity', 'bench'], {
       ...process.env, KUBECONFIG: cluster.productKubeconfig, REBOOT_MANAGER_NAMESPACE: NAMESPACE,
     });
     children.push(server);
@@ -85,7 +86,7 @@ export async function realBench(): Promise<number> {
     const bare = startNode(dist('bench/bare-server.js'), []);
     children.push(bare);
     const bareUrl = String((await firstJsonLine(bare, 'the bare Fastify server')).url);
-    const [steady, refused, ceiling] = await serving(cluster, serverUrl, bareUrl);
+    const [steady, refused, ceiling] = await serving(cluster, generator, serverUrl, bareUrl);
     if (!steady || !refused || !ceiling) throw new Error('a scenario is missing');
     const memory = await memoryOf(server.pid);
     const heap = await heapOf(serverUrl);
@@ -95,10 +96,11 @@ export async function realBench(): Promise<number> {
       `Cluster: kube-apiserver ${plane.kubernetesVersion} (etcd, controller-manager, scheduler, kwok) on 127.0.0.1; ${NODES} Nodes (~40 KB each),`,
       `${NODES - 1} of them Ready with no kubelet (kwok's heartbeats for thousands of nodes would take both cores; the node lifecycle controller's grace period is 24 h so they stay Ready),`,
       `their status re-posted once per 5 minutes each as a kubelet does (${((NODES - 1) / 300).toFixed(1)} writes/s; ${beats.ok} written, ${beats.failed} failed, during the run),`,
-      `and one kwok node; reboot-manager serve as its ServiceAccount with the shipped RBAC and defaults but --log-level warn; ${CONCURRENCY} concurrent clients;`,
+      `and one kwok node; reboot-manager serve as its ServiceAccount with the shipped RBAC and defaults, log level ${logLevel ?? 'info (the default)'};`,
+      `load: ${generator.description};`,
       `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start.`,
     ].join(' ');
-    const figures = { nodes: NODES, concurrency: CONCURRENCY, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs, clusterLine };
+    const figures = { nodes: NODES, concurrency: generator.options(serverUrl, '/', []).concurrency, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs, clusterLine };
     const floors = checkFloors(figures);
     const drainTable = realDrainMarkdown(drain, memoryAfterDrain);
     process.stdout.write(`\n## Real API server\n\n${markdown(figures, floors)}\n${drainTable.text}`);

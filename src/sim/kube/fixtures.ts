@@ -18,6 +18,8 @@ export interface NodeFixture {
   kubeletVersion?: string;
   /** Stamps the conditions' times; pass the cluster's clock when it is virtual. Default: system time. */
   clock?: Clock;
+  /** An ExternalIP besides the derived InternalIP, e.g. 127.0.0.1 when the node's FleetLock client is a local load generator. */
+  externalIP?: string;
 }
 
 function fakeDigest(seed: string): string {
@@ -92,6 +94,7 @@ export function makeNode(f: NodeFixture): NodeObject {
       ],
       addresses: [
         { type: 'InternalIP', address: ip },
+        ...(f.externalIP ? [{ type: 'ExternalIP', address: f.externalIP }] : []),
         { type: 'Hostname', address: f.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
