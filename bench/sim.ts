@@ -7,7 +7,7 @@ import { request } from 'undici';
 import { machineIdFor } from '../src/sim/kube/fixtures.js';
 import { chooseLoadGenerator } from './load-generator.js';
 import type { LoadOptions } from './load.js';
-import { freePort, firstJsonLine, memoryOf, startNode, type Child } from './processes.js';
+import { cpuSecondsOf, freePort, firstJsonLine, memoryOf, startNode, type Child } from './processes.js';
 import { ServerLog, volumeText } from './server-log.js';
 import { benchDrain } from './drain.js';
 import { drainFloor, drainMarkdown } from './drain-report.js';
@@ -88,17 +88,19 @@ async function main(): Promise<number> {
     const measured = async (name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult> => {
       say(`scenario: ${name}`);
       const before = await simCounters(simUrl);
+      const cpuBefore = await cpuSecondsOf(server.pid);
       const result = await generator.run(opts);
+      const cpuUsPerRequest = ((await cpuSecondsOf(server.pid)) - cpuBefore) * 1e6 / result.sent;
       const { calls, reads, byVerb } = kubeDelta(before, await simCounters(simUrl));
       const sent = result.sent;
-      return { name, expected, load: result, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
+      return { name, expected, load: result, cpuUsPerRequest, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
     };
 
     const grant = await post(serverUrl, 'v1/pre-reboot', bodyFor(holder));
     if (grant.status !== 200) throw new Error(`could not make one node hold the slot: ${grant.status} ${grant.text}`);
 
     await serverLog.startCounting();
-    const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, run: (o) => generator.run(o), say }, serverUrl, bareUrl);
+    const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, run: (o) => generator.run(o), bareCpuSeconds: () => cpuSecondsOf(bare.pid), say }, serverUrl, bareUrl);
     const logged = await serverLog.volume();
 
     const memory = await memoryOf(server.pid);

@@ -29,7 +29,7 @@ export interface RefusalAuditOptions {
   /** Where summaries go (not tied to a request). */
   readonly log: AuditLog;
   readonly now: () => number;
-  /** Askers remembered at most; the least recently seen is forgotten first (default 16,384). */
+  /** Askers remembered at most; the least recently logged is forgotten first (default 16,384). */
   readonly maxTracked?: number;
   /** A still-refused asker is logged again after this long, with its count of unlogged repeats (default 1 h). */
   readonly relogAfterMs?: number;
@@ -113,9 +113,6 @@ export class RefusalAudit {
     if (seen !== undefined && seen.kind === answer.kind && now - seen.loggedAt < this.relogAfterMs) {
       seen.repeats += 1;
       bump(this.repeated, answer.kind);
-      // Most recently seen last: the first entry is the one to forget.
-      this.tracked.delete(key);
-      this.tracked.set(key, seen);
       if (isDebug(log)) log.debug({ ...fields(asker, answer), repeat: seen.repeats }, 'fleetlock refusal');
       return;
     }
@@ -158,6 +155,7 @@ export class RefusalAudit {
     this.forgotten = 0;
   }
 
+  // Entries are made only at the rate lines are logged, so forgetting in order of logging is enough.
   private remember(key: string, entry: Tracked): void {
     this.tracked.delete(key);
     this.tracked.set(key, entry);
