@@ -7,7 +7,7 @@ import { parseServeConfig } from '../src/config/serve.js';
 import { FleetLockClient } from '../src/fleetlock/client.js';
 import { zincatiId } from '../src/identity/app-specific-id.js';
 import { startServer } from '../src/server.js';
-import { REBOOT_MANAGER_USER, machineIdFor, makeNode, makePdb, makePod, startKubeSim } from '../src/sim/kube/index.js';
+import { REBOOT_MANAGER_USER, loopbackAddress, machineIdFor, makeNode, makePdb, makePod, startKubeSim } from '../src/sim/kube/index.js';
 
 const SERVICE_ACCOUNT_USER = 'system:serviceaccount:reboot-manager:reboot-manager';
 
@@ -37,7 +37,7 @@ export async function benchDrain(opts: DrainBenchOptions = {}): Promise<DrainBen
   const sim = await startKubeSim({ graceMsPerSecond: scale, controllers: { replaceEvicted: true, readyDelayMs: 0 } });
   const dir = await mkdtemp(join(tmpdir(), 'drain-bench-'));
   try {
-    for (let i = 1; i <= 3; i++) sim.store.createNode(makeNode({ name: `node-${i}`, machineID: machineIdFor(i) }));
+    for (let i = 1; i <= 3; i++) sim.store.createNode(makeNode({ name: `node-${i}`, machineID: machineIdFor(i), address: loopbackAddress(i) }));
     let longestGrace = 0;
     // 22 apps with 5 pods each on the node, each under a budget that allows what one node holds:
     // budgets are checked on every eviction but do not serialize the drain.
@@ -50,9 +50,9 @@ export async function benchDrain(opts: DrainBenchOptions = {}): Promise<DrainBen
     for (let a = 0; a < 22; a++) sim.store.createPdb(makePdb({ namespace: 'bench', name: `app-${a}`, selector: { app: `app-${a}` }, maxUnavailable: 5 }));
     const kubeconfig = join(dir, 'kubeconfig');
     await sim.writeKubeconfig(kubeconfig, REBOOT_MANAGER_USER);
-    const config = parseServeConfig(['--listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', 'bench', '--lease-duration', '2s', ...(opts.flags ?? [])], {});
+    const config = parseServeConfig(['--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', 'bench', '--lease-duration', '2s', ...(opts.flags ?? [])], {});
     const server = await startServer(config, { logger: pino({ level: 'silent' }) });
-    const client = new FleetLockClient({ baseUrl: server.url, id: zincatiId(machineIdFor(1)), group: 'default', timeoutMs: 60_000 });
+    const client = new FleetLockClient({ baseUrl: server.url, id: zincatiId(machineIdFor(1)), group: 'default', timeoutMs: 60_000, localAddress: loopbackAddress(1) });
     try {
       await server.whenServing();
       sim.requests.reset();

@@ -11,10 +11,17 @@ export interface LoadOptions {
   /** Requests sent first and not measured (connections open, JIT warm). */
   readonly warmupRequests: number;
   readonly requests: number;
+  /** wrk only: its threads, and how long it sends (after a warm-up run of `warmupSeconds`). */
+  readonly threads: number;
+  readonly seconds: number;
+  readonly warmupSeconds: number;
 }
 
 export interface LoadResult {
+  /** Requests answered in the measured run. */
   readonly requests: number;
+  /** Requests sent in all, warm-up included (the denominator of Kubernetes calls per request). */
+  readonly sent: number;
   readonly seconds: number;
   readonly perSecond: number;
   readonly p50Ms: number;
@@ -38,6 +45,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     latencies.sort();
     return {
       requests: opts.requests,
+      sent: opts.requests + opts.warmupRequests,
       seconds,
       perSecond: opts.requests / seconds,
       p50Ms: percentile(latencies, 0.5),

@@ -10,9 +10,9 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node <script> <args>`; stderr passes through so failures are visible. */
-export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Child {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+/** Starts `node <script> <args>`; stderr passes through so failures are visible; stdout piped, or into an open file. */
+export function startNode(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, stdout: 'pipe' | number = 'pipe'): Child {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', stdout, 'inherit'], env });
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -72,4 +72,15 @@ export async function memoryOf(pid: number): Promise<Memory> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}
+
+// /proc/<pid>/stat counts CPU time in clock ticks, 100 a second on Linux.
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the process has used so far: a cost per request that sharing the cores does not hide. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may hold spaces: state is the 3rd field, utime the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

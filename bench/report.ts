@@ -13,6 +13,8 @@ export interface ScenarioResult {
   readonly kubeReadsPerRequest?: number;
   /** Kubernetes API calls made during the scenario, by "verb resource". */
   readonly kubeCalls?: Record<string, number>;
+  /** CPU time of the answering process per request sent, in microseconds, when measured. */
+  readonly cpuUsPerRequest?: number;
 }
 
 export interface BenchFigures {
@@ -26,6 +28,10 @@ export interface BenchFigures {
   readonly readyMs: number;
   /** What ran, when not the simulator (e.g. the real control plane's version and set-up). */
   readonly clusterLine?: string;
+  /** The server's and the load generator's settings, one line each. */
+  readonly configuration?: readonly string[];
+  /** Lines the server logged during the load, when the bench kept its log. */
+  readonly logLines?: number;
 }
 
 export interface Floor {
@@ -35,12 +41,41 @@ export interface Floor {
 }
 
 const MEMORY_LIMIT_MIB = 200;
+// A refusal logs only when its answer is new for its node, so refusing costs about what answering 200 does:
+// by CPU per request where the bench measures it (sharing the cores moves it little), else by throughput.
+const REFUSED_CPU_OVER_STEADY = 1.5;
+const REFUSED_SHARE_OF_STEADY = 0.6;
+// Summaries and the odd changed answer on top of one line per node.
+const LOG_LINES_SLACK = 100;
 
 export function checkFloors(f: BenchFigures): Floor[] {
   const reads = Math.max(...f.scenarios.map((s) => s.kubeReadsPerRequest ?? 0));
   const slowest = Math.min(...f.scenarios.map((s) => s.load.perSecond));
   const wrongAnswers = f.scenarios.concat(f.ceiling).filter((s) => !answeredAsExpected(s));
+  const refused = f.scenarios.find((s) => s.expected.startsWith('423'));
+  const steady = f.scenarios.find((s) => s.expected === '200');
+  const logFloors: Floor[] = [];
+  if (refused?.cpuUsPerRequest !== undefined && steady?.cpuUsPerRequest !== undefined) {
+    const ratio = refused.cpuUsPerRequest / steady.cpuUsPerRequest;
+    logFloors.push({
+      name: `a refused pre-reboot at most ${REFUSED_CPU_OVER_STEADY}x steady-state's CPU per request`,
+      pass: ratio <= REFUSED_CPU_OVER_STEADY,
+      detail: `${refused.cpuUsPerRequest.toFixed(1)} vs ${steady.cpuUsPerRequest.toFixed(1)} µs (${ratio.toFixed(2)}x)`,
+    });
+  } else if (refused && steady) {
+    const share = refused.load.perSecond / steady.load.perSecond;
+    logFloors.push({
+      name: `a refused pre-reboot at least ${100 * REFUSED_SHARE_OF_STEADY} % of steady-state's throughput`,
+      pass: share >= REFUSED_SHARE_OF_STEADY,
+      detail: `${refused.load.perSecond.toFixed(0)} vs ${steady.load.perSecond.toFixed(0)} req/s (${(100 * share).toFixed(0)} %)`,
+    });
+  }
+  if (f.logLines !== undefined) {
+    const limit = f.nodes + LOG_LINES_SLACK;
+    logFloors.push({ name: `server log during the load: at most one line per node (+${LOG_LINES_SLACK})`, pass: f.logLines <= limit, detail: `${f.logLines} lines, limit ${limit}` });
+  }
   return [
+    ...logFloors,
     { name: 'zero Kubernetes reads per FleetLock request', pass: reads === 0, detail: `${reads.toFixed(4)} reads/request at most` },
     {
       name: 'at least half the bare route\'s throughput',
@@ -73,13 +108,14 @@ const perReq = (v: number | undefined): string => (v === undefined ? 'n/a' : v =
 
 export function markdown(f: BenchFigures, floors: readonly Floor[]): string {
   const rows = [...f.scenarios, f.ceiling].map((s) =>
-    `| ${s.name} | ${s.expected} | ${s.load.requests} | ${s.load.perSecond.toFixed(0)} | ${ms(s.load.p50Ms)} | ${ms(s.load.p99Ms)} | ${perReq(s.kubeCallsPerRequest)} | ${perReq(s.kubeReadsPerRequest)} |`,
+    `| ${s.name} | ${s.expected} | ${s.load.requests} | ${s.load.perSecond.toFixed(0)} | ${ms(s.load.p50Ms)} | ${ms(s.load.p99Ms)} | ${s.cpuUsPerRequest === undefined ? 'n/a' : s.cpuUsPerRequest.toFixed(1)} | ${perReq(s.kubeCallsPerRequest)} | ${perReq(s.kubeReadsPerRequest)} |`,
   );
   return [
     f.clusterLine ?? `Cluster: ${f.nodes} simulated Nodes (~40 KB each); ${f.concurrency} concurrent clients; Node ${process.version}.`,
+    ...(f.configuration ?? []).flatMap((line) => ['', line]),
     '',
-    '| Scenario | Answer | Requests | Req/s | p50 ms | p99 ms | K8s API calls / req | K8s reads / req |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | Answer | Requests | Req/s | p50 ms | p99 ms | CPU µs / req | K8s API calls / req | K8s reads / req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     ...f.scenarios.map((s) => `Kubernetes API calls during "${s.name}" (${s.load.requests} measured + warm-up requests): ${callsText(s.kubeCalls)}.`),

@@ -2,8 +2,7 @@
 import { request } from 'undici';
 import { zincatiId } from '../src/identity/app-specific-id.js';
 import type { Child } from './processes.js';
-import type { LoadOptions } from './load.js';
-import { runLoad } from './load.js';
+import type { LoadOptions, LoadResult } from './load.js';
 import type { ScenarioResult } from './report.js';
 
 export const HEADERS = { 'fleet-lock-protocol': 'true' };
@@ -36,11 +35,13 @@ export async function post(url: string, path: string, body: string): Promise<{ s
 export function best(a: ScenarioResult | undefined, b: ScenarioResult): ScenarioResult {
   if (!a) return b;
   const faster = b.load.perSecond > a.load.perSecond ? b : a;
-  if (a.kubeCalls === undefined || b.kubeCalls === undefined) return faster;
+  const cpu = a.cpuUsPerRequest === undefined || b.cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest: Math.min(a.cpuUsPerRequest, b.cpuUsPerRequest) };
+  if (a.kubeCalls === undefined || b.kubeCalls === undefined) return { ...faster, ...cpu };
   const kubeCalls: Record<string, number> = { ...a.kubeCalls };
   for (const [verb, n] of Object.entries(b.kubeCalls)) kubeCalls[verb] = (kubeCalls[verb] ?? 0) + n;
   return {
     ...faster,
+    ...cpu,
     kubeCalls,
     kubeCallsPerRequest: Math.max(a.kubeCallsPerRequest ?? 0, b.kubeCallsPerRequest ?? 0),
     kubeReadsPerRequest: Math.max(a.kubeReadsPerRequest ?? 0, b.kubeReadsPerRequest ?? 0),
@@ -52,6 +53,10 @@ export interface Rounds {
   /** One measured run of a FleetLock scenario (with its Kubernetes calls counted). */
   measured(name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult>;
   load(origin: string, path: string): LoadOptions;
+  /** The load generator, for the bare route (which has no Kubernetes calls to count). */
+  run(opts: LoadOptions): Promise<LoadResult>;
+  /** CPU seconds the bare route's process has used so far, when known. */
+  bareCpuSeconds?(): Promise<number>;
   say(text: string): void;
 }
 
@@ -68,7 +73,11 @@ export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: s
     refused = best(refused, await r.measured(`pre-reboot, slot held by another node (round ${round}/${r.rounds})`, '423 slots_full', r.load(serverUrl, '/v1/pre-reboot')));
     if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
     r.say(`scenario: bare Fastify route (round ${round}/${r.rounds})`);
-    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load: await runLoad(r.load(bareUrl, '/v1/steady-state')) });
+    const cpuBefore = await r.bareCpuSeconds?.();
+    const load = await r.run(r.load(bareUrl, '/v1/steady-state'));
+    const cpuAfter = await r.bareCpuSeconds?.();
+    const cpu = cpuBefore === undefined || cpuAfter === undefined ? {} : { cpuUsPerRequest: ((cpuAfter - cpuBefore) * 1e6) / load.sent };
+    ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load, ...cpu });
   }
   if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
   return { steady: { ...steady, name: 'steady-state, non-holder' }, refused: { ...refused, name: 'pre-reboot, slot held by another node' }, ceiling };

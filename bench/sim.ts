@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { machineIdFor } from '../src/sim/kube/fixtures.js';
-import { runLoad, type LoadOptions } from './load.js';
-import { freePort, firstJsonLine, memoryOf, startNode, type Child } from './processes.js';
+import { chooseLoadGenerator } from './load-generator.js';
+import type { LoadOptions } from './load.js';
+import { cpuSecondsOf, freePort, firstJsonLine, memoryOf, startNode, type Child } from './processes.js';
+import { ServerLog, volumeText } from './server-log.js';
 import { benchDrain } from './drain.js';
 import { drainFloor, drainMarkdown } from './drain-report.js';
 import { checkFloors, markdown, type ScenarioResult } from './report.js';
-import { bodyFor, HEADERS, interleavedRounds, post, waitReady } from './serving.js';
+import { bodyFor, interleavedRounds, post, waitReady } from './serving.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const IMAGES_PER_NODE = 50; // ~40 KB per Node, like a real one
-const CONCURRENCY = 100;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
-const WARMUP = 3_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const dist = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -50,20 +49,26 @@ function kubeDelta(before: SimCounters, after: SimCounters): { calls: number; re
 async function main(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'reboot-manager-bench-'));
   const children: Child[] = [];
+  let serverLog: ServerLog | undefined;
   try {
+    const generator = await chooseLoadGenerator();
+    if (generator.warning) say(generator.warning);
     const kubeconfig = join(dir, 'kubeconfig');
     say(`starting the Kubernetes API simulator with ${NODES} nodes of ${IMAGES_PER_NODE} images each`);
-    const sim = startNode(dist('src/sim/kube/main.js'), ['--nodes', String(NODES), '--image-count', String(IMAGES_PER_NODE), '--kubeconfig', kubeconfig, '--user', 'reboot-manager', '--port', '0']);
+    const sim = startNode(dist('src/sim/kube/main.js'), ['--nodes', String(NODES), '--image-count', String(IMAGES_PER_NODE), '--kubeconfig', kubeconfig, '--user', 'reboot-manager', '--port', '0', '--node-address', '127.0.0.1']);
     children.push(sim);
     const simUrl = String((await firstJsonLine(sim, 'the simulator')).url);
 
-    const port = await freePort();
+    const [port, internalPort] = [await freePort(), await freePort()];
     const serverUrl = `http://127.0.0.1:${port}/`;
-    say('starting reboot-manager serve');
+    // The shipped defaults (log level info) unless BENCH_LOG_LEVEL says otherwise; its stdout goes to a file.
+    const logLevel = process.env.BENCH_LOG_LEVEL;
+    say(`starting reboot-manager serve at log level ${logLevel ?? 'info (the default)'}`);
+    serverLog = await ServerLog.create(join(dir, 'server.log'));
     const started = performance.now();
-    const server = startNode(dist('src/cli/main.js'), ['serve', '--kubeconfig', kubeconfig, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', '--identity', 'bench']);
+    const server = startNode(dist('src/cli/main.js'), ['serve', '--kubeconfig', kubeconfig, '--listen', `127.0.0.1:${port}`, '--internal-listen', `127.0.0.1:${internalPort}`, ...(logLevel ? ['--log-level', logLevel] : []), '--identity', 'bench'], process.env, serverLog.fd);
     children.push(server);
-    await waitReady(serverUrl, server);
+    await waitReady(`http://127.0.0.1:${internalPort}/`, server);
     const readyMs = performance.now() - started;
     const memoryAtReady = await memoryOf(server.pid);
     say(`server ready after ${(readyMs / 1000).toFixed(2)} s, ${memoryAtReady.rssMiB.toFixed(0)} MiB resident`);
@@ -79,28 +84,39 @@ async function main(): Promise<number> {
     if (holder === undefined) throw new Error('no nodes');
     const bodies = others.map(bodyFor);
 
-    const load = (origin: string, path: string): LoadOptions => ({ origin, path, headers: HEADERS, bodies, concurrency: CONCURRENCY, warmupRequests: WARMUP, requests: REQUESTS });
+    const load = (origin: string, path: string): LoadOptions => generator.options(origin, path, bodies);
     const measured = async (name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult> => {
       say(`scenario: ${name}`);
       const before = await simCounters(simUrl);
-      const result = await runLoad(opts);
+      const cpuBefore = await cpuSecondsOf(server.pid);
+      const result = await generator.run(opts);
+      const cpuUsPerRequest = ((await cpuSecondsOf(server.pid)) - cpuBefore) * 1e6 / result.sent;
       const { calls, reads, byVerb } = kubeDelta(before, await simCounters(simUrl));
-      const sent = opts.requests + opts.warmupRequests;
-      return { name, expected, load: result, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
+      const sent = result.sent;
+      return { name, expected, load: result, cpuUsPerRequest, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
     };
 
     const grant = await post(serverUrl, 'v1/pre-reboot', bodyFor(holder));
     if (grant.status !== 200) throw new Error(`could not make one node hold the slot: ${grant.status} ${grant.text}`);
 
-    const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, say }, serverUrl, bareUrl);
+    await serverLog.startCounting();
+    const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, run: (o) => generator.run(o), bareCpuSeconds: () => cpuSecondsOf(bare.pid), say }, serverUrl, bareUrl);
+    const logged = await serverLog.volume();
 
     const memory = await memoryOf(server.pid);
-    const figures = { nodes: NODES, concurrency: CONCURRENCY, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs };
+    const configuration = [
+      `Server: reboot-manager serve, shipped defaults, log level ${logLevel ?? 'info (the default)'}, stdout to a file; the simulated Nodes list 127.0.0.1 as their ExternalIP (every request comes from there).`,
+      `Load: ${generator.description}; ${ROUNDS} rounds, each scenario's best kept; every request a different node's Zincati body in turn.`,
+      `Server log during the load: ${volumeText(logged)}.`,
+      ...(generator.warning ? ['', generator.warning] : []),
+    ];
+    const figures = { nodes: NODES, concurrency: load(serverUrl, '/').concurrency, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs, configuration, logLines: logged.lines };
     const floors = checkFloors(figures);
     process.stdout.write(markdown(figures, floors));
     return floors.every((f) => f.pass) ? 0 : 1;
   } finally {
     await Promise.all(children.map((c) => c.stop()));
+    await serverLog?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -31,6 +31,8 @@ export interface NodeSpecOptions {
   readonly ready?: boolean;
   readonly labels?: Record<string, string>;
   readonly index?: number;
+  /** Also an ExternalIP (the bench's load generator sends every request from 127.0.0.1). */
+  readonly externalIP?: string;
 }
 
 /** The Node object for `name`: machine-id and (loopback) address derived from the name or index, a fresh bootID. */
@@ -50,7 +52,7 @@ export function nodeObject(name: string, opts: NodeSpecOptions = {}): { node: Re
     },
     spec: {},
     status: {
-      addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
+      addresses: [{ type: 'InternalIP', address }, ...(opts.externalIP ? [{ type: 'ExternalIP', address: opts.externalIP }] : []), { type: 'Hostname', address: name }],
       capacity: { cpu: '16', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' },
       allocatable: { cpu: '15', memory: '62Gi', pods: '110', 'ephemeral-storage': '95Gi' },
       nodeInfo: {

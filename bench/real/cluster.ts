@@ -45,8 +45,8 @@ export async function startBenchCluster(nodes: number): Promise<BenchCluster> {
     say(`creating ${nodes - 1} Ready Nodes (~50 images each) and one kwok node`);
     const started = performance.now();
     const names = Array.from({ length: nodes - 1 }, (_, i) => `node-${String(i + 1).padStart(4, '0')}`);
-    const fleet = await createNodes(plane.admin, names, { kwok: false, ready: true, concurrency: 16, oneRequest: true });
-    const [drainNode] = await createNodes(plane.admin, ['drain-node'], { index: nodes });
+    const fleet = await createNodes(plane.admin, names, { kwok: false, ready: true, concurrency: 16, oneRequest: true, externalIP: '127.0.0.1' });
+    const [drainNode] = await createNodes(plane.admin, ['drain-node'], { index: nodes, externalIP: '127.0.0.1' });
     if (!drainNode) throw new Error('no drain node');
     const createSeconds = (performance.now() - started) / 1000;
     // Kept in the bench's own folder: the kit's folder in /tmp is shared ground on a busy machine.

@@ -6,6 +6,7 @@ import { Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { LockService } from '../fleetlock/types.js';
 import { placeRefusal } from './method-refusal.js';
 import { outcomesOf } from './outcomes.js';
+import { auditOf } from './refusal-audit.js';
 import { sendRefusal, sendUnavailable } from './refusal-reply.js';
 
 // Zincati ignores the body of a 2xx; a constant string skips serialization.
@@ -36,7 +37,9 @@ export function fleetLockHandler(lock: LockService): RouteHandlerMethod {
       return sendUnavailable(request, reply, err, { endpoint, params });
     }
     if (answer instanceof Refusal) return sendRefusal(request, reply, answer, { endpoint, params });
-    outcomesOf(request)?.answered(endpoint, endpoint === 'pre-reboot' ? 'granted' : 'ok');
+    const outcome = endpoint === 'pre-reboot' ? 'granted' : 'ok';
+    outcomesOf(request)?.answered(endpoint, outcome);
+    auditOf(request)?.answered(params, endpoint, outcome, request.log);
     return reply.code(200).type(JSON_TYPE).send(OK_BODY);
   };
 }

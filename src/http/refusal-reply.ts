@@ -1,14 +1,17 @@
-// One way to answer a refusal: its status, `{"kind","value"}`, logged once at info.
+// One way to answer a refusal: its status, `{"kind","value"}`, and the audit trail (info when the answer is new, else counted).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Refusal, REFUSAL_STATUS } from '../fleetlock/refusal.js';
 import type { FleetLockEndpoint } from '../fleetlock/endpoint.js';
 import type { ClientParams } from '../fleetlock/types.js';
 import { outcomesOf } from './outcomes.js';
+import { auditOf } from './refusal-audit.js';
 
 /** Identifies the FleetLock request in a refusal log line, as far as it was parsed. */
 export interface RefusalContext {
   readonly endpoint?: FleetLockEndpoint;
   readonly params?: ClientParams;
+  /** The Node the id resolved to, when known. */
+  readonly node?: string;
 }
 
 function isKnownKind(kind: string): kind is keyof typeof REFUSAL_STATUS {
@@ -33,10 +36,11 @@ export function sendRefusal(
   const value = refusal.value === '' ? kind.replaceAll('_', ' ') : refusal.value;
   // A body the parser refused was answered and counted on the socket already; this answer cannot leave.
   if (request.raw.socket?.writableEnded !== true) {
-    request.log.info(
-      { kind, value, status, endpoint: context.endpoint, id: context.params?.id, group: context.params?.group, source: request.ip },
-      'fleetlock refusal',
-    );
+    const asker = { id: context.params?.id, group: context.params?.group, node: context.node, source: request.ip };
+    const answer = { endpoint: context.endpoint, kind, value, status };
+    const audit = auditOf(request);
+    if (audit) audit.refused(asker, answer, request.log);
+    else request.log.info({ ...answer, ...asker }, 'fleetlock refusal');
     outcomesOf(request)?.answered(context.endpoint, kind);
   }
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ kind, value }));

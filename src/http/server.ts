@@ -8,6 +8,7 @@ import { baseFastify } from './fastify-base.js';
 import { fleetLockHandler } from './fleetlock-route.js';
 import { frameworkErrorHandler, notFoundHandler, routerErrorHandler } from './framework-errors.js';
 import { attachOutcomes } from './outcomes.js';
+import { attachRefusalAudit } from './refusal-audit.js';
 import { httpsOption, reloadTlsOnChange, type TlsServing } from './tls-serving.js';
 
 /** A FleetLock body is ~100 bytes; anything near this is not a FleetLock client. */
@@ -54,6 +55,7 @@ export function buildPublicServer(options: PublicServerOptions): FastifyInstance
   app.addContentTypeParser('*', { parseAs: 'buffer' }, passRawBody);
 
   if (options.outcomes) attachOutcomes(app, options.outcomes);
+  attachRefusalAudit(app, options.logger);
   app.setErrorHandler(frameworkErrorHandler(bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
   app.all('*', fleetLockHandler(options.lock));

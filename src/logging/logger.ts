@@ -13,7 +13,8 @@ export interface LoggerSettings {
 }
 
 export function createLogger(settings: LoggerSettings): Logger {
-  const destination = settings.destination ?? (process.stdout.isTTY ? prettyDestination(process.stdout) : pino.destination(1));
+  // Synchronous writes: a crash loses no line, and the request paths write few (repeated refusals are counted, not logged).
+  const destination = settings.destination ?? (process.stdout.isTTY ? prettyDestination(process.stdout) : pino.destination({ fd: 1, sync: true }));
   return pino(
     {
       level: settings.level,

@@ -20,6 +20,8 @@ export interface NodeFixture {
   address?: string;
   /** Stamps the conditions' times; pass the cluster's clock when it is virtual. Default: system time. */
   clock?: Clock;
+  /** An ExternalIP besides the derived InternalIP, e.g. 127.0.0.1 when the node's FleetLock client is a local load generator. */
+  externalIP?: string;
 }
 
 /** A loopback address of its own for simulated node `i` (1-based), so its FleetLock calls can come "from the node". */
@@ -99,6 +101,7 @@ export function makeNode(f: NodeFixture): NodeObject {
       ],
       addresses: [
         { type: 'InternalIP', address: ip },
+        ...(f.externalIP ? [{ type: 'ExternalIP', address: f.externalIP }] : []),
         { type: 'Hostname', address: f.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },

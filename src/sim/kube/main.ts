@@ -11,6 +11,8 @@ const { values } = parseArgs({
     user: { type: 'string', default: 'admin' },
     port: { type: 'string', default: '0' },
     'rbac-dir': { type: 'string' },
+    // Every Node's ExternalIP: where their FleetLock requests come from when one process sends them all.
+    'node-address': { type: 'string' },
   },
 });
 
@@ -32,7 +34,7 @@ else fail('--user must be admin or reboot-manager');
 
 const sim = await startKubeSim({ port, ...(values['rbac-dir'] ? { rbacDir: values['rbac-dir'] } : {}) });
 for (let i = 1; i <= nodes; i++) {
-  sim.store.createNode(makeNode({ name: `node-${String(i).padStart(5, '0')}`, machineID: machineIdFor(i), imageCount }));
+  sim.store.createNode(makeNode({ name: `node-${String(i).padStart(5, '0')}`, machineID: machineIdFor(i), imageCount, ...(values['node-address'] ? { externalIP: values['node-address'] } : {}) }));
 }
 if (values.kubeconfig) await sim.writeKubeconfig(values.kubeconfig, user);
 process.stdout.write(`${JSON.stringify({ url: sim.url, ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}) })}\n`);
