@@ -3,9 +3,11 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { FleetLockEndpoint } from '../fleetlock/endpoint.js';
 import { Refusal } from '../fleetlock/refusal.js';
-import type { ClientLimits } from './client-limits.js';
 import { placeRefusal } from './method-refusal.js';
 import { answerAndClose, rawRefusal } from './raw-answer.js';
+
+/** The limits an answer names (a subset of `ClientLimits`, kept here so the two files do not import each other). */
+type ToldLimits = { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly maxHeaderBytes: number };
 
 /** What Node passes to `clientError`: parse errors carry the bytes being parsed. */
 export type ClientError = Error & { code?: string; reason?: unknown; bytesParsed?: number; rawPacket?: unknown };
@@ -37,7 +39,7 @@ function requestLineAt(raw: unknown, at: number | undefined): { method: string; 
 }
 
 /** The answer to a client error, with the endpoint it is counted under; undefined for a broken socket (no one to answer). */
-export function clientErrorAnswer(err: ClientError, limits: ClientLimits): { refusal: Refusal; endpoint?: FleetLockEndpoint } | undefined {
+export function clientErrorAnswer(err: ClientError, limits: ToldLimits): { refusal: Refusal; endpoint?: FleetLockEndpoint } | undefined {
   const code = err.code ?? '';
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     const value = `request not received in time: headers within ${limits.headersTimeoutMs / 1000} s, the whole request within ${limits.requestTimeoutMs / 1000} s`;
@@ -59,7 +61,7 @@ export function clientErrorAnswer(err: ClientError, limits: ClientLimits): { ref
 }
 
 /** Fastify's `clientErrorHandler` (called with the instance as `this`): one answer per socket, counted, logged at debug. */
-export function answerClientErrors(limits: ClientLimits) {
+export function answerClientErrors(limits: ToldLimits) {
   // The parser stays failed: later bytes on the socket raise the error again.
   const answered = new WeakSet<Socket>();
   return function answerClientError(this: FastifyInstance, err: ClientError, socket: Socket): void {
