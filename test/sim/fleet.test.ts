@@ -67,8 +67,8 @@ void t.test('a node whose steady-state arrives before its kubelet is Ready is re
   const [first, second] = members;
   if (!first || !second) throw new Error('two nodes expected');
   const log = new EventLog();
-  const agentFor = (m: { name: string; machineId: string }, kubelet: 'manual' | number) =>
-    new ZincatiAgent({ node: m.name, machineId: m.machineId, baseUrl: server.url, host: sim.store, timeScale: TIME_SCALE, random: seededRandom(3), kubeletReadyMs: kubelet, onEvent: log.push });
+  const agentFor = (m: { name: string; machineId: string; address?: string }, kubelet: 'manual' | number) =>
+    new ZincatiAgent({ node: m.name, machineId: m.machineId, ...(m.address ? { sourceAddress: m.address } : {}), baseUrl: server.url, host: sim.store, timeScale: TIME_SCALE, random: seededRandom(3), kubeletReadyMs: kubelet, onEvent: log.push });
   const slow = agentFor(first, 'manual');
   const other = agentFor(second, 60_000);
   t.teardown(async () => {
