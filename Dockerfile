@@ -24,6 +24,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY package.json ./
 USER 65532:65532
-EXPOSE 8080
+# 8080: the public FleetLock port; 8081: the internal one (status page, metrics, probes).
+EXPOSE 8080 8081
 ENTRYPOINT ["/nodejs/bin/node", "/app/dist/src/cli/main.js"]
 CMD ["serve"]
