@@ -118,3 +118,24 @@ void t.test('--caller-check=off serves any caller and says so at start', async (
   t.same(await (await c.client('node-01', { from: '127.0.0.1' })).preReboot(), { ok: true, status: 200 });
   t.ok(lines.some((l) => l.includes('"level":40') && l.includes('--caller-check=off')), 'a warning at start names the risk');
 });
+
+void t.test('until the imds-agent pods are listed, the replica is not ready and refuses with unavailable, not forbidden', async (t) => {
+  const c = await startCluster(t, { nodes: 2, flags: ['--leader-elect=false'] });
+  const podsDown = c.sim.faults.inject({ verb: 'list', resource: 'pods', namespace: 'reboot-manager', status: 500 });
+  const replica = await c.startReplica('replica-late');
+  await replica.nodes.whenSynced();
+  const ready = await request(new URL('readyz', replica.internalUrl));
+  t.equal(ready.statusCode, 503, 'not ready: the Service sends no FleetLock traffic here yet');
+  t.match(await ready.body.json(), { reason: 'imds-agent pod cache not synced yet' });
+  const early = await c.client('node-01', { server: replica });
+  t.match(await early.preReboot(), { status: 503, kind: 'unavailable' }, 'an agent asking now would be told to retry, not that it is a stranger');
+  t.same(c.holders(), []);
+
+  podsDown.remove();
+  await pollUntil('the replica ready', async () => {
+    const r = await request(new URL('readyz', replica.internalUrl));
+    await r.body.dump();
+    return r.statusCode === 200;
+  }, { timeoutMs: 60_000, intervalMs: 100 });
+  t.same(await early.preReboot(), { ok: true, status: 200 });
+});
