@@ -27,6 +27,7 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
   t.same(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), [
     'ClusterRole/reboot-manager',
     'ClusterRoleBinding/reboot-manager',
+    'CustomResourceDefinition/rebootpolicies.rebootmanager.io',
     'Deployment/reboot-manager',
     'Namespace/reboot-manager',
     'NetworkPolicy/reboot-manager',
@@ -38,7 +39,7 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
     'Service/reboot-manager',
     'ServiceAccount/reboot-manager',
   ]);
-  for (const d of docs.filter((d) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(d.kind))) {
+  for (const d of docs.filter((d) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition'].includes(d.kind))) {
     // Events about Nodes are kept only in default: that one grant lives there.
     const expected = d.metadata.name === 'reboot-manager-node-events' ? 'default' : 'reboot-manager';
     t.equal(d.metadata.namespace, expected, `${d.kind}/${d.metadata.name} in ${expected}`);

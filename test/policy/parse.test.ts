@@ -1,0 +1,61 @@
+// A RebootPolicy spec becomes the budget arithmetic's data, or an error naming the field.
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { parse } from 'yaml';
+import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
+
+const DEFAULTS = { maxUnavailable: 1 };
+const EXAMPLES = fileURLToPath(new URL('../../kubernetes/examples/', import.meta.url));
+
+void t.test('an empty policy is the flags: nothing changes for users who set none', async (t) => {
+  t.same(parsePolicySpec(undefined, DEFAULTS), { maxUnavailable: { count: 1 }, pools: [], countUnavailable: true });
+  t.same(parsePolicySpec({}, { maxUnavailable: 3 }).maxUnavailable, { count: 3 });
+});
+
+void t.test('every shipped example parses', async (t) => {
+  const files = (await readdir(EXAMPLES)).filter((f) => f.startsWith('policy-'));
+  t.ok(files.length >= 3, 'three complete examples');
+  for (const file of files) {
+    const doc = parse(await readFile(`${EXAMPLES}${file}`, 'utf8')) as { kind: string; spec: unknown };
+    t.equal(doc.kind, 'RebootPolicy');
+    t.doesNotThrow(() => parsePolicySpec(doc.spec, DEFAULTS), file);
+  }
+  const pools = parse(await readFile(`${EXAMPLES}policy-pools.yaml`, 'utf8')) as { spec: unknown };
+  const policy = parsePolicySpec(pools.spec, DEFAULTS);
+  t.same(policy.pools.map((p) => [p.name, p.maxUnavailable, p.paused ?? false]), [
+    ['workers', { percent: 25 }, false],
+    ['gpu', { count: 1 }, false],
+    ['databases', { count: 1 }, true],
+  ]);
+  t.same(policy.pools[1]?.topology, { key: 'topology.kubernetes.io/zone', max: 1 });
+});
+
+void t.test('a policy the server cannot use is refused with the field that is wrong', async (t) => {
+  const bad: [unknown, string][] = [
+    [{ maxUnavailable: 0 }, 'spec.maxUnavailable'],
+    [{ maxUnavailable: '150%' }, 'spec.maxUnavailable'],
+    [{ maxUnavailable: '10' }, 'spec.maxUnavailable'],
+    [{ countUnavailable: 'yes' }, 'spec.countUnavailable'],
+    [{ topology: { key: 'zone' } }, 'spec.topology.maxUnavailable'],
+    [{ topology: { key: 'bad key!', maxUnavailable: 1 } }, 'spec.topology.key'],
+    [{ pools: {} }, 'spec.pools'],
+    [{ pools: [{ name: 'A', nodeSelector: {}, maxUnavailable: 1 }] }, 'spec.pools[0].name'],
+    [{ pools: [{ name: 'a', maxUnavailable: 1 }] }, 'spec.pools[0].nodeSelector'],
+    [{ pools: [{ name: 'a', nodeSelector: {}, maxUnavailable: 1 }, { name: 'a', nodeSelector: {}, maxUnavailable: 1 }] }, 'spec.pools[1].name'],
+    [{ pools: [{ name: 'a', nodeSelector: { matchExpressions: [{ key: 'k', operator: 'Has' }] }, maxUnavailable: 1 }] }, 'spec.pools[0].nodeSelector.matchExpressions[0].operator'],
+    [{ pools: [{ name: 'a', nodeSelector: { matchExpressions: [{ key: 'k', operator: 'In' }] }, maxUnavailable: 1 }] }, 'spec.pools[0].nodeSelector.matchExpressions[0].values'],
+    [{ pools: [{ name: 'a', nodeSelector: { matchLabels: { k: 1 } }, maxUnavailable: 1 }] }, 'spec.pools[0].nodeSelector.matchLabels.k'],
+    [{ pools: [{ name: 'a', nodeSelector: {}, maxUnavailable: '0%' }] }, 'spec.pools[0].maxUnavailable'],
+  ];
+  for (const [spec, field] of bad) {
+    let caught: unknown;
+    try {
+      parsePolicySpec(spec, DEFAULTS);
+    } catch (err) {
+      caught = err;
+    }
+    t.ok(caught instanceof PolicyError && caught.field === field && caught.code === 'ERR_POLICY', `${JSON.stringify(spec)} -> ${field} (${String(caught)})`);
+  }
+  t.throws(() => parsePolicySpec({ maxUnavailable: '150%' }, DEFAULTS), { message: /^spec\.maxUnavailable: must be a whole number of nodes \(at least 1\) or a percentage like "25%"/ });
+});
