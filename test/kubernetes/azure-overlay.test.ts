@@ -1,17 +1,8 @@
 // kubernetes/azure renders with kubectl, and its agent DaemonSet is locked down and agrees with the server.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import t from 'tap';
-import { parseAllDocuments } from 'yaml';
 import { parseImdsAgentConfig } from '../../src/agent/config.js';
 import { parseServeConfig } from '../../src/config/serve.js';
-
-interface Doc {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Record<string, unknown>;
-}
+import { KUBERNETES, envOf, kinds, render, type Doc } from '../support/manifests.js';
 
 interface Container {
   args?: string[];
@@ -31,16 +22,8 @@ interface PodSpec {
   volumes?: { name: string; hostPath?: { path: string; type?: string } }[];
 }
 
-const KUBERNETES = fileURLToPath(new URL('../../kubernetes/', import.meta.url));
-
-async function render(dir: string): Promise<Doc[]> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], { timeout: 30_000 });
-  return parseAllDocuments(stdout).map((d) => d.toJS() as Doc);
-}
-
 const find = (docs: Doc[], kind: string, name: string): Doc | undefined => docs.find((d) => d.kind === kind && d.metadata.name === name);
 const podSpecOf = (doc: Doc | undefined): PodSpec => (doc?.spec as { template: { spec: PodSpec } } | undefined)?.template.spec ?? { containers: [] };
-const envOf = (c: Container | undefined): Record<string, string> => Object.fromEntries((c?.env ?? []).map((e) => [e.name, e.value ?? '']));
 
 void t.test('kubectl kustomize kubernetes/azure: the base plus a locked-down agent DaemonSet', async (t) => {
   let base: Doc[];
@@ -51,7 +34,6 @@ void t.test('kubectl kustomize kubernetes/azure: the base plus a locked-down age
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'kubectl is not installed');
     throw err;
   }
-  const kinds = (docs: Doc[]) => docs.map((d) => `${d.kind}/${d.metadata.name}`).sort();
   t.same(kinds(azure), [...kinds(base), 'DaemonSet/reboot-manager-imds-agent'].sort(), 'everything in the base, plus the agent');
   t.notOk(find(base, 'DaemonSet', 'reboot-manager-imds-agent'), 'the base alone has no agent');
 

@@ -1,24 +1,9 @@
 // `kubectl apply -k kubernetes/` installs what an operator expects: rendered here with real kubectl.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import t from 'tap';
-import { parseAllDocuments } from 'yaml';
 import { parseServeConfig } from '../../src/config/serve.js';
+import { render } from '../support/manifests.js';
 
 type Obj = Record<string, unknown>;
-interface Doc {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Obj;
-}
-
-const KUBERNETES = fileURLToPath(new URL('../../kubernetes/', import.meta.url));
-
-async function render(): Promise<Doc[]> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', KUBERNETES], { timeout: 30_000 });
-  return parseAllDocuments(stdout).map((d) => d.toJS() as Doc);
-}
 
 const at = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v as Obj | undefined)?.[k], o);
 

@@ -1,18 +1,10 @@
 // kubernetes/tls renders with kubectl: the base serving HTTPS from the Secret reboot-manager-tls.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import t from 'tap';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { parseServeConfig } from '../../src/config/serve.js';
-
-interface Doc {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Record<string, unknown>;
-}
+import { KUBERNETES, envOf, kinds, render, type Doc } from '../support/manifests.js';
 
 interface Probe {
   httpGet?: { path: string; port: string | number; scheme?: string };
@@ -33,15 +25,7 @@ interface PodSpec {
   securityContext?: { runAsGroup?: number; fsGroup?: number };
 }
 
-const KUBERNETES = fileURLToPath(new URL('../../kubernetes/', import.meta.url));
-
-async function render(dir: string): Promise<Doc[]> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], { timeout: 30_000 });
-  return parseAllDocuments(stdout).map((d) => d.toJS() as Doc);
-}
-
 const find = (docs: Doc[], kind: string): Doc | undefined => docs.find((d) => d.kind === kind && d.metadata.name === 'reboot-manager');
-const envOf = (c: Container | undefined): Record<string, string> => Object.fromEntries((c?.env ?? []).map((e) => [e.name, e.value ?? '']));
 
 void t.test('kubectl kustomize kubernetes/tls: the base, serving HTTPS from the mounted Secret', async (t) => {
   let base: Doc[];
@@ -52,7 +36,6 @@ void t.test('kubectl kustomize kubernetes/tls: the base, serving HTTPS from the 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'kubectl is not installed');
     throw err;
   }
-  const kinds = (docs: Doc[]) => docs.map((d) => `${d.kind}/${d.metadata.name}`).sort();
   t.same(kinds(tls), kinds(base), 'the same objects as the base: no cert-manager object the cluster may not know');
 
   const pod = (find(tls, 'Deployment')?.spec as { template: { spec: PodSpec } } | undefined)?.template.spec;
