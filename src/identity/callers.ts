@@ -56,6 +56,6 @@ export class CallerIndex {
   }
 }
 
-export const nodeKey = (name: string): string => `node/${name}`;
+export const nodeEntryKey = (name: string): string => `node/${name}`;
 /** `NAMESPACE/NAME` of an agent pod. */
-export const podKey = (namespacedName: string): string => `pod/${namespacedName}`;
+export const agentPodEntryKey = (namespacedName: string): string => `pod/${namespacedName}`;
