@@ -44,10 +44,12 @@ export interface LeaseRecord {
   readonly resourceVersion?: string;
 }
 
-/** A core/v1 Event about a Node. */
+/** A core/v1 Event about a Node (or, with `kind`, another cluster-scoped object such as the RebootPolicy). */
 export interface NodeEventRecord {
   readonly name: string;
   readonly node: { readonly name: string; readonly uid: string };
+  /** The involved object's kind when it is not a Node. */
+  readonly kind?: 'RebootPolicy';
   readonly type: 'Normal' | 'Warning';
   readonly reason: string;
   readonly message: string;
@@ -56,8 +58,28 @@ export interface NodeEventRecord {
   readonly time: string;
 }
 
-/** Collections reboot-manager lists and watches. */
-export type Collection = 'nodes' | 'pods';
+/** Where a collection lives in the API: its group/version path and whether it is namespaced. */
+export interface CollectionPath {
+  /** `/api/v1` or `/apis/<group>/<version>`. */
+  readonly prefix: string;
+  readonly namespaced: boolean;
+}
+
+/** Collections reboot-manager lists and watches; the policy watches start only when a rule needs them. */
+export const COLLECTIONS = {
+  nodes: { prefix: '/api/v1', namespaced: false },
+  pods: { prefix: '/api/v1', namespaced: true },
+  poddisruptionbudgets: { prefix: '/apis/policy/v1', namespaced: true },
+  deployments: { prefix: '/apis/apps/v1', namespaced: true },
+  statefulsets: { prefix: '/apis/apps/v1', namespaced: true },
+  replicasets: { prefix: '/apis/apps/v1', namespaced: true },
+  rebootpolicies: { prefix: '/apis/rebootmanager.io/v1alpha1', namespaced: false },
+} as const satisfies Record<string, CollectionPath>;
+
+export type Collection = keyof typeof COLLECTIONS;
+
+/** The RebootPolicy CRD's API version: the policy object reboot-manager reads. */
+export const POLICY_API_VERSION = 'rebootmanager.io/v1alpha1';
 
 export interface KubeApi {
   /** The API server's origin, safe to log. */
@@ -77,6 +99,11 @@ export interface KubeApi {
   /** Compare-and-swap on `lease.resourceVersion`. */
   replaceLease(namespace: string, name: string, lease: LeaseRecord): Promise<LeaseRecord>;
   createEvent(namespace: string, event: NodeEventRecord): Promise<void>;
+  /** The cluster-scoped RebootPolicy `name`, as plain JSON (404 `not_found` when absent). */
+  readPolicy(name: string): Promise<unknown>;
+  createPolicy(policy: object): Promise<unknown>;
+  /** A JSON merge patch of the policy, or of its `status` subresource. */
+  patchPolicy(name: string, patch: object, subresource?: 'status'): Promise<unknown>;
 }
 
 /** A NodeEventRecord as the core/v1 Event object both implementations create (times as RFC 3339 strings). */
@@ -85,7 +112,7 @@ export function nodeEventObject(namespace: string, event: NodeEventRecord) {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: event.name, namespace },
-    involvedObject: { apiVersion: 'v1', kind: 'Node', name: event.node.name, uid: event.node.uid },
+    involvedObject: { apiVersion: event.kind ? POLICY_API_VERSION : 'v1', kind: event.kind ?? 'Node', name: event.node.name, uid: event.node.uid },
     type: event.type,
     reason: event.reason,
     message: event.message,

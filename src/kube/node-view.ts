@@ -19,6 +19,10 @@ export interface NodeView {
   readonly addresses: readonly string[];
   /** Only our `rebootmanager/*` annotations. */
   readonly annotations: Readonly<Record<string, string>>;
+  /** Every label: pools and topology caps select nodes by them (a node has a few dozen at most). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** When the Ready condition last changed (ms since the epoch, the API server's clock), or 0. */
+  readonly readySince: number;
 }
 
 /** Fields of a Node that reboot-manager writes. `null` removes an annotation. */
@@ -28,11 +32,11 @@ export interface NodeChange {
 }
 
 interface RawNode {
-  metadata?: { name?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> | null };
+  metadata?: { name?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> | null; labels?: Record<string, string> | null };
   spec?: { unschedulable?: boolean };
   status?: {
     nodeInfo?: { machineID?: string; bootID?: string };
-    conditions?: { type?: string; status?: string; lastHeartbeatTime?: unknown }[];
+    conditions?: { type?: string; status?: string; lastHeartbeatTime?: unknown; lastTransitionTime?: unknown }[];
     addresses?: { type?: string; address?: string }[] | null;
   };
 }
@@ -46,6 +50,7 @@ export function toNodeView(node: unknown): NodeView {
   }
   const readyCondition = (raw.status?.conditions ?? []).find((c) => c.type === 'Ready');
   const heartbeat = readyCondition?.lastHeartbeatTime;
+  const since = timeOf(readyCondition?.lastTransitionTime);
   return {
     name: raw.metadata?.name ?? '',
     uid: raw.metadata?.uid ?? '',
@@ -57,7 +62,14 @@ export function toNodeView(node: unknown): NodeView {
     unschedulable: raw.spec?.unschedulable === true,
     addresses: ipAddresses(raw.status?.addresses),
     annotations,
+    labels: { ...(raw.metadata?.labels ?? {}) },
+    readySince: since,
   };
+}
+
+function timeOf(t: unknown): number {
+  const ms = t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : NaN;
+  return Number.isFinite(ms) ? ms : 0;
 }
 
 const IP_ADDRESS_TYPES = new Set(['InternalIP', 'ExternalIP']);
@@ -70,11 +82,15 @@ function ipAddresses(list: { type?: string; address?: string }[] | null | undefi
 
 /** Same content apart from the heartbeat: lets the cache skip kubelet status posts that change nothing else. */
 export function sameView(a: NodeView, b: NodeView): boolean {
-  if (a.machineId !== b.machineId || a.bootId !== b.bootId || a.ready !== b.ready || a.unschedulable !== b.unschedulable) return false;
+  if (a.machineId !== b.machineId || a.bootId !== b.bootId || a.ready !== b.ready || a.unschedulable !== b.unschedulable || a.readySince !== b.readySince) return false;
   if (a.addresses.length !== b.addresses.length || a.addresses.some((x, i) => x !== b.addresses[i])) return false;
-  const ka = Object.keys(a.annotations);
-  if (ka.length !== Object.keys(b.annotations).length) return false;
-  return ka.every((k) => a.annotations[k] === b.annotations[k]);
+  return sameRecord(a.annotations, b.annotations) && sameRecord(a.labels, b.labels);
+}
+
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
 }
 
 /** The merge patch for `change`; with `resourceVersion` it is a compare-and-swap. */

@@ -3,15 +3,14 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { PatchStrategy, V1MicroTime, setHeaderOptions, type V1Lease } from '@kubernetes/client-node';
 import { originForLogs } from '../logging/safe-url.js';
-import { nodeEventObject, type Collection, type KubeApi, type LeaseRecord, type ListPage, type ListQuery, type NodeEventRecord, type StopWatch, type WatchEventHandler, type WatchQuery } from './api.js';
+import { COLLECTIONS, nodeEventObject, type Collection, type KubeApi, type LeaseRecord, type ListPage, type ListQuery, type NodeEventRecord, type StopWatch, type WatchEventHandler, type WatchQuery } from './api.js';
 import { createKubeClient, type KubeClient } from './client.js';
 import { KubeError, codeForStatus, parseStatus, toKubeError } from './errors.js';
 
-const PATHS: Readonly<Record<Collection, string>> = { nodes: '/api/v1/nodes', pods: '/api/v1/pods' };
-
-/** The collection's path, namespaced when the query names a namespace (pods). */
+/** The collection's path, namespaced when the query names a namespace. */
 function pathOf(collection: Collection, namespace: string | undefined): string {
-  return namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/${collection}` : PATHS[collection];
+  const { prefix } = COLLECTIONS[collection];
+  return namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${collection}` : `${prefix}/${collection}`;
 }
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const LIST_TIMEOUT_MS = 60_000;
@@ -29,7 +28,7 @@ export class RestKubeApi implements KubeApi {
     if (query.labelSelector) url.searchParams.set('labelSelector', query.labelSelector);
     if (query.limit !== undefined) url.searchParams.set('limit', String(query.limit));
     if (query.continue) url.searchParams.set('continue', query.continue);
-    const text = await this.getJson(url, `listing ${collection}`);
+    const text = await this.requestJson(url, 'GET', `listing ${collection}`);
     // Plain JSON: the typed client would decode every field of every 40 KB Node into model objects.
     const list = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
     return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '', continueToken: list.metadata?.continue || undefined };
@@ -95,6 +94,25 @@ export class RestKubeApi implements KubeApi {
     await this.call(`recording ${event.reason} event for node ${event.node.name}`, () => this.client.core.createNamespacedEvent({ namespace, body }));
   }
 
+  async readPolicy(name: string): Promise<unknown> {
+    return JSON.parse(await this.requestJson(this.policyUrl(name), 'GET', `reading RebootPolicy ${name}`));
+  }
+
+  async createPolicy(policy: object): Promise<unknown> {
+    const url = new URL(this.client.server.replace(/\/$/, '') + pathOf('rebootpolicies', undefined));
+    return JSON.parse(await this.requestJson(url, 'POST', 'creating the RebootPolicy', { body: policy, contentType: 'application/json' }));
+  }
+
+  async patchPolicy(name: string, patch: object, subresource?: 'status'): Promise<unknown> {
+    const what = `patching RebootPolicy ${name}${subresource ? ' status' : ''}`;
+    return JSON.parse(await this.requestJson(this.policyUrl(name, subresource), 'PATCH', what, { body: patch, contentType: 'application/merge-patch+json' }));
+  }
+
+  private policyUrl(name: string, subresource?: string): URL {
+    const path = `${pathOf('rebootpolicies', undefined)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+    return new URL(this.client.server.replace(/\/$/, '') + path);
+  }
+
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
@@ -103,8 +121,9 @@ export class RestKubeApi implements KubeApi {
     }
   }
 
-  private async getJson(url: URL, what: string): Promise<string> {
-    const opts: RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
+  /** Plain JSON over HTTP with the kubeconfig's credentials: lists and the policy (a custom resource). */
+  private async requestJson(url: URL, method: string, what: string, payload?: { body: object; contentType: string }): Promise<string> {
+    const opts: RequestOptions = { method, headers: { accept: 'application/json', ...(payload ? { 'content-type': payload.contentType } : {}) } };
     await this.client.config.applyToHTTPSOptions(opts);
     return new Promise<string>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -131,7 +150,7 @@ export class RestKubeApi implements KubeApi {
       });
       req.setTimeout(LIST_TIMEOUT_MS, () => req.destroy(new KubeError('timeout', `${what}: no answer within ${LIST_TIMEOUT_MS / 1000} s`)));
       req.on('error', (err) => reject(toKubeError(err, what)));
-      req.end();
+      req.end(payload ? JSON.stringify(payload.body) : undefined);
     });
   }
 }

@@ -1,36 +1,17 @@
-// The RebootPolicy object's spec, validated into the data the budget arithmetic uses. Every error names its field.
+// The RebootPolicy object's spec, validated into the policy in force. Every error names its field.
 import type { LabelSelector, LabelSelectorRequirement } from '../slot/label-selector.js';
-import type { Amount, Pool, ScopePolicy, TopologyCap } from '../slot/pools.js';
+import type { Amount, Pool, TopologyCap } from '../slot/pools.js';
+import { parseAlertBlockers, parsePodBlockers } from './blockers.js';
+import { parseHealthGate } from './health-gate.js';
+import { PolicyError, object } from './parse-error.js';
+import type { Pause, Policy, PolicyDefaults } from './policy.js';
+import { parseWindows, type Window } from './windows.js';
 
-/** A policy the server cannot use: `field` is its path in the object (`spec.pools[1].maxUnavailable`). */
-export class PolicyError extends Error {
-  readonly code = 'ERR_POLICY';
+export { PolicyError } from './parse-error.js';
 
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'PolicyError';
-  }
-}
-
-/** What an empty policy means: the process's flags (`--max-rebooting`). */
-export interface PolicyDefaults {
-  readonly maxUnavailable: number;
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-
-function object(v: unknown, field: string): Obj {
-  if (v === undefined || v === null) return {};
-  if (!isObj(v)) throw new PolicyError(field, 'must be an object');
-  return v;
-}
 
 /** `2` or `"25%"`: a whole number of nodes (at least 1), or a percentage from 1 to 100. */
 export function parseAmount(v: unknown, field: string): Amount {
@@ -65,7 +46,8 @@ function requirement(v: unknown, field: string): LabelSelectorRequirement {
   return { key: labelKey(o.key, `${field}.key`), operator: operator as LabelSelectorRequirement['operator'], values: values };
 }
 
-function selector(v: unknown, field: string): LabelSelector {
+/** A `metav1.LabelSelector` in the policy (pools, blockers); throws `PolicyError` naming the bad field. */
+export function parseSelector(v: unknown, field: string): LabelSelector {
   const o = object(v, field);
   const matchLabels = object(o.matchLabels, `${field}.matchLabels`);
   for (const [k, value] of Object.entries(matchLabels)) {
@@ -77,34 +59,62 @@ function selector(v: unknown, field: string): LabelSelector {
   return { matchLabels: matchLabels as Record<string, string>, matchExpressions: expressions.map((e, i) => requirement(e, `${field}.matchExpressions[${i}]`)) };
 }
 
-function pool(v: unknown, field: string, seen: Set<string>): Pool {
+function pool(v: unknown, field: string, seen: Set<string>, windows: Map<string, readonly Window[]>): Pool {
   const o = object(v, field);
   if (typeof o.name !== 'string' || !NAME.test(o.name)) throw new PolicyError(`${field}.name`, 'must be a lower-case name (letters, digits, dashes)');
   if (seen.has(o.name)) throw new PolicyError(`${field}.name`, `"${o.name}" names two pools`);
   seen.add(o.name);
   if (o.nodeSelector === undefined) throw new PolicyError(`${field}.nodeSelector`, 'is required (an empty one selects every node)');
   const cap = topology(o.topology, `${field}.topology`);
+  const own = parseWindows(o.windows, `${field}.windows`);
+  if (own.length > 0) windows.set(o.name, own);
   return {
     name: o.name,
-    selector: selector(o.nodeSelector, `${field}.nodeSelector`),
+    selector: parseSelector(o.nodeSelector, `${field}.nodeSelector`),
     maxUnavailable: parseAmount(o.maxUnavailable, `${field}.maxUnavailable`),
     ...(cap ? { topology: cap } : {}),
     paused: o.paused === true,
   };
 }
 
-/** The spec of a RebootPolicy as the budget arithmetic uses it; throws `PolicyError` naming the first bad field. */
-export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): ScopePolicy {
+function pause(v: unknown, field: string): Pause | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = object(v, field);
+  if (typeof o.reason !== 'string' || o.reason.trim() === '') throw new PolicyError(`${field}.reason`, 'is required: say why claims are paused');
+  for (const key of ['by', 'since'] as const) if (o[key] !== undefined && typeof o[key] !== 'string') throw new PolicyError(`${field}.${key}`, 'must be a string');
+  if (typeof o.since === 'string' && o.since !== '' && !Number.isFinite(Date.parse(o.since))) throw new PolicyError(`${field}.since`, 'must be an RFC 3339 time');
+  return { reason: o.reason, by: typeof o.by === 'string' ? o.by : '', since: typeof o.since === 'string' ? o.since : '' };
+}
+
+function drainOutsideWindow(v: unknown): 'stop' | 'finish' {
+  if (v === undefined || v === null || v === 'Stop') return 'stop';
+  if (v === 'Finish') return 'finish';
+  throw new PolicyError('spec.drainOutsideWindow', `must be Stop or Finish, got ${JSON.stringify(v)}`);
+}
+
+/** The spec of a RebootPolicy as the server applies it; throws `PolicyError` naming the first bad field. */
+export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy {
   const o = object(spec, 'spec');
   const pools = o.pools ?? [];
   if (!Array.isArray(pools)) throw new PolicyError('spec.pools', 'must be a list');
   if (o.countUnavailable !== undefined && typeof o.countUnavailable !== 'boolean') throw new PolicyError('spec.countUnavailable', 'must be true or false');
   const seen = new Set<string>();
+  const poolWindows = new Map<string, readonly Window[]>();
   const cap = topology(o.topology, 'spec.topology');
+  const blockers = object(o.blockers, 'spec.blockers');
   return {
-    maxUnavailable: o.maxUnavailable === undefined ? { count: defaults.maxUnavailable } : parseAmount(o.maxUnavailable, 'spec.maxUnavailable'),
-    ...(cap ? { topology: cap } : {}),
-    pools: pools.map((p, i) => pool(p, `spec.pools[${i}]`, seen)),
-    countUnavailable: o.countUnavailable !== false,
+    budget: {
+      maxUnavailable: o.maxUnavailable === undefined ? { count: defaults.maxUnavailable } : parseAmount(o.maxUnavailable, 'spec.maxUnavailable'),
+      ...(cap ? { topology: cap } : {}),
+      pools: pools.map((p, i) => pool(p, `spec.pools[${i}]`, seen, poolWindows)),
+      countUnavailable: o.countUnavailable !== false,
+    },
+    windows: parseWindows(o.windows, 'spec.windows'),
+    poolWindows,
+    drainOutsideWindow: drainOutsideWindow(o.drainOutsideWindow),
+    pause: pause(o.pause, 'spec.pause'),
+    podBlockers: parsePodBlockers(blockers.pods, 'spec.blockers.pods'),
+    alertBlockers: parseAlertBlockers(blockers.alerts, 'spec.blockers.alerts'),
+    healthGate: parseHealthGate(o.healthGate, 'spec.healthGate', defaults.healthGate),
   };
 }

@@ -3,14 +3,15 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { parse } from 'yaml';
+import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
 
-const DEFAULTS = { maxUnavailable: 1 };
+const DEFAULTS = { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE };
 const EXAMPLES = fileURLToPath(new URL('../../kubernetes/examples/', import.meta.url));
 
 void t.test('an empty policy is the flags: nothing changes for users who set none', async (t) => {
-  t.same(parsePolicySpec(undefined, DEFAULTS), { maxUnavailable: { count: 1 }, pools: [], countUnavailable: true });
-  t.same(parsePolicySpec({}, { maxUnavailable: 3 }).maxUnavailable, { count: 3 });
+  t.same(parsePolicySpec(undefined, DEFAULTS).budget, { maxUnavailable: { count: 1 }, pools: [], countUnavailable: true });
+  t.same(parsePolicySpec({}, { ...DEFAULTS, maxUnavailable: 3 }).budget.maxUnavailable, { count: 3 });
 });
 
 void t.test('every shipped example parses', async (t) => {
@@ -22,7 +23,7 @@ void t.test('every shipped example parses', async (t) => {
     t.doesNotThrow(() => parsePolicySpec(doc.spec, DEFAULTS), file);
   }
   const pools = parse(await readFile(`${EXAMPLES}policy-pools.yaml`, 'utf8')) as { spec: unknown };
-  const policy = parsePolicySpec(pools.spec, DEFAULTS);
+  const policy = parsePolicySpec(pools.spec, DEFAULTS).budget;
   t.same(policy.pools.map((p) => [p.name, p.maxUnavailable, p.paused ?? false]), [
     ['workers', { percent: 25 }, false],
     ['gpu', { count: 1 }, false],

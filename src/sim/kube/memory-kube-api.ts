@@ -93,6 +93,21 @@ export class MemoryKubeApi implements KubeApi {
     );
   }
 
+  readPolicy(name: string): Promise<unknown> {
+    return this.call({ verb: 'get', resource: 'rebootpolicies', name }, `reading RebootPolicy ${name}`, () => this.serve({ verb: 'get', resource: 'rebootpolicies', name }));
+  }
+
+  createPolicy(policy: object): Promise<unknown> {
+    return this.call({ verb: 'create', resource: 'rebootpolicies' }, 'creating the RebootPolicy', () => this.serve({ verb: 'create', resource: 'rebootpolicies', body: policy }));
+  }
+
+  patchPolicy(name: string, patch: object, subresource?: 'status'): Promise<unknown> {
+    const what = `patching RebootPolicy ${name}${subresource ? ' status' : ''}`;
+    return this.call({ verb: 'patch', resource: 'rebootpolicies', name }, what, () =>
+      this.serve({ verb: 'patch', resource: 'rebootpolicies', name, body: patch, contentType: MERGE_PATCH, ...(subresource ? { subresource } : {}) }),
+    );
+  }
+
   private serve(req: SimRequest): unknown {
     return serve(this.ctx, req);
   }

@@ -28,6 +28,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: 'apps', version: 'v1', resource: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, verbs: RW, shortNames: ['ds'], subresources: ['status'], generation: true },
   { group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, verbs: RW, shortNames: ['rs'], subresources: ['status'], generation: true },
   { group: 'apps', version: 'v1', resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, verbs: RW, shortNames: ['sts'], subresources: ['status'], generation: true },
+  { group: 'rebootmanager.io', version: 'v1alpha1', resource: 'rebootpolicies', singular: 'rebootpolicy', kind: 'RebootPolicy', namespaced: false, verbs: RW, shortNames: ['rbp'], subresources: ['status'], generation: true },
   { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, verbs: RW, shortNames: ['deploy'], subresources: ['status'], generation: true },
 ];
 

@@ -1,0 +1,22 @@
+/** A policy the server cannot use: `field` is its path in the object (`spec.pools[1].maxUnavailable`). */
+export class PolicyError extends Error {
+  readonly code = 'ERR_POLICY';
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'PolicyError';
+  }
+}
+
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `v` as an object (absent: empty), or a `PolicyError` naming `field`. */
+export function object(v: unknown, field: string): Obj {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) throw new PolicyError(field, 'must be an object');
+  return v;
+}

@@ -1,0 +1,35 @@
+// The rollout policy in force: one value, parsed from the RebootPolicy object (or the flags when there is none).
+import type { ScopePolicy } from '../slot/pools.js';
+import type { AlertBlocker, PodBlocker } from './blockers.js';
+import type { HealthGateSettings } from './health-gate.js';
+import type { Window } from './windows.js';
+
+/** Who paused new claims, when and why. */
+export interface Pause {
+  readonly reason: string;
+  /** Who paused (the CLI fills in the user); '' when unknown. */
+  readonly by: string;
+  /** RFC 3339; '' when unknown. */
+  readonly since: string;
+}
+
+export interface Policy {
+  /** Cluster cap, topology caps and pools. */
+  readonly budget: ScopePolicy;
+  /** Cluster-wide windows; none: always open. */
+  readonly windows: readonly Window[];
+  /** Windows of each pool that has some, by pool name. */
+  readonly poolWindows: ReadonlyMap<string, readonly Window[]>;
+  /** A window closing on a node still draining: stop the drain and give the slot back, or let it finish. */
+  readonly drainOutsideWindow: 'stop' | 'finish';
+  readonly pause: Pause | undefined;
+  readonly podBlockers: readonly PodBlocker[];
+  readonly alertBlockers: readonly AlertBlocker[];
+  readonly healthGate: HealthGateSettings;
+}
+
+/** What an empty policy means: the process's flags. */
+export interface PolicyDefaults {
+  readonly maxUnavailable: number;
+  readonly healthGate: HealthGateSettings;
+}
