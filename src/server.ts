@@ -26,6 +26,15 @@ import type { SlotBudget } from './slot/budget.js';
 import { sameForSlots } from './slot/encoding.js';
 import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
+import { Admission } from './coordinator/admission.js';
+import { feedScopes } from './coordinator/scope-feed.js';
+import { PolicyObjects } from './kube/policy-objects.js';
+import { DEFAULT_HEALTH_GATE } from './policy/health-gate.js';
+import { PauseRule } from './policy/pause-rule.js';
+import { PolicySource } from './policy/policy-source.js';
+import type { PolicyDefaults } from './policy/policy.js';
+import { policyReport } from './policy/report.js';
+import { ScopeIndex } from './slot/scope-index.js';
 
 export interface RunningServer {
   /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
@@ -58,6 +67,11 @@ export function drainOptionsOf(config: ServeConfig): DrainOptions {
 
 export function budgetOf(config: ServeConfig): SlotBudget {
   return { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
+}
+
+/** The policy with no RebootPolicy object: the budget flags. */
+export function policyDefaultsOf(config: ServeConfig): PolicyDefaults {
+  return { maxUnavailable: config.maxRebooting, countUnavailable: config.countUnavailable, healthGate: DEFAULT_HEALTH_GATE };
 }
 
 const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLeading(): Promise<void> } = {
@@ -97,6 +111,23 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now() });
 
   // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
+  const policyObjects = new PolicyObjects(api, clock, {
+    onError: (err) => (err.code === 'not_found' ? policy.watchFailed(err) : reportKube('RebootPolicy watch failed; retrying')(err)),
+    ...jitter,
+  });
+  const policy = new PolicySource({
+    objects: policyObjects,
+    defaults: policyDefaultsOf(config),
+    log,
+    clock,
+    report: policyReport({ api, events, metrics: metrics.policy, clock, log, isLeader: () => leader.isLeader() }),
+  });
+  const scopes = new ScopeIndex(policy.current().budget);
+  const unfeedScopes = feedScopes(scopes, nodes);
+  const offPolicy = policy.on((p) => scopes.setPolicy(p.budget));
+  const pause = new PauseRule(() => policy.current().pause);
+  const admission = new Admission({ slots, scopes, budget, clock, settleMs: config.settleTime, fromObject: () => policy.current().fromObject, rules: () => [pause], synced: () => policy.synced });
+
   const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics });
   const leader = config.leaderElect
     ? new LeaderElector({
@@ -110,6 +141,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
           coordinator.leadershipChanged();
+          if (leading) policy.republish();
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
           else drainer.stopAll();
         },
@@ -120,7 +152,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     nodes,
     slots,
     index,
-    budget,
+    admission,
     leadership: leader,
     events,
     preparer: drainer,
@@ -128,7 +160,6 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     clock,
     identity: config.identity,
     freshAtStart: !config.leaderElect,
-    settleMs: config.settleTime,
     metrics,
   });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
@@ -136,6 +167,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   reconciler.start();
   nodes.start();
   agentPods?.start();
+  policyObjects.start();
   leader.start();
   void nodes.whenSynced().then(() => {
     log.info({ nodes: nodes.size, holders: slots.holders().length }, 'node cache synced');
@@ -156,15 +188,22 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     metrics,
     leader,
     budget,
+    policy,
+    scopes,
+    admission,
     isLeader: () => leader.isLeader(),
-    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
+    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced(), policy.whenSynced()]).then(() => undefined),
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
     halt(): void {
       drainer.close();
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
+      policyObjects.stop();
       unfeedCallers();
+      unfeedScopes();
+      offPolicy();
+      policy.close();
       slots.close();
     },
     async close(): Promise<void> {
@@ -173,7 +212,11 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
+      policyObjects.stop();
       unfeedCallers();
+      unfeedScopes();
+      offPolicy();
+      policy.close();
       slots.close();
       await events.flush();
     },

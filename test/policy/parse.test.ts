@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
 
-const DEFAULTS = { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE };
+const DEFAULTS = { maxUnavailable: 1, countUnavailable: false, healthGate: DEFAULT_HEALTH_GATE };
 const EXAMPLES = fileURLToPath(new URL('../../kubernetes/examples/', import.meta.url));
 
 void t.test('an empty policy is the flags: nothing changes for users who set none', async (t) => {
