@@ -48,48 +48,71 @@ export function compileWindow(w: Window): CompiledWindow {
   return { timeZone: w.timeZone, zone: IANAZone.create(w.timeZone), opensOn, startMinute, endMinute: end > startMinute ? end : end + 1440 };
 }
 
-/** Whether `t` reads `local` on the clock of `zone`. */
-const reads = (zone: IANAZone, t: number, local: number): boolean => t + zone.offset(t) * MINUTE_MS === local;
+/** The clock of a zone around one local day and the next: its offsets (minutes) and the instant it changes, if it does. */
+interface DayClock {
+  readonly before: number;
+  readonly after: number;
+  /** The first instant on `after`; unset: no change. */
+  readonly change?: number;
+}
+
+/** By zone and local day; past the limit the cache starts over rather than grow. */
+const dayClocks = new Map<string, DayClock>();
+const DAY_CLOCKS_KEPT = 4096;
 
 /**
- * The instant the clock of `zone` shows `local` (a wall-clock time written as if it were UTC, in ms), by the rules
- * above: the first of two readings, or the end of a skip.
+ * The clock of `zone` for every reading of local days `day` and `day + 1` (all an opening on `day` touches).
+ * Memoized: a scan reads the same few days for every window, and each offset lookup in luxon costs tens of µs.
  */
-export function instantOf(zone: IANAZone, local: number): number {
-  const before = zone.offset(local - BEYOND_ANY_OFFSET_MS);
-  const after = zone.offset(local + BEYOND_ANY_OFFSET_MS);
-  const early = local - before * MINUTE_MS;
-  if (before === after) return early;
-  const late = local - after * MINUTE_MS;
-  const earlyReads = reads(zone, early, local);
-  const lateReads = reads(zone, late, local);
+function dayClock(zone: IANAZone, day: number): DayClock {
+  const key = `${zone.name}|${day}`;
+  const known = dayClocks.get(key);
+  if (known) return known;
+  let lo = day * DAY_MS - BEYOND_ANY_OFFSET_MS;
+  let hi = (day + 2) * DAY_MS + BEYOND_ANY_OFFSET_MS;
+  const before = zone.offset(lo);
+  const after = zone.offset(hi);
+  if (before !== after) {
+    // Zones change offset months apart: one change at most in these few days. Find its first instant.
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (zone.offset(mid) === after) hi = mid;
+      else lo = mid;
+    }
+  }
+  const clock = before === after ? { before, after } : { before, after, change: hi };
+  if (dayClocks.size >= DAY_CLOCKS_KEPT) dayClocks.clear();
+  dayClocks.set(key, clock);
+  return clock;
+}
+
+/**
+ * The instant the clock shows `local` (a wall-clock time written as if it were UTC, in ms), by the rules above:
+ * the first of two readings, or the end of a skip.
+ */
+function instantOf(clock: DayClock, local: number): number {
+  const early = local - clock.before * MINUTE_MS;
+  if (clock.change === undefined) return early;
+  const late = local - clock.after * MINUTE_MS;
+  const earlyReads = early < clock.change;
+  const lateReads = late >= clock.change;
   if (earlyReads && lateReads) return Math.min(early, late);
   if (earlyReads) return early;
   if (lateReads) return late;
-  // Skipped: the change happens in (late, early]; find the first instant already on the new offset.
-  let lo = late;
-  let hi = early;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (zone.offset(mid) === after) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  return clock.change;
 }
-
-/** Days since the epoch of the local date at instant `t` in `zone`. */
-const localDay = (zone: IANAZone, t: number): number => Math.floor((t + zone.offset(t) * MINUTE_MS) / DAY_MS);
 
 /** Every opening of `w` that is still open after `from` and opens at or before `until`, in order. */
 export function openingsOf(w: CompiledWindow, from: number, until: number): Opening[] {
   const out: Opening[] = [];
-  // An opening lasts at most 25 real hours: one from two local days back may still be open at `from`.
-  const last = localDay(w.zone, until) + 1;
-  for (let day = localDay(w.zone, from) - 2; day <= last; day++) {
+  // Local days from a little before `from` (an opening lasts at most 25 real hours) to a little after `until`:
+  // UTC days give the range without a lookup, a local day is never more than one away.
+  const last = Math.floor(until / DAY_MS) + 2;
+  for (let day = Math.floor(from / DAY_MS) - 3; day <= last; day++) {
     if (!w.opensOn[((day % 7) + 7) % 7]) continue;
-    const midnight = day * DAY_MS;
-    const opens = instantOf(w.zone, midnight + w.startMinute * MINUTE_MS);
-    const closes = instantOf(w.zone, midnight + w.endMinute * MINUTE_MS);
+    const clock = dayClock(w.zone, day);
+    const opens = instantOf(clock, day * DAY_MS + w.startMinute * MINUTE_MS);
+    const closes = instantOf(clock, day * DAY_MS + w.endMinute * MINUTE_MS);
     if (closes > opens && closes > from && opens <= until) out.push({ opens, closes, timeZone: w.timeZone });
   }
   return out;

@@ -1,6 +1,6 @@
 // Maintenance windows as the policy states them: days, start and end in an IANA time zone, parsed with errors naming the field.
 import { IANAZone } from 'luxon';
-import { PolicyError, object } from './parse-error.js';
+import { PolicyError, isObj } from './parse-error.js';
 import { WEEKDAYS, isWeekday, type Weekday } from './weekdays.js';
 
 export type { Weekday } from './weekdays.js';
@@ -55,8 +55,8 @@ function timeZone(v: unknown, field: string): string {
 }
 
 function window(v: unknown, field: string): Window {
-  if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) throw new PolicyError(field, 'must be an object with days, start, end and timeZone');
-  const o = object(v, field);
+  if (!isObj(v)) throw new PolicyError(field, 'must be an object with days, start, end and timeZone');
+  const o = v;
   return {
     days: days(o.days, `${field}.days`),
     start: localTime(o.start, `${field}.start`),

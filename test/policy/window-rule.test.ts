@@ -92,3 +92,14 @@ void t.test('the cached state answers correctly as time moves past each boundary
   t.same(dbUntil('2026-06-06T12:00:00Z'), [at('2026-06-07T04:00:00Z')], 'a clock set back is answered for its own time');
   t.same(rule.view(at('2026-06-07T04:00:00Z'))[1], { scope: 'pool databases', open: true, closesAt: at('2026-06-07T08:00:00Z'), next: 'Sun 10:00 CEST (2026-06-07T08:00:00Z)', windows: ['Sun 06:00–10:00 Europe/Berlin'] });
 });
+
+void t.test('no opening within 8 days: said so, and looked for again a day later', async (t) => {
+  // Sundays 02:15–02:45 in Berlin: on 2026-03-29 the clock skips the whole window, so it next opens on 5 April.
+  const rule = new WindowRule({ windows: [{ days: ['Sun'], start: '02:15', end: '02:45', timeZone: BERLIN }], poolWindows: new Map() });
+  t.same(rule.reasons(asking('2026-03-22T02:00:00Z', [])), [{ rule: 'window', message: 'cluster outside its windows (Sun 02:15–02:45 Europe/Berlin), no opening within 8 days' }]);
+  t.same(
+    rule.reasons(asking('2026-03-28T12:00:00Z', [])).map((r) => r.until),
+    [at('2026-04-05T00:15:00Z')],
+    'six days later the opening has come into view',
+  );
+});
