@@ -1,19 +1,12 @@
 // Maintenance windows as a claim rule: a node waits while the cluster's windows, or those of a pool it is in, are closed.
 import type { Policy } from './policy.js';
 import type { Asking, ClaimRule, Reason } from './reasons.js';
-import { ScopeWindows } from './window-scope.js';
+import { ScopeWindows, type ScopeState } from './window-scope.js';
 
-/** One scope's windows for the status page: plain data. */
-export interface WindowScopeView {
+/** One scope's windows for the status page, plain data: its state now (see `ScopeState`) and its windows. */
+export interface WindowScopeView extends Omit<ScopeState, 'reason'> {
   /** "cluster" or "pool NAME". */
   readonly scope: string;
-  readonly open: boolean;
-  /** When open: when the opening in progress closes; unset: not within 8 days (or never: no windows). */
-  readonly closesAt?: number;
-  /** When closed: when the next window opens; unset: not within 8 days. */
-  readonly opensAt?: number;
-  /** That boundary on the clock of its window's zone ("Sat 22:00 CET (2026-12-05T21:00:00Z)"), or ''. */
-  readonly next: string;
   /** Each window as text ("Mon–Fri 22:00–04:00 Europe/Berlin"); empty: no windows, always open. */
   readonly windows: readonly string[];
 }

@@ -56,12 +56,11 @@ function timeZone(v: unknown, field: string): string {
 
 function window(v: unknown, field: string): Window {
   if (!isObj(v)) throw new PolicyError(field, 'must be an object with days, start, end and timeZone');
-  const o = v;
   return {
-    days: days(o.days, `${field}.days`),
-    start: localTime(o.start, `${field}.start`),
-    end: localTime(o.end, `${field}.end`),
-    timeZone: timeZone(o.timeZone, `${field}.timeZone`),
+    days: days(v.days, `${field}.days`),
+    start: localTime(v.start, `${field}.start`),
+    end: localTime(v.end, `${field}.end`),
+    timeZone: timeZone(v.timeZone, `${field}.timeZone`),
   };
 }
 
