@@ -1,6 +1,5 @@
 // Writes the RebootPolicy as an operator would and waits until the leader has judged that generation (its status says so).
 import type { KubeSim } from '../../src/sim/kube/index.js';
-import type { KubeObject } from '../../src/sim/kube/types.js';
 
 export interface PolicyVerdict {
   readonly accepted: boolean;
@@ -12,7 +11,7 @@ export async function applyPolicy(sim: KubeSim, spec: Record<string, unknown>): 
   const old = sim.store.get('rebootpolicies', undefined, 'default');
   const written = old
     ? sim.store.update('rebootpolicies', { ...old, spec })
-    : sim.store.create('rebootpolicies', { apiVersion: 'rebootmanager.io/v1alpha1', kind: 'RebootPolicy', metadata: { name: 'default' }, spec } as KubeObject);
+    : sim.store.create('rebootpolicies', { apiVersion: 'rebootmanager.io/v1alpha1', kind: 'RebootPolicy', metadata: { name: 'default' }, spec });
   const generation = written.metadata.generation;
   let verdict: PolicyVerdict | undefined;
   await sim.store.waitFor(() => {
