@@ -34,7 +34,7 @@ export class PodWatch {
       ...(deps.random ? { random: deps.random } : {}),
       onError: (err) => {
         this.lastError = { message: err.message, at: deps.clock.now() };
-        deps.log.warn({ blocker: blocker.name, code: err.code, err: err.message }, `pod blocker "${blocker.name}": ${err.message}; retrying`);
+        deps.log.warn({ blocker: blocker.name, code: err.code, err: err.message }, `pod blocker "${blocker.name}": listing or watching its pods failed (${err.message}); retrying${this.pods.synced ? '' : ', and blocking until they are listed'}`);
       },
     });
     this.pods.on(() => {
@@ -50,6 +50,7 @@ export class PodWatch {
 
   start(): void {
     this.pods.start();
+    void this.pods.whenSynced().then(() => (this.lastError = undefined));
   }
 
   stop(): void {
