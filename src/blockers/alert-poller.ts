@@ -2,13 +2,12 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { CancelTimer, Clock } from '../clock/clock.js';
-import { urlForLogs } from '../logging/safe-url.js';
 import type { AlertBlocker } from '../policy/blockers.js';
 import { selectorMatches } from '../slot/label-selector.js';
 import type { FiringAlert } from './alert-answers.js';
 import { AlertQueryError } from './alert-query-error.js';
 import { queryFiringAlerts } from './alert-query.js';
-import { describeAlert, onErrorWord, someOf } from './describe.js';
+import { describeAlert, onErrorWord, shownUrl, someOf } from './describe.js';
 
 /** `unknown`: not answered yet; `error`: the last question failed (the previous answer no longer counts). */
 export type AlertStatus = 'firing' | 'clear' | 'error' | 'unknown';
@@ -102,7 +101,7 @@ export class AlertPoller {
   #logChange(previous: AlertState, next: AlertState): void {
     if (previous.status === next.status && previous.errorCode === next.errorCode) return;
     const { blocker } = this;
-    const fields = { blocker: blocker.name, api: blocker.api, url: urlForLogs(blocker.url), status: next.status, blocks: next.blocks };
+    const fields = { blocker: blocker.name, api: blocker.api, url: shownUrl(blocker.url), status: next.status, blocks: next.blocks };
     if (next.status === 'error') {
       const what = next.blocks ? `blocking new claims (${onErrorWord(blocker.onError)})` : `proceeding as if no alert fired (${onErrorWord(blocker.onError)})`;
       this.deps.log.warn({ ...fields, code: next.errorCode }, `alert blocker "${blocker.name}": ${next.error ?? 'failed'}; ${what}`);

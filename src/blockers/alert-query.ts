@@ -1,9 +1,10 @@
 // One question to Prometheus or Alertmanager: which alerts fire now. Bounded in time and in size.
 import { request, type Dispatcher } from 'undici';
 import type { Clock } from '../clock/clock.js';
-import { urlForLogs, urlsToOrigins } from '../logging/safe-url.js';
+import { urlsToOrigins } from '../logging/safe-url.js';
 import { ALERTS_PATH, errorText, firingAlerts, type AlertApi, type FiringAlert } from './alert-answers.js';
 import { AlertQueryError } from './alert-query-error.js';
+import { describeServer } from './describe.js';
 
 /** No alerts answer we act on is this large; a bigger one is refused rather than buffered. */
 export const MAX_ALERTS_BODY_BYTES = 4 * 1024 * 1024;
@@ -66,7 +67,7 @@ async function ask(q: AlertQuery, signal: AbortSignal, where: string): Promise<F
 
 /** The alerts firing now; throws `AlertQueryError` (or the stop signal's reason once `q.signal` aborts). */
 export async function queryFiringAlerts(q: AlertQuery): Promise<FiringAlert[]> {
-  const where = `${q.api === 'prometheus' ? 'Prometheus' : 'Alertmanager'} at ${urlForLogs(q.url)}`;
+  const where = describeServer(q.api, q.url);
   const timeout = new AbortController();
   const cancel = q.clock.setTimer(q.timeoutMs, () => timeout.abort(new AlertQueryError('timeout', `${where} did not answer within ${q.timeoutMs / 1000} s`)));
   try {

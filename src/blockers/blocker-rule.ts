@@ -3,13 +3,12 @@ import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../clock/clock.js';
 import type { KubeApi } from '../kube/api.js';
-import { urlForLogs } from '../logging/safe-url.js';
 import type { AlertBlocker, PodBlocker } from '../policy/blockers.js';
 import type { Policy } from '../policy/policy.js';
 import type { Asking, ClaimRule, Reason } from '../policy/reasons.js';
 import { AlertPoller, type AlertState } from './alert-poller.js';
 import { alertBlockerView, podBlockerView, type BlockerView } from './blocker-view.js';
-import { describeAlert, describePod, onErrorWord, someOf } from './describe.js';
+import { describeAlert, describePod, describeServer, onErrorWord, someOf } from './describe.js';
 import { PodWatch } from './pod-watch.js';
 
 export interface BlockersDeps {
@@ -26,7 +25,7 @@ const definitionKey = (b: PodBlocker | AlertBlocker): string => JSON.stringify(b
 
 function alertReason(blocker: AlertBlocker, state: AlertState): Reason | undefined {
   if (!state.blocks) return undefined;
-  const server = `${blocker.api === 'prometheus' ? 'Prometheus' : 'Alertmanager'} at ${urlForLogs(blocker.url)}`;
+  const server = describeServer(blocker.api, blocker.url);
   const what =
     state.status === 'firing'
       ? someOf(state.matching.map((a) => describeAlert(a, blocker.matchers)))

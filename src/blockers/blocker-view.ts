@@ -1,6 +1,6 @@
 // Blockers as plain data for the status page and its JSON: what each one matched and whether it blocks.
-import { urlForLogs } from '../logging/safe-url.js';
 import type { AlertPoller, AlertStatus } from './alert-poller.js';
+import { shownUrl } from './describe.js';
 import type { PodWatch } from './pod-watch.js';
 
 /** How many pods or alerts a view lists; the counts say how many there are in all. */
@@ -65,7 +65,7 @@ export function alertBlockerView(p: AlertPoller): AlertBlockerView {
     kind: 'alerts',
     name: blocker.name,
     api: blocker.api,
-    url: urlForLogs(blocker.url),
+    url: shownUrl(blocker.url),
     onError: blocker.onError,
     status: state.status,
     blocking: state.blocks,

@@ -1,7 +1,8 @@
 // Blockers in words: the short names of what blocks, for refusals, logs and the status page.
 import type { BlockingPodView } from '../kube/blocking-pods.js';
 import type { LabelSelector } from '../slot/label-selector.js';
-import type { FiringAlert } from './alert-answers.js';
+import { urlForLogs } from '../logging/safe-url.js';
+import type { AlertApi, FiringAlert } from './alert-answers.js';
 
 /** How many pods or alerts a message names before "and N more". */
 export const NAMED_IN_MESSAGE = 3;
@@ -33,3 +34,9 @@ export function describeAlert(alert: FiringAlert, selector: LabelSelector): stri
 }
 
 export const onErrorWord = (onError: 'block' | 'proceed'): string => (onError === 'block' ? 'onError Block' : 'onError Proceed');
+
+/** The base URL as shown: no credentials, query or fragment (the parser refuses them; this makes sure), no trailing slash. */
+export const shownUrl = (url: string): string => urlForLogs(url).replace(/\/$/, '');
+
+/** `Prometheus at http://prometheus.monitoring:9090`. */
+export const describeServer = (api: AlertApi, url: string): string => `${api === 'prometheus' ? 'Prometheus' : 'Alertmanager'} at ${shownUrl(url)}`;
