@@ -1,5 +1,7 @@
 // spec.blockers: pods and alerts that hold back claims, parsed with defaults, or refused naming the field.
+import { readFile } from 'node:fs/promises';
 import t from 'tap';
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
 
@@ -86,4 +88,14 @@ void t.test('a blocker the server cannot use is refused with the field that is w
 
 void t.test('a refused URL with credentials does not repeat them in the error', async (t) => {
   t.notMatch(fieldOf({ alerts: [{ name: 'a', url: 'https://admin:hunter2@prometheus:9090' }] }), /hunter2/);
+});
+
+void t.test('the shipped example with both kinds of blockers', async (t) => {
+  const doc = parseYaml(await readFile(new URL('../../kubernetes/examples/policy-blockers.yaml', import.meta.url), 'utf8')) as { spec: unknown };
+  const p = parsePolicySpec(doc.spec, DEFAULTS);
+  t.same(p.podBlockers.map((b) => [b.name, b.namespace ?? '*', b.scope]), [['backups', 'backup', 'cluster'], ['batch-jobs', '*', 'node']]);
+  t.same(p.alertBlockers.map((b) => [b.name, b.api, b.onError, b.intervalMs, b.timeoutMs]), [
+    ['critical', 'prometheus', 'block', 30_000, 10_000],
+    ['platform-pages', 'alertmanager', 'proceed', 30_000, 10_000],
+  ]);
 });
