@@ -21,6 +21,8 @@ export interface BlockersDeps {
 }
 
 /** A blocker's definition as a key: an edit that changes nothing keeps its watch or poller running. */
+const NONE: readonly Reason[] = Object.freeze([]);
+
 const definitionKey = (b: PodBlocker | AlertBlocker): string => JSON.stringify(b);
 
 function alertReason(blocker: AlertBlocker, state: AlertState): Reason | undefined {
@@ -90,7 +92,7 @@ export class Blockers implements ClaimRule {
 
   /** One reason per blocker that blocks this claim; a pod blocker not listed yet blocks, to be safe. */
   reasons(asking: Asking): readonly Reason[] {
-    if (asking.urgent) return [];
+    if (asking.urgent || (this.#pods.size === 0 && this.#alerts.size === 0)) return NONE;
     const out: Reason[] = [];
     for (const { watch } of this.#pods.values()) {
       const name = watch.blocker.name;

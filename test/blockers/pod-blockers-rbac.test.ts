@@ -7,10 +7,9 @@ import { Blockers } from '../../src/blockers/blocker-rule.js';
 import { systemClock } from '../../src/clock/clock.js';
 import { toNodeView } from '../../src/kube/node-view.js';
 import { createKubeApi } from '../../src/kube/rest-api.js';
-import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
-import { parsePolicySpec } from '../../src/policy/parse.js';
 import { machineIdFor, makeNode, makePod, startKubeSim } from '../../src/sim/kube/index.js';
 import { SERVICE_ACCOUNT } from '../support/cluster.js';
+import { withBlockers } from '../support/blocker-rig.js';
 
 void t.test('the ServiceAccount may watch the pods of a cluster-wide pod blocker', async (t) => {
   const sim = await startKubeSim();
@@ -21,7 +20,7 @@ void t.test('the ServiceAccount may watch the pods of a cluster-wide pod blocker
   await sim.writeKubeconfig(kubeconfig, SERVICE_ACCOUNT);
   const rule = new Blockers({ api: createKubeApi(kubeconfig), clock: systemClock, log: pino({ level: 'silent' }) });
   t.teardown(() => rule.stop());
-  rule.update(parsePolicySpec({ blockers: { pods: [{ name: 'backups', selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['backup', 'restore'] }] } }] } }, { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE }));
+  rule.update(withBlockers({ pods: [{ name: 'backups', selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['backup', 'restore'] }] } }] }));
   const asking = { node: toNodeView(sim.store.getNode('node-1')), group: 'default', now: Date.now(), pools: [], urgent: false };
 
   await pollUntil('the pod list', async () => rule.synced(), { timeoutMs: 10_000, intervalMs: 20 });

@@ -4,12 +4,11 @@ import { pino } from 'pino';
 import { Blockers } from '../../src/blockers/blocker-rule.js';
 import { VirtualClock } from '../../src/clock/virtual-clock.js';
 import { toNodeView } from '../../src/kube/node-view.js';
-import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
-import { parsePolicySpec } from '../../src/policy/parse.js';
 import type { Asking } from '../../src/policy/reasons.js';
 import { runUntil } from '../../src/sim/dst/drive.js';
 import { makeNode, makePod, machineIdFor } from '../../src/sim/kube/fixtures.js';
 import { createMemoryCluster, faultErrors, type ApiCall, type CallFault } from '../../src/sim/kube/memory-api.js';
+import { withBlockers } from '../support/blocker-rig.js';
 
 const BACKUP = { app: 'backup' };
 
@@ -36,7 +35,7 @@ function setUp(t: Test) {
     pools: [],
     urgent,
   });
-  const apply = (blockers: unknown): void => rule.update(parsePolicySpec({ blockers }, { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE }));
+  const apply = (blockers: unknown): void => rule.update(withBlockers(blockers));
   const messages = (node: string, urgent = false): string[] => rule.reasons(asking(node, urgent)).map((r) => `${r.rule}: ${r.message}`);
   const pod = (namespace: string, name: string, nodeName: string | undefined, labels: Record<string, string> = BACKUP) =>
     cluster.store.createPod(makePod({ namespace, name, ...(nodeName ? { nodeName } : {}), labels, clock }));

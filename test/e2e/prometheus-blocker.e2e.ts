@@ -13,10 +13,9 @@ import type { AlertState } from '../../src/blockers/alert-poller.js';
 import { Blockers } from '../../src/blockers/blocker-rule.js';
 import { systemClock } from '../../src/clock/clock.js';
 import { toNodeView } from '../../src/kube/node-view.js';
-import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
-import { parsePolicySpec } from '../../src/policy/parse.js';
 import { machineIdFor, makeNode } from '../../src/sim/kube/fixtures.js';
 import { createMemoryCluster } from '../../src/sim/kube/memory-api.js';
+import { withBlockers } from '../support/blocker-rig.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -81,8 +80,8 @@ void t.test('a firing Prometheus alert blocks new claims until the rule stops fi
   t.teardown(() => cluster.close());
   const rule = new Blockers({ api: cluster.api(), clock: systemClock, log: pino({ level: 'silent' }) });
   t.teardown(() => rule.stop());
-  const policy = { blockers: { alerts: [{ name: 'critical', url: prometheus.url, intervalSeconds: 5, timeoutSeconds: 5, selector: { matchLabels: { severity: 'critical' } } }] } };
-  rule.update(parsePolicySpec(policy, { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE }));
+  const blockers = { alerts: [{ name: 'critical', url: prometheus.url, intervalSeconds: 5, timeoutSeconds: 5, selector: { matchLabels: { severity: 'critical' } } }] };
+  rule.update(withBlockers(blockers));
   const asking = { node: toNodeView(makeNode({ name: 'node-1', machineID: machineIdFor(1) })), group: 'default', now: Date.now(), pools: [], urgent: false };
 
   const firing = await answerWhere(rule, 'critical', (s) => s.status === 'firing');

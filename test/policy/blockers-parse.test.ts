@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
 
-const DEFAULTS = { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE };
+const DEFAULTS = { maxUnavailable: 1, countUnavailable: true, healthGate: DEFAULT_HEALTH_GATE };
 const parse = (blockers: unknown) => parsePolicySpec({ blockers }, DEFAULTS);
 
 function fieldOf(blockers: unknown): string {

@@ -7,6 +7,7 @@ import { VirtualClock } from '../../src/clock/virtual-clock.js';
 import { toNodeView } from '../../src/kube/node-view.js';
 import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { parsePolicySpec } from '../../src/policy/parse.js';
+import type { Policy, PolicyDefaults } from '../../src/policy/policy.js';
 import { machineIdFor, makeNode } from '../../src/sim/kube/fixtures.js';
 import { createMemoryCluster } from '../../src/sim/kube/memory-api.js';
 
@@ -16,6 +17,11 @@ export interface LogLine {
 }
 
 export const WARN = 40;
+
+export const POLICY_DEFAULTS: PolicyDefaults = { maxUnavailable: 1, countUnavailable: true, healthGate: DEFAULT_HEALTH_GATE };
+
+/** The policy of a RebootPolicy whose `spec.blockers` is `blockers`, as an operator writes it. */
+export const withBlockers = (blockers: unknown): Policy => parsePolicySpec({ blockers }, POLICY_DEFAULTS);
 
 export function blockerRig(t: Test) {
   const clock = new VirtualClock();
@@ -31,7 +37,7 @@ export function blockerRig(t: Test) {
     rule,
     lines,
     /** Applies a policy whose `spec.blockers` is `blockers`, as an operator writes it. */
-    apply: (blockers: unknown): void => rule.update(parsePolicySpec({ blockers }, { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE })),
+    apply: (blockers: unknown): void => rule.update(withBlockers(blockers)),
     /** The reasons a claim from node-1 is refused for. */
     messages: (urgent = false): string[] => rule.reasons({ node, group: 'default', now: clock.now(), pools: [], urgent }).map((r) => `${r.rule}: ${r.message}`),
     /** Moves the clock `ms` and resolves with blocker `name`'s state after its next answer or failure. */
