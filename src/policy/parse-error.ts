@@ -11,6 +11,9 @@ export class PolicyError extends Error {
   }
 }
 
+/** A lower-case name (pools, blockers): letters, digits and dashes, as a DNS label. */
+export const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 

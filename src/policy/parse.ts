@@ -1,17 +1,14 @@
 // The RebootPolicy object's spec, validated into the policy in force. Every error names its field.
-import type { LabelSelector, LabelSelectorRequirement } from '../slot/label-selector.js';
 import type { Amount, Pool, TopologyCap } from '../slot/pools.js';
 import { parseAlertBlockers, parsePodBlockers } from './blockers.js';
 import { parseHealthGate } from './health-gate.js';
-import { PolicyError, object } from './parse-error.js';
+import { NAME, PolicyError, object } from './parse-error.js';
+import { parseLabelKey, parseSelector } from './parse-selector.js';
 import type { Pause, Policy, PolicyDefaults } from './policy.js';
 import { parseWindows, type Window } from './windows.js';
 
 export { PolicyError } from './parse-error.js';
-
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+export { parseSelector } from './parse-selector.js';
 
 /** `2` or `"25%"`: a whole number of nodes (at least 1), or a percentage from 1 to 100. */
 export function parseAmount(v: unknown, field: string): Amount {
@@ -22,41 +19,12 @@ export function parseAmount(v: unknown, field: string): Amount {
   throw new PolicyError(field, `must be a whole number of nodes (at least 1) or a percentage like "25%" (1% to 100%), got ${JSON.stringify(v)}`);
 }
 
-function labelKey(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !LABEL_KEY.test(v)) throw new PolicyError(field, `must be a node label key, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 function topology(v: unknown, field: string): TopologyCap | undefined {
   if (v === undefined || v === null) return undefined;
   const o = object(v, field);
   const max = o.maxUnavailable;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) throw new PolicyError(`${field}.maxUnavailable`, 'must be a whole number of nodes, at least 1');
-  return { key: labelKey(o.key, `${field}.key`), max };
-}
-
-function requirement(v: unknown, field: string): LabelSelectorRequirement {
-  const o = object(v, field);
-  const operator = o.operator;
-  if (typeof operator !== 'string' || !OPERATORS.has(operator)) throw new PolicyError(`${field}.operator`, 'must be In, NotIn, Exists or DoesNotExist');
-  const values = o.values ?? [];
-  if (!Array.isArray(values) || !values.every((x) => typeof x === 'string')) throw new PolicyError(`${field}.values`, 'must be a list of strings');
-  const withValues = operator === 'In' || operator === 'NotIn';
-  if (withValues !== values.length > 0) throw new PolicyError(`${field}.values`, withValues ? `${operator} needs values` : `${operator} takes no values`);
-  return { key: labelKey(o.key, `${field}.key`), operator: operator as LabelSelectorRequirement['operator'], values: values };
-}
-
-/** A `metav1.LabelSelector` in the policy (pools, blockers); throws `PolicyError` naming the bad field. */
-export function parseSelector(v: unknown, field: string): LabelSelector {
-  const o = object(v, field);
-  const matchLabels = object(o.matchLabels, `${field}.matchLabels`);
-  for (const [k, value] of Object.entries(matchLabels)) {
-    labelKey(k, `${field}.matchLabels`);
-    if (typeof value !== 'string') throw new PolicyError(`${field}.matchLabels.${k}`, 'must be a string');
-  }
-  const expressions = o.matchExpressions ?? [];
-  if (!Array.isArray(expressions)) throw new PolicyError(`${field}.matchExpressions`, 'must be a list');
-  return { matchLabels: matchLabels as Record<string, string>, matchExpressions: expressions.map((e, i) => requirement(e, `${field}.matchExpressions[${i}]`)) };
+  return { key: parseLabelKey(o.key, `${field}.key`), max };
 }
 
 function pool(v: unknown, field: string, seen: Set<string>, windows: Map<string, readonly Window[]>): Pool {

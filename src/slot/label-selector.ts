@@ -33,3 +33,19 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
   return (selector.matchExpressions ?? []).every((r) => requirementHolds(r, labels));
 }
+
+/**
+ * The selector in the API server's `labelSelector` query syntax (`app=x,tier in (a,b),!legacy`). Keys and
+ * values must be valid Kubernetes labels (the policy parser checks): that syntax has no quoting.
+ */
+export function selectorString(selector: LabelSelector): string {
+  const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const r of selector.matchExpressions ?? []) {
+    const values = [...(r.values ?? [])].sort().join(',');
+    if (r.operator === 'In') terms.push(`${r.key} in (${values})`);
+    else if (r.operator === 'NotIn') terms.push(`${r.key} notin (${values})`);
+    else if (r.operator === 'Exists') terms.push(r.key);
+    else terms.push(`!${r.key}`);
+  }
+  return terms.join(',');
+}

@@ -48,6 +48,10 @@ void t.test('the RebootPolicy CRD: explained, the examples accepted, bad policie
     [policy('{ windows: [{ days: [Mon, Mon], start: "22:00", end: "04:00", timeZone: UTC }] }'), /spec\.windows\[0\]\.days\[1\]: Duplicate value: "Mon"/],
     [policy('{ pools: [{ name: a, nodeSelector: {}, maxUnavailable: 1, windows: [{ days: [Sun], start: "24:00", end: "04:00", timeZone: UTC }] }] }'), /spec\.pools\[0\]\.windows\[0\]\.start.*should match/s],
     [policy('{}', 'other'), /reads the RebootPolicy named "default"/],
+    [policy('{ blockers: { pods: [{ name: b, selector: {} }] } }'), /spec\.blockers\.pods\[0\]\.selector: Invalid value.*must select something/s],
+    [policy('{ blockers: { pods: [{ name: b, selector: { matchLabels: { a: x } } }, { name: b, selector: { matchLabels: { a: y } } }] } }'), /spec\.blockers\.pods\[1\]: Duplicate value/],
+    [policy('{ blockers: { alerts: [{ name: a, url: "https://user:secret@prometheus:9090" }] } }'), /spec\.blockers\.alerts\[0\]\.url: Invalid value/],
+    [policy('{ blockers: { alerts: [{ name: a, url: "http://prometheus:9090", onError: Ignore }] } }'), /onError: Unsupported value: "Ignore"/],
   ];
   for (const [yaml, message] of bad) t.match(await rejection(plane.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: yaml })), message, `rejected: ${yaml.split('\n')[3] ?? ''}`);
 });
