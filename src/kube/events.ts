@@ -17,7 +17,9 @@ export type NodeEventReason =
   | 'RebootGranted'
   | 'RebootSlotReleased'
   | 'Uncordoned'
-  | 'StaleHolder';
+  | 'StaleHolder'
+  /** The health gate gave up waiting for what a drain disturbed and lets claims proceed. */
+  | 'HealthGateTimeout';
 
 /**
  * Where Events about Nodes live. The API server accepts an Event whose object has no namespace (a Node)

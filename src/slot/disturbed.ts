@@ -83,3 +83,14 @@ export function decodeDisturbed(raw: string | undefined): Disturbed | undefined 
   const omitted = typeof o.omitted === 'number' && Number.isInteger(o.omitted) && o.omitted > 0 ? o.omitted : 0;
   return { workloads, budgets, omitted, settled };
 }
+
+/** How a drain names what a pod belongs to; answers from caches only (never an API read per pod). */
+export interface DisturbanceLookup {
+  /** The workload behind a pod's controller, e.g. a ReplicaSet's Deployment; `ref` itself when nothing more is known. */
+  workloadOf(ref: WorkloadRef): WorkloadRef;
+  /** The PodDisruptionBudgets in `namespace` whose selector matches `labels`. */
+  budgetsOf(namespace: string, labels: Readonly<Record<string, string>>): BudgetRef[];
+}
+
+/** Without the health gate's caches: the controller as the pod names it, and no budgets. */
+export const POD_OWNERS_ONLY: DisturbanceLookup = { workloadOf: (ref) => ref, budgetsOf: () => [] };
