@@ -20,6 +20,10 @@ import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
 import { LeaderElector, apiLeaseStore } from './kube/leader.js';
 import { NodeCache } from './kube/nodes.js';
+import { WorkloadCaches } from './kube/workloads.js';
+import { HealthGate } from './health/health-gate.js';
+import { cachedDisturbance } from './health/lookup.js';
+import { DEFAULT_HEALTH_GATE } from './policy/health-gate.js';
 import { createLogger } from './logging/logger.js';
 import { createServerMetrics } from './metrics/registry.js';
 import type { SlotBudget } from './slot/budget.js';
@@ -96,8 +100,13 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
   const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now() });
 
+  // The health gate's watches run only while it is on; the drain names what it disturbs from them.
+  const workloads = new WorkloadCaches(api, clock, { onError: reportKube('workload or PodDisruptionBudget watch failed; retrying'), ...jitter });
+  // TODO(lead): settings from --health-gate* and the policy (healthGate.update), sameScope from the pools, reasons() in the coordinator.
+  const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: () => true, settings: DEFAULT_HEALTH_GATE });
+
   // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
-  const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics });
+  const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
     ? new LeaderElector({
         store: apiLeaseStore(api, config.namespace, config.leaseName),
@@ -156,11 +165,13 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     metrics,
     leader,
     budget,
+    healthGate,
     isLeader: () => leader.isLeader(),
     whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
     halt(): void {
       drainer.close();
+      healthGate.close();
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
@@ -169,6 +180,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     },
     async close(): Promise<void> {
       drainer.close();
+      healthGate.close();
       await leader.stop();
       reconciler.stop();
       nodes.stop();

@@ -24,7 +24,7 @@ export interface StatusLookup {
 
 export type Missing =
   | { readonly kind: 'workload'; readonly workload: WorkloadRef; readonly ready: number; readonly replicas: number; readonly behind: boolean }
-  | { readonly kind: 'budget'; readonly budget: BudgetRef; readonly healthy: number; readonly desired: number; readonly behind: boolean }
+  | { readonly kind: 'budget'; readonly budget: BudgetRef; readonly healthy: number; readonly expected: number; readonly behind: boolean }
   | { readonly kind: 'statuses-unknown' }
   | { readonly kind: 'node-not-ready' }
   | { readonly kind: 'node-ready-for'; readonly readyForMs: number; readonly needMs: number };
@@ -54,13 +54,17 @@ function workloadMissing(ref: WorkloadRef, lookup: StatusLookup): Missing | unde
   return { kind: 'workload', workload: { kind: view.kind, namespace: view.namespace, name: view.name }, ready: view.readyReplicas, replicas: view.replicas, behind };
 }
 
-/** Not healthy: the disruption controller has not caught up, or counts fewer healthy pods than the budget desires. Gone: whole. */
+/**
+ * Not whole: the disruption controller has not caught up, or counts fewer healthy pods than the budget covers.
+ * (Not `currentHealthy < desiredHealthy`: a budget never drops below that through evictions it allowed itself, so
+ * after a drain it would always pass; every covered pod healthy is what "the budget is whole again" means.) Gone: whole.
+ */
 function budgetMissing(ref: BudgetRef, lookup: StatusLookup): Missing | undefined {
   const view = lookup.budget(ref.namespace, ref.name);
   if (!view) return undefined;
   const behind = view.observedGeneration < view.generation;
-  if (!behind && view.currentHealthy >= view.desiredHealthy) return undefined;
-  return { kind: 'budget', budget: ref, healthy: view.currentHealthy, desired: view.desiredHealthy, behind };
+  if (!behind && view.currentHealthy >= Math.max(view.expectedPods, view.desiredHealthy)) return undefined;
+  return { kind: 'budget', budget: ref, healthy: view.currentHealthy, expected: Math.max(view.expectedPods, view.desiredHealthy), behind };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface BudgetView {
   readonly selector: PodSelector | null;
   readonly currentHealthy: number;
   readonly desiredHealthy: number;
+  /** The pods the budget covers, as the disruption controller counts them (the controllers' scale, or the matched pods). */
+  readonly expectedPods: number;
 }
 
 interface RawMeta {
@@ -50,7 +52,7 @@ interface RawWorkload {
 interface RawBudget {
   metadata?: RawMeta;
   spec?: { selector?: { matchLabels?: Record<string, string> | null; matchExpressions?: { key?: string; operator?: string; values?: string[] | null }[] | null } | null };
-  status?: { observedGeneration?: number; currentHealthy?: number; desiredHealthy?: number };
+  status?: { observedGeneration?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number };
 }
 
 const count = (v: unknown, absent: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : absent);
@@ -87,6 +89,7 @@ export function toBudgetView(raw: unknown): BudgetView {
       : null,
     currentHealthy: count(o.status?.currentHealthy, 0),
     desiredHealthy: count(o.status?.desiredHealthy, 0),
+    expectedPods: count(o.status?.expectedPods, 0),
   };
 }
 
@@ -100,6 +103,7 @@ export function sameBudget(a: BudgetView, b: BudgetView): boolean {
     a.observedGeneration === b.observedGeneration &&
     a.currentHealthy === b.currentHealthy &&
     a.desiredHealthy === b.desiredHealthy &&
+    a.expectedPods === b.expectedPods &&
     JSON.stringify(a.selector) === JSON.stringify(b.selector)
   );
 }
