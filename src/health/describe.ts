@@ -1,5 +1,5 @@
 // The health gate in words: what a release still misses, for the refusal, the Event, the log and the status page.
-import { count, formatDuration } from '../slot/progress-text.js';
+import { formatDuration } from '../slot/progress-text.js';
 import type { Assessment, Missing, Release } from './assess.js';
 
 /** Named one by one up to this many, then "and N more". */
@@ -32,7 +32,7 @@ export function listMissing(missing: readonly Missing[], node: string): string {
 /** The refusal's sentence for one release, e.g. `node-a released 2m ago: waiting for Deployment shop/web (2/3 ready); gives up in 8m`. */
 export function describeWait(release: Release, a: Assessment, onTimeout: 'proceed' | 'block', now: number): string {
   const head = `${release.node.name} released ${duration(now - release.at)} ago: waiting for ${listMissing(a.missing, release.node.name)}`;
-  const unrecorded = release.disturbed && release.disturbed.omitted > 0 ? ` (${count(release.disturbed.omitted, 'more workload or budget')} not recorded)` : '';
+  const unrecorded = release.disturbed && release.disturbed.omitted > 0 ? ` (${release.disturbed.omitted} more not recorded)` : '';
   if (!a.timedOut) return `${head}${unrecorded}; ${onTimeout === 'proceed' ? 'gives up' : 'times out'} in ${duration(a.timeoutAt - now)}${onTimeout === 'block' ? ', then keeps blocking (onTimeout Block)' : ''}`;
   return `${head}${unrecorded}; timed out ${duration(now - a.timeoutAt)} ago, still blocking (onTimeout Block)`;
 }
