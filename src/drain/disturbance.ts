@@ -1,6 +1,15 @@
 // The pods one drain has to remove, and what they belong to: the record written to the Node with the progress.
+import type { NodeView } from '../kube/node-view.js';
 import type { PodView } from '../kube/pod-view.js';
-import { withDisturbance, type DisturbanceLookup, type Disturbed, type WorkloadRef } from '../slot/disturbed.js';
+import { NOTHING_DISTURBED, POD_OWNERS_ONLY, withDisturbance, type DisturbanceLookup, type Disturbed, type WorkloadRef } from '../slot/disturbed.js';
+import { disturbedOf } from '../slot/encoding.js';
+import type { DrainProgress, Slot } from '../slot/slot.js';
+
+/** What one progress write puts on the Node. */
+export interface DrainRecord {
+  readonly progress: DrainProgress;
+  readonly disturbed: Disturbed;
+}
 
 export class DisturbedPods {
   /** By uid; bounded by the pods one node runs. */
@@ -11,6 +20,11 @@ export class DisturbedPods {
     private readonly base: Disturbed,
     private readonly lookup: DisturbanceLookup,
   ) {}
+
+  /** For a drain of `slot`: the claim cleared the last drain's record, so one on the Node now is this claim's, from an earlier leader. */
+  static forDrain(node: NodeView, slot: Slot, lookup: DisturbanceLookup | undefined): DisturbedPods {
+    return new DisturbedPods((slot.phase === 'claimed' ? undefined : disturbedOf(node)) ?? NOTHING_DISTURBED, lookup ?? POD_OWNERS_ONLY);
+  }
 
   /** A pod the drain removes (or waits on): its workload and budgets are disturbed from now on. */
   note(pod: PodView): void {

@@ -8,13 +8,12 @@ import type { NodeCache } from '../kube/nodes.js';
 import { podKey, toPodView, type PodView } from '../kube/pod-view.js';
 import type { PodsOnNode, PodWriter } from '../kube/pods.js';
 import { count, describeProgress, formatDuration } from '../slot/progress-text.js';
-import { NOTHING_DISTURBED, POD_OWNERS_ONLY, type DisturbanceLookup, type Disturbed } from '../slot/disturbed.js';
-import { disturbedOf } from '../slot/encoding.js';
+import type { DisturbanceLookup } from '../slot/disturbed.js';
 import type { DrainProgress, Slot } from '../slot/slot.js';
 import { recordDrain, startDrain } from '../slot/transitions.js';
 import { classifyPod, mustLeave } from './classify.js';
 import type { DrainMetrics } from './drain-metrics.js';
-import { DisturbedPods } from './disturbance.js';
+import { DisturbedPods, type DrainRecord } from './disturbance.js';
 import type { Semaphore, TokenBucket } from './limits.js';
 import type { DrainOptions } from './options.js';
 import { LeavingPods, type Leaving } from './leaving-pods.js';
@@ -38,12 +37,6 @@ export interface NodeDrainDeps {
   readonly metrics?: DrainMetrics;
   /** Names the workloads and budgets of removed pods for the health gate; default: the pods' own controllers. */
   readonly disturbance?: DisturbanceLookup;
-}
-
-/** What one progress write puts on the Node. */
-interface DrainRecord {
-  readonly progress: DrainProgress;
-  readonly disturbed: Disturbed;
 }
 
 type State = 'starting' | 'draining' | 'verifying' | 'done' | 'failed' | 'stopped';
@@ -78,8 +71,7 @@ export class NodeDrain {
     this.claim = slot.claim;
     // A resumed drain keeps counting where the last leader stopped.
     this.leaving = new LeavingPods(deps.options.unmanagedPods, (pod) => this.isOwnPod(pod), slot.drain?.evicted ?? 0);
-    // The claim cleared the last drain's record: one on the Node now is this claim's, from an earlier leader.
-    this.disturbed = new DisturbedPods((slot.phase === 'claimed' ? undefined : disturbedOf(node)) ?? NOTHING_DISTURBED, deps.disturbance ?? POD_OWNERS_ONLY);
+    this.disturbed = DisturbedPods.forDrain(node, slot, deps.disturbance);
     this.log = deps.log.child({ node: node.name, id: slot.id });
     this.progress = new ProgressWriter<DrainRecord>(
       deps.clock,
@@ -194,8 +186,8 @@ export class NodeDrain {
     if (this.state !== 'draining' || !this.pods) return;
     const pods = this.pods;
     this.leaving.track(pods.all());
-    for (const entry of this.leaving.sweep((key) => pods.get(key))) this.log.debug({ pod: podKey(entry.pod) }, 'pod left the node');
     for (const entry of this.leaving.entries()) this.disturbed.note(entry.pod);
+    for (const entry of this.leaving.sweep((key) => pods.get(key))) this.log.debug({ pod: podKey(entry.pod) }, 'pod left the node');
     if (this.leaving.size === 0) return void this.verifyEmpty();
     const othersLeft = this.leaving.othersLeft();
     for (const entry of this.leaving.entries()) this.advance(entry, othersLeft);
