@@ -30,6 +30,14 @@ import type { SlotBudget } from './slot/budget.js';
 import { sameForSlots } from './slot/encoding.js';
 import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
+import { Admission } from './coordinator/admission.js';
+import { feedScopes } from './coordinator/scope-feed.js';
+import { PolicyObjects } from './kube/policy-objects.js';
+import { PauseRule } from './policy/pause-rule.js';
+import { PolicySource } from './policy/policy-source.js';
+import type { PolicyDefaults } from './policy/policy.js';
+import { policyReport } from './policy/report.js';
+import { ScopeIndex } from './slot/scope-index.js';
 
 export interface RunningServer {
   /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
@@ -62,6 +70,11 @@ export function drainOptionsOf(config: ServeConfig): DrainOptions {
 
 export function budgetOf(config: ServeConfig): SlotBudget {
   return { maxTotal: config.maxRebooting, defaultPerGroup: config.slotsPerGroup, perGroup: config.groupSlots, urgentGroups: config.urgentGroups };
+}
+
+/** The policy with no RebootPolicy object: the budget flags. */
+export function policyDefaultsOf(config: ServeConfig): PolicyDefaults {
+  return { maxUnavailable: config.maxRebooting, countUnavailable: config.countUnavailable, healthGate: DEFAULT_HEALTH_GATE };
 }
 
 const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLeading(): Promise<void> } = {
@@ -100,12 +113,29 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
   const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now() });
 
+  // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
+  const policyObjects = new PolicyObjects(api, clock, {
+    onError: (err) => (err.code === 'not_found' ? policy.watchFailed(err) : reportKube('RebootPolicy watch failed; retrying')(err)),
+    ...jitter,
+  });
+  const policy = new PolicySource({
+    objects: policyObjects,
+    defaults: policyDefaultsOf(config),
+    log,
+    clock,
+    report: policyReport({ api, events, metrics: metrics.policy, clock, log, isLeader: () => leader.isLeader() }),
+  });
+  const scopes = new ScopeIndex(policy.current().budget);
+  const unfeedScopes = feedScopes(scopes, nodes);
+  const offPolicy = policy.on((p) => scopes.setPolicy(p.budget));
   // The health gate's watches run only while it is on; the drain names what it disturbs from them.
   const workloads = new WorkloadCaches(api, clock, { onError: reportKube('workload or PodDisruptionBudget watch failed; retrying'), ...jitter });
-  // TODO(lead): settings from --health-gate* and the policy (healthGate.update), sameScope from the pools, reasons() in the coordinator.
-  const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: () => true, settings: DEFAULT_HEALTH_GATE });
+  // TODO(lead): --health-gate* flags into policyDefaultsOf, sameScope from the pools, the gate among the admission rules.
+  const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: () => true, settings: policy.current().healthGate });
+  const offHealthGate = policy.on((p) => healthGate.update(p.healthGate));
+  const pause = new PauseRule(() => policy.current().pause);
+  const admission = new Admission({ slots, scopes, budget, clock, settleMs: config.settleTime, fromObject: () => policy.current().fromObject, rules: () => [pause], synced: () => policy.synced });
 
-  // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
   const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
     ? new LeaderElector({
@@ -119,6 +149,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
           coordinator.leadershipChanged();
+          if (leading) policy.republish();
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
           else drainer.stopAll();
         },
@@ -129,7 +160,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     nodes,
     slots,
     index,
-    budget,
+    admission,
     leadership: leader,
     events,
     preparer: drainer,
@@ -137,7 +168,6 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     clock,
     identity: config.identity,
     freshAtStart: !config.leaderElect,
-    settleMs: config.settleTime,
     metrics,
   });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
@@ -145,6 +175,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   reconciler.start();
   nodes.start();
   agentPods?.start();
+  policyObjects.start();
   leader.start();
   void nodes.whenSynced().then(() => {
     log.info({ nodes: nodes.size, holders: slots.holders().length }, 'node cache synced');
@@ -166,8 +197,11 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     leader,
     budget,
     healthGate,
+    policy,
+    scopes,
+    admission,
     isLeader: () => leader.isLeader(),
-    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced()]).then(() => undefined),
+    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced(), policy.whenSynced()]).then(() => undefined),
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
     halt(): void {
       drainer.close();
@@ -175,7 +209,12 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
+      policyObjects.stop();
       unfeedCallers();
+      unfeedScopes();
+      offPolicy();
+      offHealthGate();
+      policy.close();
       slots.close();
     },
     async close(): Promise<void> {
@@ -185,7 +224,12 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
+      policyObjects.stop();
       unfeedCallers();
+      unfeedScopes();
+      offPolicy();
+      offHealthGate();
+      policy.close();
       slots.close();
       await events.flush();
     },

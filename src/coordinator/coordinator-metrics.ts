@@ -1,4 +1,5 @@
 // What the coordinator reports to the metrics (ServerMetrics implements it; tests may pass nothing).
+import type { Rule } from '../policy/reasons.js';
 
 /** Why a slot ended: a small fixed set, a metric label. */
 export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'manual' | 'node_deleted';
@@ -10,4 +11,6 @@ export interface CoordinatorMetrics {
   claimed(node: string, at: number): void;
   nodeDeleted(node: string): void;
   released(reason: ReleaseReason): void;
+  /** A new claim was refused; one count per rule among its reasons. */
+  claimBlocked(rules: readonly Rule[]): void;
 }

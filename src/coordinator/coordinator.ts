@@ -7,11 +7,12 @@ import type { NodeIndex } from '../identity/node-index.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { NodeView } from '../kube/node-view.js';
 import type { Decision, NodeCache } from '../kube/nodes.js';
-import { isUrgent, keepers, whyFull, type SlotBudget } from '../slot/budget.js';
 import { slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import type { Slot } from '../slot/slot.js';
 import { claim, isBack, markDrained, releaseIfBack, steadyState, withdraw } from '../slot/transitions.js';
+import { describeReasons, type Reason } from '../policy/reasons.js';
+import { budgetOnly, type Admission } from './admission.js';
 import type { CoordinatorMetrics, ReleaseReason } from './coordinator-metrics.js';
 import { Fence } from './fence.js';
 import { resolveNode } from './resolve.js';
@@ -26,7 +27,8 @@ export interface CoordinatorDeps {
   readonly nodes: NodeCache;
   readonly slots: SlotIndex;
   readonly index: NodeIndex;
-  readonly budget: SlotBudget;
+  /** Budgets, pools, zones and the policy's rules: whether a new claim may be taken. */
+  readonly admission: Admission;
   readonly leadership: Leadership;
   readonly events: EventRecorder;
   readonly preparer: NodePreparer;
@@ -38,8 +40,6 @@ export interface CoordinatorDeps {
   readonly freshAtStart: boolean;
   /** How long a pre-reboot waits for a quick preparation (an empty node) before refusing with `draining`. */
   readonly prepareWaitMs?: number;
-  /** After a release, no new claim until this long has passed (let the cluster settle); 0: off. */
-  readonly settleMs?: number;
   /** How long a decision waits for the watch to show a write before giving up. */
   readonly catchUpTimeoutMs?: number;
   readonly metrics?: CoordinatorMetrics;
@@ -66,6 +66,7 @@ export class Coordinator implements LockService, Readiness {
 
   readiness(): { ready: boolean; reason: string } {
     if (!this.deps.nodes.synced) return { ready: false, reason: 'node cache not synced yet' };
+    if (!this.deps.admission.synced()) return { ready: false, reason: 'rollout policy not loaded yet' };
     if (!this.deps.leadership.isLeader()) return { ready: false, reason: 'not the leader' };
     return { ready: true, reason: 'leader' };
   }
@@ -130,7 +131,7 @@ export class Coordinator implements LockService, Readiness {
   async enforceBudget(): Promise<void> {
     if (!this.deps.leadership.isLeader()) return;
     const answer = await this.decide(async () => {
-      const kept = keepers(this.deps.slots.claims(), this.deps.budget);
+      const kept = this.deps.admission.keepers();
       for (const { node, slot } of this.deps.slots.holders()) {
         if (kept.has(node.name)) continue;
         this.deps.log.warn({ node: node.name }, 'more nodes hold slots than allowed: withdrawing the tie-break loser');
@@ -157,6 +158,7 @@ export class Coordinator implements LockService, Readiness {
   private node(id: string): NodeView | Refusal {
     if (!this.deps.leadership.isLeader()) return new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
     if (!this.deps.nodes.synced) return new Refusal('unavailable', 'the node cache is still syncing; retry shortly');
+    if (!this.deps.admission.synced()) return new Refusal('unavailable', 'the rollout policy is still loading; retry shortly');
     return resolveNode(id, this.deps.index, (name) => this.deps.nodes.get(name));
   }
 
@@ -179,30 +181,22 @@ export class Coordinator implements LockService, Readiness {
     const slot = slotOf(node);
     if (slot) return this.answerHolder(node, slot, params, ctx);
     // Refused from the cache with no API call: the common answer while others reboot.
-    const full = this.noSlotFor(node.name, params.group);
+    const full = this.noSlotFor(node, params.group);
     if (full) return full;
     return this.decide(() => this.claim(node.name, params, ctx));
   }
 
-  /** `slots_full` when no slot is free for `group`, or the last release has not settled. */
-  private noSlotFor(name: string, group: string): Refusal | undefined {
-    const why = whyFull(this.deps.slots.claims(), group, this.deps.budget) ?? this.unsettled(group);
-    if (why === undefined) return undefined;
-    this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
-    return new Refusal('slots_full', why);
-  }
-
-  private unsettled(group: string): string | undefined {
-    const settleMs = this.deps.settleMs ?? 0;
-    const last = this.deps.slots.lastRelease();
-    if (settleMs <= 0 || !last || isUrgent(this.deps.budget, group)) return undefined;
-    const waitMs = last.at + settleMs - this.deps.clock.now();
-    if (waitMs <= 0) return undefined;
-    return `settling: node ${last.name} was released ${Math.round((settleMs - waitMs) / 1000)} s ago; the next node may start in ${Math.ceil(waitMs / 1000)} s (--settle-time)`;
+  /** Why `node` may not claim now: `slots_full` when only the budget or the settle time stand in the way, else `blocked` with every reason. */
+  private noSlotFor(node: NodeView, group: string): Refusal | undefined {
+    const reasons = this.deps.admission.reasons(node, group);
+    if (reasons.length === 0) return undefined;
+    this.deps.metrics?.waitingForSlot(node.name, this.deps.clock.now());
+    this.deps.metrics?.claimBlocked(reasons.map((r) => r.rule));
+    return refusalFor(reasons);
   }
 
   private kept(name: string): boolean {
-    return keepers(this.deps.slots.claims(), this.deps.budget).has(name);
+    return this.deps.admission.keepers().has(name);
   }
 
   private async claim(name: string, params: ClientParams, ctx: RequestContext): Promise<Answer> {
@@ -210,7 +204,7 @@ export class Coordinator implements LockService, Readiness {
     if (!cached) return new Refusal('unknown_id', `node ${name} was just deleted`);
     const held = slotOf(cached);
     if (held) return this.answerHolder(cached, held, params, ctx, true);
-    const full = this.noSlotFor(name, params.group);
+    const full = this.noSlotFor(cached, params.group);
     if (full) return full;
 
     const token = `${this.deps.identity}.${this.deps.clock.now().toString(36)}.${++this.claims}`;
@@ -223,8 +217,8 @@ export class Coordinator implements LockService, Readiness {
       const withdrawn = await this.withdraw(name, outcome.slot, 'withdrawn: another node won the tie-break', ctx.log);
       if (withdrawn) return withdrawn;
       this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
-      const others = this.deps.slots.claims().filter((c) => c.name !== name);
-      return new Refusal('slots_full', whyFull(others, params.group, this.deps.budget) ?? 'another node took the last slot; retry');
+      const now = this.deps.nodes.get(name) ?? node;
+      return this.noSlotFor(now, params.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
     }
     this.deps.metrics?.claimed(name, this.deps.clock.now());
     ctx.log.info({ node: name, group: params.group }, 'claimed reboot slot');
@@ -280,4 +274,10 @@ export class Coordinator implements LockService, Readiness {
     this.deps.events.record(node, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
     if (slot.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
+}
+
+/** `slots_full` (the words users know) when only budgets and the settle time hold the claim back; otherwise `blocked`, naming every reason. */
+export function refusalFor(reasons: readonly Reason[]): Refusal {
+  if (budgetOnly(reasons)) return new Refusal('slots_full', reasons.map((r) => r.message).join('; '));
+  return new Refusal('blocked', describeReasons(reasons));
 }

@@ -12,6 +12,8 @@ export const REFUSAL_STATUS = {
   forbidden: 403,
   /** Every reboot slot the node may use is held by other nodes. */
   slots_full: 423,
+  /** The rollout policy holds new claims back (pool, zone, window, pause, blocker, health gate): `value` names every reason. */
+  blocked: 423,
   /** The node holds a slot but is still being cordoned and drained. */
   draining: 423,
   /** This replica is not the elected leader; the Service should send traffic to the leader. */

@@ -18,8 +18,20 @@ export type NodeEventReason =
   | 'RebootSlotReleased'
   | 'Uncordoned'
   | 'StaleHolder'
+  | 'RebootBlocked'
+  | 'DrainStopped'
   /** The health gate gave up waiting for what a drain disturbed and lets claims proceed. */
   | 'HealthGateTimeout';
+
+/** Reasons recorded on the RebootPolicy. */
+export type PolicyEventReason = 'PolicyAccepted' | 'PolicyRejected';
+
+/** What an Event is about: a Node, or (with `kind`) the RebootPolicy. */
+export interface EventSubject {
+  readonly name: string;
+  readonly uid: string;
+  readonly kind?: 'RebootPolicy';
+}
 
 /**
  * Where Events about Nodes live. The API server accepts an Event whose object has no namespace (a Node)
@@ -48,7 +60,11 @@ export class EventRecorder {
   ) {}
 
   record(node: Pick<NodeView, 'name' | 'uid'>, type: EventType, reason: NodeEventReason, message: string): void {
-    const done = this.create(node, type, reason, message).finally(() => this.pending.delete(done));
+    this.recordOn(node, type, reason, message);
+  }
+
+  recordOn(subject: EventSubject, type: EventType, reason: NodeEventReason | PolicyEventReason, message: string): void {
+    const done = this.create(subject, type, reason, message).finally(() => this.pending.delete(done));
     this.pending.add(done);
   }
 
@@ -57,12 +73,13 @@ export class EventRecorder {
     await Promise.all([...this.pending]);
   }
 
-  private async create(node: Pick<NodeView, 'name' | 'uid'>, type: EventType, reason: NodeEventReason, message: string): Promise<void> {
+  private async create(node: EventSubject, type: EventType, reason: NodeEventReason | PolicyEventReason, message: string): Promise<void> {
     const now = this.clock.now();
     try {
       await this.api.createEvent(NODE_EVENTS_NAMESPACE, {
         name: `${node.name}.${now.toString(16)}${randomBytes(3).toString('hex')}`,
         node: { name: node.name, uid: node.uid },
+        ...(node.kind ? { kind: node.kind } : {}),
         type,
         reason,
         message: message.slice(0, 1024),
@@ -70,7 +87,7 @@ export class EventRecorder {
         time: new Date(now).toISOString(),
       });
     } catch (err) {
-      this.opts.onError(toKubeError(err, `recording ${reason} event for node ${node.name}`));
+      this.opts.onError(toKubeError(err, `recording ${reason} event for ${node.kind ?? 'node'} ${node.name}`));
     }
   }
 }

@@ -45,7 +45,7 @@ export interface Rate {
 }
 
 // Answers about a node the cache knows; anything else can come from anyone, in any number.
-const FLEET_KINDS: ReadonlySet<string> = new Set(['slots_full', 'draining', 'duplicate_id', 'not_leader', 'unavailable']);
+const FLEET_KINDS: ReadonlySet<string> = new Set(['slots_full', 'blocked', 'draining', 'duplicate_id', 'not_leader', 'unavailable']);
 
 interface Tracked {
   kind: string;

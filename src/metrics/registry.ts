@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CoordinatorMetrics, ReleaseReason } from '../coordinator/coordinator-metrics.js';
+import type { Rule } from '../policy/reasons.js';
 import type { DrainMetrics, EvictionOutcome } from '../drain/drain-metrics.js';
 import { CLAIM_WAIT_BUCKETS, DRAIN_BUCKETS } from './buckets.js';
 import { FleetLockRequests } from './fleetlock-requests.js';
+import { PolicyMetrics } from './policy-metrics.js';
 import { registerSlotGauges, type LiveState } from './slot-gauges.js';
 import { TlsCertificateGauge } from './tls-certificate.js';
 
@@ -23,6 +25,8 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
   readonly staleHolders: Gauge;
   /** Expiry of the FleetLock port's certificate, once TLS is on. */
   readonly tlsCertificate = new TlsCertificateGauge(this.registry);
+  /** Policy in force or rejected; claims blocked by reason. */
+  readonly policy = new PolicyMetrics(this.registry);
   private readonly claimWait: Histogram;
   private readonly drainDuration: Histogram;
   private readonly evictions: Counter<'result'>;
@@ -85,6 +89,10 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
 
   released(reason: ReleaseReason): void {
     this.releases.inc({ reason });
+  }
+
+  claimBlocked(rules: readonly Rule[]): void {
+    this.policy.claimBlocked(rules);
   }
 
   evicted(result: EvictionOutcome): void {

@@ -103,6 +103,7 @@ export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy
   const cap = topology(o.topology, 'spec.topology');
   const blockers = object(o.blockers, 'spec.blockers');
   return {
+    fromObject: true,
     budget: {
       maxUnavailable: o.maxUnavailable === undefined ? { count: defaults.maxUnavailable } : parseAmount(o.maxUnavailable, 'spec.maxUnavailable'),
       ...(cap ? { topology: cap } : {}),
@@ -117,4 +118,10 @@ export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy
     alertBlockers: parseAlertBlockers(blockers.alerts, 'spec.blockers.alerts'),
     healthGate: parseHealthGate(o.healthGate, 'spec.healthGate', defaults.healthGate),
   };
+}
+
+/** The policy when there is no RebootPolicy object: the flags, exactly as before policies existed. */
+export function flagsPolicy(defaults: PolicyDefaults): Policy {
+  const policy = parsePolicySpec(undefined, defaults);
+  return { ...policy, fromObject: false, budget: { ...policy.budget, countUnavailable: defaults.countUnavailable } };
 }

@@ -14,6 +14,8 @@ export interface Pause {
 }
 
 export interface Policy {
+  /** From a RebootPolicy object; false: the flags. An object replaces --max-rebooting and --slots-per-group. */
+  readonly fromObject: boolean;
   /** Cluster cap, topology caps and pools. */
   readonly budget: ScopePolicy;
   /** Cluster-wide windows; none: always open. */
@@ -31,5 +33,7 @@ export interface Policy {
 /** What an empty policy means: the process's flags. */
 export interface PolicyDefaults {
   readonly maxUnavailable: number;
+  /** Only with no RebootPolicy object (--count-unavailable); an object says it itself and defaults to true. */
+  readonly countUnavailable: boolean;
   readonly healthGate: HealthGateSettings;
 }

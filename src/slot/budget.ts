@@ -37,9 +37,10 @@ function byPrecedence(a: Claim, b: Claim): number {
 /**
  * The claims that keep their slots when more nodes claim than the budget allows. Drained claims may
  * already have been answered 200 (the node may be rebooting now) and urgent ones go away regardless:
- * both always keep theirs and use up budget first; the rest keep theirs alphabetically while it lasts.
+ * both always keep theirs and use up budget first; the rest keep theirs alphabetically while it lasts and
+ * while `fits` (pools, zones) says they fit beside those kept so far.
  */
-export function keepers(claims: readonly Claim[], budget: SlotBudget): Set<string> {
+export function keepers(claims: readonly Claim[], budget: SlotBudget, fits: (name: string, kept: ReadonlySet<string>) => boolean = () => true): Set<string> {
   const kept = new Set<string>();
   const perGroup = new Map<string, number>();
   const keep = (claim: Claim): void => {
@@ -49,7 +50,7 @@ export function keepers(claims: readonly Claim[], budget: SlotBudget): Set<strin
   for (const claim of claims) if (claim.drained || isUrgent(budget, claim.group)) keep(claim);
   const rest = claims.filter((c) => !kept.has(c.name)).sort(byPrecedence);
   for (const claim of rest) {
-    if (kept.size >= budget.maxTotal || (perGroup.get(claim.group) ?? 0) >= slotsOf(budget, claim.group)) continue;
+    if (kept.size >= budget.maxTotal || (perGroup.get(claim.group) ?? 0) >= slotsOf(budget, claim.group) || !fits(claim.name, kept)) continue;
     keep(claim);
   }
   return kept;
@@ -63,7 +64,9 @@ export function whyFull(claims: readonly Claim[], group: string, budget: SlotBud
   if (isUrgent(budget, group)) return undefined;
   const inGroup = claims.filter((c) => c.group === group);
   const groupSlots = slotsOf(budget, group);
-  if (inGroup.length >= groupSlots) {
+  // A group with no limit of its own (a RebootPolicy in force) is bounded by the cluster cap alone.
+  const ownLimit = Number.isFinite(budget.perGroup.get(group) ?? budget.defaultPerGroup);
+  if (ownLimit && inGroup.length >= groupSlots) {
     return `all ${groupSlots} reboot slot(s) of group ${group} are held (by ${names(inGroup)})`;
   }
   if (claims.length >= budget.maxTotal) {

@@ -54,49 +54,44 @@ export function resolveAmount(amount: Amount, matched: number): number {
 /** One scope a claim would overflow, named the way a refusal says it. */
 export interface Overflow {
   readonly scope: string;
+  readonly kind: 'cluster' | 'pool' | 'topology';
+  readonly paused: boolean;
   readonly allowed: number;
-  /** The nodes that use the scope's budget now: holders, then unavailable nodes when they count. */
+  /** The nodes that use the scope's budget now: holders and, when they count, unavailable nodes. */
   readonly using: readonly string[];
+  /** Those of `using` that are unavailable rather than rebooting. */
+  readonly unavailable: readonly string[];
 }
 
-interface Scope {
-  readonly scope: string;
-  readonly members: readonly NodeFacts[];
-  readonly allowed: number;
+/** A budget scope a node falls in: the cluster, a pool, or one value of a topology label in either. */
+export interface ScopeRef {
+  /** Stable key: `cluster`, `cluster/zone=a`, `pool/gpu`, `pool/gpu/zone=a`. */
+  readonly id: string;
+  /** As refusals and the status page name it: `pool gpu topology.kubernetes.io/zone=a`. */
+  readonly label: string;
+  readonly kind: 'cluster' | 'pool' | 'topology';
+  readonly pool?: string;
+  readonly amount: Amount;
+  /** A paused pool takes no new claim; its holders finish. */
+  readonly paused: boolean;
 }
 
-function using(members: readonly NodeFacts[], countUnavailable: boolean, except: string): string[] {
-  return members.filter((n) => n.name !== except && (n.holding || (countUnavailable && n.unavailable))).map((n) => n.name).sort();
+function topologyScope(parent: { id: string; label: string; pool?: string }, cap: TopologyCap, labels: Labels): ScopeRef {
+  const value = labels[cap.key] ?? '';
+  const shown = `${cap.key}=${value || '(unset)'}`;
+  return { id: `${parent.id}/${cap.key}=${value}`, label: `${parent.label} ${shown}`, kind: 'topology', ...(parent.pool ? { pool: parent.pool } : {}), amount: { count: cap.max }, paused: false };
 }
 
-/** Splits `members` by the value of `cap.key`; nodes without the label are a value of their own ("" ). */
-function byTopology(label: string, members: readonly NodeFacts[], cap: TopologyCap, of: NodeFacts): Scope {
-  const value = of.labels[cap.key] ?? '';
-  return { scope: `${label} ${cap.key}=${value || '(unset)'}`, members: members.filter((n) => (n.labels[cap.key] ?? '') === value), allowed: cap.max };
-}
-
-/** Every scope `node` falls in: the cluster, each pool it matches, and their topology values. */
-function scopesOf(policy: ScopePolicy, nodes: readonly NodeFacts[], node: NodeFacts): Scope[] {
-  const scopes: Scope[] = [{ scope: 'cluster', members: nodes, allowed: resolveAmount(policy.maxUnavailable, nodes.length) }];
-  if (policy.topology) scopes.push(byTopology('cluster', nodes, policy.topology, node));
+/** Every scope a node with `labels` falls in: the cluster, each pool it matches, and their topology values. */
+export function scopesFor(policy: ScopePolicy, labels: Labels): ScopeRef[] {
+  const cluster = { id: 'cluster', label: 'cluster' };
+  const scopes: ScopeRef[] = [{ ...cluster, kind: 'cluster', amount: policy.maxUnavailable, paused: false }];
+  if (policy.topology) scopes.push(topologyScope(cluster, policy.topology, labels));
   for (const pool of policy.pools) {
-    if (!selectorMatches(pool.selector, node.labels)) continue;
-    const members = nodes.filter((n) => selectorMatches(pool.selector, n.labels));
-    scopes.push({ scope: `pool ${pool.name}`, members, allowed: pool.paused ? 0 : resolveAmount(pool.maxUnavailable, members.length) });
-    if (pool.topology) scopes.push(byTopology(`pool ${pool.name}`, members, pool.topology, node));
+    if (!selectorMatches(pool.selector, labels)) continue;
+    const ref = { id: `pool/${pool.name}`, label: `pool ${pool.name}`, pool: pool.name };
+    scopes.push({ ...ref, kind: 'pool', amount: pool.maxUnavailable, paused: pool.paused === true });
+    if (pool.topology) scopes.push(topologyScope(ref, pool.topology, labels));
   }
   return scopes;
-}
-
-/**
- * Every scope a new claim from `node` would overflow (empty: it fits them all). A node in several pools
- * must fit every one. The node itself is not counted against its own claim, even when it is unavailable.
- */
-export function overflows(policy: ScopePolicy, nodes: readonly NodeFacts[], node: NodeFacts): Overflow[] {
-  const out: Overflow[] = [];
-  for (const s of scopesOf(policy, nodes, node)) {
-    const busy = using(s.members, policy.countUnavailable, node.name);
-    if (busy.length >= s.allowed) out.push({ scope: s.scope, allowed: s.allowed, using: busy });
-  }
-  return out;
 }

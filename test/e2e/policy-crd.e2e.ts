@@ -45,6 +45,8 @@ void t.test('the RebootPolicy CRD: explained, the examples accepted, bad policie
     [policy('{ pools: [{ name: a, nodeSelector: {}, maxUnavailable: 1, topology: { key: zone } }] }'), /spec\.pools\[0\]\.topology\.maxUnavailable: Required value/],
     [policy('{ pools: [{ name: a, nodeSelector: { matchExpressions: [{ key: k, operator: Has }] }, maxUnavailable: 1 }] }'), /operator: Unsupported value: "Has"/],
     [policy('{ pools: [{ name: a, nodeSelector: {}, maxUnavailable: 1 }, { name: a, nodeSelector: {}, maxUnavailable: 2 }] }'), /spec\.pools\[1\]: Duplicate value/],
+    [policy('{ windows: [{ days: [Mon, Mon], start: "22:00", end: "04:00", timeZone: UTC }] }'), /spec\.windows\[0\]\.days\[1\]: Duplicate value: "Mon"/],
+    [policy('{ pools: [{ name: a, nodeSelector: {}, maxUnavailable: 1, windows: [{ days: [Sun], start: "24:00", end: "04:00", timeZone: UTC }] }] }'), /spec\.pools\[0\]\.windows\[0\]\.start.*should match/s],
     [policy('{}', 'other'), /reads the RebootPolicy named "default"/],
   ];
   for (const [yaml, message] of bad) t.match(await rejection(plane.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: yaml })), message, `rejected: ${yaml.split('\n')[3] ?? ''}`);

@@ -10,7 +10,7 @@ void t.test('an unset health gate is the flags; each field set overrides only it
   t.same(parseHealthGate({}, 'spec.healthGate', FLAGS), FLAGS);
   t.same(parseHealthGate({ enabled: true }, 'spec.healthGate', FLAGS), { ...FLAGS, enabled: true });
   t.same(parseHealthGate({ timeoutSeconds: 120, nodeReadySeconds: 0, onTimeout: 'Proceed' }, 'spec.healthGate', FLAGS), { enabled: false, timeoutMs: 120_000, nodeReadyMs: 0, onTimeout: 'proceed' });
-  t.same(parsePolicySpec({ healthGate: { onTimeout: 'Block' } }, { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE }).healthGate, { ...DEFAULT_HEALTH_GATE, onTimeout: 'block' });
+  t.same(parsePolicySpec({ healthGate: { onTimeout: 'Block' } }, { maxUnavailable: 1, countUnavailable: true, healthGate: DEFAULT_HEALTH_GATE }).healthGate, { ...DEFAULT_HEALTH_GATE, onTimeout: 'block' });
 });
 
 void t.test('the default is on, 10 minutes, a minute of Ready, then proceed', async (t) => {
@@ -29,7 +29,7 @@ void t.test('a bad health gate names its field', async (t) => {
     [{ onTimeout: 'proceed' }, 'spec.healthGate.onTimeout'],
   ];
   for (const [spec, field] of bad) {
-    const err = t.throws(() => parsePolicySpec({ healthGate: spec }, { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE })) as PolicyError;
+    const err = t.throws(() => parsePolicySpec({ healthGate: spec }, { maxUnavailable: 1, countUnavailable: true, healthGate: DEFAULT_HEALTH_GATE })) as PolicyError;
     t.equal(err.code, 'ERR_POLICY');
     t.equal(err.field, field, JSON.stringify(spec));
   }

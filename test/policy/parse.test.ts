@@ -5,8 +5,9 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
+import { describeWindow } from '../../src/policy/windows.js';
 
-const DEFAULTS = { maxUnavailable: 1, healthGate: DEFAULT_HEALTH_GATE };
+const DEFAULTS = { maxUnavailable: 1, countUnavailable: false, healthGate: DEFAULT_HEALTH_GATE };
 const EXAMPLES = fileURLToPath(new URL('../../kubernetes/examples/', import.meta.url));
 
 void t.test('an empty policy is the flags: nothing changes for users who set none', async (t) => {
@@ -30,6 +31,11 @@ void t.test('every shipped example parses', async (t) => {
     ['databases', { count: 1 }, true],
   ]);
   t.same(policy.pools[1]?.topology, { key: 'topology.kubernetes.io/zone', max: 1 });
+
+  const windows = parsePolicySpec((parse(await readFile(`${EXAMPLES}policy-windows.yaml`, 'utf8')) as { spec: unknown }).spec, DEFAULTS);
+  t.same(windows.windows.map(describeWindow), ['Mon–Fri 22:00–04:00 Europe/Berlin', 'Sat–Sun all day Europe/Berlin']);
+  t.same([...windows.poolWindows].map(([pool, w]) => [pool, w.map(describeWindow)]), [['databases', ['Sun 06:00–10:00 Europe/Berlin']]]);
+  t.equal(windows.drainOutsideWindow, 'stop');
 });
 
 void t.test('a policy the server cannot use is refused with the field that is wrong', async (t) => {
@@ -48,6 +54,8 @@ void t.test('a policy the server cannot use is refused with the field that is wr
     [{ pools: [{ name: 'a', nodeSelector: { matchExpressions: [{ key: 'k', operator: 'In' }] }, maxUnavailable: 1 }] }, 'spec.pools[0].nodeSelector.matchExpressions[0].values'],
     [{ pools: [{ name: 'a', nodeSelector: { matchLabels: { k: 1 } }, maxUnavailable: 1 }] }, 'spec.pools[0].nodeSelector.matchLabels.k'],
     [{ pools: [{ name: 'a', nodeSelector: {}, maxUnavailable: '0%' }] }, 'spec.pools[0].maxUnavailable'],
+    [{ windows: [{ days: ['Mon'], start: '22:00', end: '04:00', timeZone: 'Mars/Olympus' }] }, 'spec.windows[0].timeZone'],
+    [{ pools: [{ name: 'a', nodeSelector: {}, maxUnavailable: 1, windows: [{ days: ['Sun'], start: '6:00', end: '10:00', timeZone: 'UTC' }] }] }, 'spec.pools[0].windows[0].start'],
   ];
   for (const [spec, field] of bad) {
     let caught: unknown;

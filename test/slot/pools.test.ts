@@ -1,7 +1,11 @@
 // Pools, percentages and topology caps: which scopes a claim would overflow.
 import t from 'tap';
 import { selectorMatches } from '../../src/slot/label-selector.js';
-import { overflows, resolveAmount, type NodeFacts, type ScopePolicy } from '../../src/slot/pools.js';
+import { resolveAmount, type NodeFacts, type ScopePolicy } from '../../src/slot/pools.js';
+import { overflows as overflowsOf } from '../../src/slot/scope-index.js';
+
+/** The scope, its allowance and who uses it: what these cases are about. */
+const overflows = (...args: Parameters<typeof overflowsOf>) => overflowsOf(...args).map(({ scope, allowed, using }) => ({ scope, allowed, using }));
 
 const ZONE = 'topology.kubernetes.io/zone';
 
@@ -63,6 +67,7 @@ void t.test('unavailable nodes count against the budgets they fall in, unless tu
   t.same(overflows(policy, nodes, nodes[1] as NodeFacts), [{ scope: 'cluster', allowed: 1, using: ['n1'] }], 'a NotReady node uses the only slot');
   t.same(overflows({ ...policy, countUnavailable: false }, nodes, nodes[1] as NodeFacts), [], 'not counted when turned off');
   t.same(overflows(policy, nodes, nodes[0] as NodeFacts), [], 'a node does not count against its own claim');
+  t.same(overflowsOf(policy, nodes, nodes[1] as NodeFacts)[0]?.unavailable, ['n1'], 'the refusal can say it is unavailable, not rebooting');
 });
 
 void t.test('the cluster cap as a percentage; a paused pool allows nothing', async (t) => {
@@ -72,6 +77,7 @@ void t.test('the cluster cap as a percentage; a paused pool allows nothing', asy
   const relaxed = { ...policy, maxUnavailable: { percent: 50 } };
   t.same(overflows(relaxed, nodes, nodes[1] as NodeFacts), [], 'room in the cluster for pool-less a-nodes');
   t.same(overflows(relaxed, nodes, nodes[6] as NodeFacts), [{ scope: 'pool b', allowed: 0, using: ['n5'] }], 'pool b is paused');
+  t.equal(overflowsOf(relaxed, nodes, nodes[6] as NodeFacts)[0]?.paused, true);
 });
 
 void t.test('label selectors behave as Kubernetes defines them', async (t) => {

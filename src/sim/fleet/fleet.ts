@@ -49,7 +49,7 @@ export interface FleetReport {
 }
 
 /** Refusals a healthy rollout produces: someone else holds the slot, or this node is draining. */
-const EXPECTED_REFUSALS = new Set(['slots_full', 'draining']);
+const EXPECTED_REFUSALS = new Set(['slots_full', 'blocked', 'draining']);
 
 export class Fleet {
   readonly agents: readonly ZincatiAgent[];

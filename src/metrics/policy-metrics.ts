@@ -1,0 +1,36 @@
+// Metrics of the rollout policy: whether the latest edit is in force, and which rules hold claims back.
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { RULES, type Rule } from '../policy/reasons.js';
+
+export class PolicyMetrics {
+  private readonly accepted: Gauge;
+  private readonly rejections: Counter;
+  private readonly blocked: Counter<'reason'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.accepted = new Gauge({ name: 'reboot_manager_policy_accepted', help: '1 when the latest RebootPolicy edit (or the flags, with none) is in force; 0 when it was rejected and the last good policy still is.', registers });
+    this.rejections = new Counter({ name: 'reboot_manager_policy_rejections_total', help: 'RebootPolicy edits the server could not use (the condition Accepted=False names the field).', registers });
+    this.blocked = new Counter({
+      name: 'reboot_manager_claims_blocked_total',
+      help: `Pre-reboot requests refused for a new claim, once per reason: ${RULES.join(', ')}.`,
+      labelNames: ['reason'],
+      registers,
+    });
+    this.accepted.set(1);
+    for (const reason of RULES) this.blocked.inc({ reason }, 0);
+  }
+
+  policyAccepted(): void {
+    this.accepted.set(1);
+  }
+
+  policyRejected(): void {
+    this.accepted.set(0);
+    this.rejections.inc();
+  }
+
+  claimBlocked(rules: readonly Rule[]): void {
+    for (const reason of new Set(rules)) this.blocked.inc({ reason });
+  }
+}
