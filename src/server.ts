@@ -20,6 +20,10 @@ import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
 import { LeaderElector, apiLeaseStore } from './kube/leader.js';
 import { NodeCache } from './kube/nodes.js';
+import { WorkloadCaches } from './kube/workloads.js';
+import { HealthGate } from './health/health-gate.js';
+import { cachedDisturbance } from './health/lookup.js';
+import { DEFAULT_HEALTH_GATE } from './policy/health-gate.js';
 import { createLogger } from './logging/logger.js';
 import { createServerMetrics } from './metrics/registry.js';
 import type { SlotBudget } from './slot/budget.js';
@@ -29,7 +33,6 @@ import { StatusService } from './status/snapshot.js';
 import { Admission } from './coordinator/admission.js';
 import { feedScopes } from './coordinator/scope-feed.js';
 import { PolicyObjects } from './kube/policy-objects.js';
-import { DEFAULT_HEALTH_GATE } from './policy/health-gate.js';
 import { PauseRule } from './policy/pause-rule.js';
 import { PolicySource } from './policy/policy-source.js';
 import type { PolicyDefaults } from './policy/policy.js';
@@ -125,10 +128,15 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const scopes = new ScopeIndex(policy.current().budget);
   const unfeedScopes = feedScopes(scopes, nodes);
   const offPolicy = policy.on((p) => scopes.setPolicy(p.budget));
+  // The health gate's watches run only while it is on; the drain names what it disturbs from them.
+  const workloads = new WorkloadCaches(api, clock, { onError: reportKube('workload or PodDisruptionBudget watch failed; retrying'), ...jitter });
+  // TODO(lead): --health-gate* flags into policyDefaultsOf, sameScope from the pools, the gate among the admission rules.
+  const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: () => true, settings: policy.current().healthGate });
+  const offHealthGate = policy.on((p) => healthGate.update(p.healthGate));
   const pause = new PauseRule(() => policy.current().pause);
   const admission = new Admission({ slots, scopes, budget, clock, settleMs: config.settleTime, fromObject: () => policy.current().fromObject, rules: () => [pause], synced: () => policy.synced });
 
-  const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics });
+  const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
     ? new LeaderElector({
         store: apiLeaseStore(api, config.namespace, config.leaseName),
@@ -188,6 +196,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     metrics,
     leader,
     budget,
+    healthGate,
     policy,
     scopes,
     admission,
@@ -196,6 +205,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
     halt(): void {
       drainer.close();
+      healthGate.close();
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
@@ -203,11 +213,13 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       unfeedCallers();
       unfeedScopes();
       offPolicy();
+      offHealthGate();
       policy.close();
       slots.close();
     },
     async close(): Promise<void> {
       drainer.close();
+      healthGate.close();
       await leader.stop();
       reconciler.stop();
       nodes.stop();
@@ -216,6 +228,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       unfeedCallers();
       unfeedScopes();
       offPolicy();
+      offHealthGate();
       policy.close();
       slots.close();
       await events.flush();

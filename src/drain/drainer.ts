@@ -6,6 +6,7 @@ import type { NodeView } from '../kube/node-view.js';
 import type { NodeCache, NodeEvent } from '../kube/nodes.js';
 import { PodsOnNode, PodWriter } from '../kube/pods.js';
 import { slotOf } from '../slot/encoding.js';
+import type { DisturbanceLookup } from '../slot/disturbed.js';
 import type { Slot } from '../slot/slot.js';
 import type { DrainMetrics } from './drain-metrics.js';
 import { Semaphore, TokenBucket } from './limits.js';
@@ -23,6 +24,8 @@ export interface DrainerDeps {
   readonly options: DrainOptions;
   readonly isLeader: () => boolean;
   readonly metrics?: DrainMetrics;
+  /** Names the workloads and budgets of removed pods for the health gate (its caches); default: the pods' own controllers. */
+  readonly disturbance?: DisturbanceLookup;
 }
 
 /**
@@ -50,6 +53,7 @@ export class Drainer implements NodePreparer {
       slots: new Semaphore(options.concurrency),
       isLeader: d.isLeader,
       ...(d.metrics ? { metrics: d.metrics } : {}),
+      ...(d.disturbance ? { disturbance: d.disturbance } : {}),
     };
     this.offNodes = d.nodes.on((event) => this.onNode(event));
   }

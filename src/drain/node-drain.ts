@@ -8,10 +8,12 @@ import type { NodeCache } from '../kube/nodes.js';
 import { podKey, toPodView, type PodView } from '../kube/pod-view.js';
 import type { PodsOnNode, PodWriter } from '../kube/pods.js';
 import { count, describeProgress, formatDuration } from '../slot/progress-text.js';
+import type { DisturbanceLookup } from '../slot/disturbed.js';
 import type { DrainProgress, Slot } from '../slot/slot.js';
 import { recordDrain, startDrain } from '../slot/transitions.js';
 import { classifyPod, mustLeave } from './classify.js';
 import type { DrainMetrics } from './drain-metrics.js';
+import { DisturbedPods, type DrainRecord } from './disturbance.js';
 import type { Semaphore, TokenBucket } from './limits.js';
 import type { DrainOptions } from './options.js';
 import { LeavingPods, type Leaving } from './leaving-pods.js';
@@ -33,6 +35,8 @@ export interface NodeDrainDeps {
   readonly slots: Semaphore;
   readonly isLeader: () => boolean;
   readonly metrics?: DrainMetrics;
+  /** Names the workloads and budgets of removed pods for the health gate; default: the pods' own controllers. */
+  readonly disturbance?: DisturbanceLookup;
 }
 
 type State = 'starting' | 'draining' | 'verifying' | 'done' | 'failed' | 'stopped';
@@ -54,7 +58,8 @@ export class NodeDrain {
   private cancelDeadline: CancelTimer | undefined;
   private failure: string | undefined;
   private readonly reported = new Set<string>();
-  private readonly progress: ProgressWriter;
+  private readonly progress: ProgressWriter<DrainRecord>;
+  private readonly disturbed: DisturbedPods;
   private readonly log: Logger;
   private readonly settleWaiters: (() => void)[] = [];
 
@@ -66,11 +71,12 @@ export class NodeDrain {
     this.claim = slot.claim;
     // A resumed drain keeps counting where the last leader stopped.
     this.leaving = new LeavingPods(deps.options.unmanagedPods, (pod) => this.isOwnPod(pod), slot.drain?.evicted ?? 0);
+    this.disturbed = DisturbedPods.forDrain(node, slot, deps.disturbance);
     this.log = deps.log.child({ node: node.name, id: slot.id });
-    this.progress = new ProgressWriter(
+    this.progress = new ProgressWriter<DrainRecord>(
       deps.clock,
-      async (progress) => {
-        const result = await deps.nodes.cas(node.name, (n) => recordDrain(n, this.claim, progress), { mayWrite: deps.isLeader });
+      async ({ progress, disturbed }) => {
+        const result = await deps.nodes.cas(node.name, (n) => recordDrain(n, this.claim, progress, disturbed), { mayWrite: deps.isLeader });
         if (result.fenced || result.outcome === 'claim-gone') this.stop();
       },
       deps.options.progressIntervalMs,
@@ -180,11 +186,12 @@ export class NodeDrain {
     if (this.state !== 'draining' || !this.pods) return;
     const pods = this.pods;
     this.leaving.track(pods.all());
+    for (const entry of this.leaving.entries()) this.disturbed.note(entry.pod);
     for (const entry of this.leaving.sweep((key) => pods.get(key))) this.log.debug({ pod: podKey(entry.pod) }, 'pod left the node');
     if (this.leaving.size === 0) return void this.verifyEmpty();
     const othersLeft = this.leaving.othersLeft();
     for (const entry of this.leaving.entries()) this.advance(entry, othersLeft);
-    this.progress.update(this.current());
+    this.progress.update(this.record(this.current()));
   }
 
   /** The watch may lag: the node is drained only when the API server, asked now, lists no pod that must leave. */
@@ -273,7 +280,7 @@ export class NodeDrain {
       this.log.warn({ pod: podKey(entry.pod), blocker: blocker.what }, blocker.detail);
       this.deps.events.record(this.currentNode(), 'Warning', 'EvictionBlocked', blocker.detail);
     }
-    if (changed && this.state === 'draining') this.progress.update(this.current());
+    if (changed && this.state === 'draining') this.progress.update(this.record(this.current()));
   }
 
   private timeOut(): void {
@@ -302,8 +309,12 @@ export class NodeDrain {
     this.pods?.stop();
     this.log.info({ evicted: this.leaving.gone }, how === 'drained' ? 'node drained' : 'drain timed out: reported drained (policy grant)');
     if (how === 'drained') this.deps.events.record(this.currentNode(), 'Normal', 'Drained', `Drained: ${count(this.leaving.gone, 'pod')} evicted`);
-    this.progress.update(progress);
+    this.progress.update(this.record(progress));
     void this.progress.flush().finally(() => this.progress.stop());
+  }
+
+  private record(progress: DrainProgress): DrainRecord {
+    return { progress, disturbed: this.disturbed.record() };
   }
 
   /** The drain's progress as data. */

@@ -1,12 +1,11 @@
 import type { CancelTimer, Clock } from '../clock/clock.js';
-import type { DrainProgress } from '../slot/slot.js';
 
 /**
  * Throttles writes of one Node's drain progress: at most one write per interval, always the latest,
  * a failed write retried at the next interval. `flush` writes the latest now.
  */
-export class ProgressWriter {
-  private latest: DrainProgress | undefined;
+export class ProgressWriter<T> {
+  private latest: T | undefined;
   private written: string | undefined;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
   private cancelTimer: CancelTimer | undefined;
@@ -15,12 +14,12 @@ export class ProgressWriter {
 
   constructor(
     private readonly clock: Clock,
-    private readonly write: (progress: DrainProgress) => Promise<void>,
+    private readonly write: (progress: T) => Promise<void>,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  update(progress: DrainProgress): void {
+  update(progress: T): void {
     this.latest = progress;
     this.schedule();
   }
@@ -63,7 +62,7 @@ export class ProgressWriter {
     }
   }
 
-  private key(progress: DrainProgress | undefined): string | undefined {
+  private key(progress: T | undefined): string | undefined {
     return progress === undefined ? undefined : JSON.stringify(progress);
   }
 }

@@ -19,7 +19,9 @@ export type NodeEventReason =
   | 'Uncordoned'
   | 'StaleHolder'
   | 'RebootBlocked'
-  | 'DrainStopped';
+  | 'DrainStopped'
+  /** The health gate gave up waiting for what a drain disturbed and lets claims proceed. */
+  | 'HealthGateTimeout';
 
 /** Reasons recorded on the RebootPolicy. */
 export type PolicyEventReason = 'PolicyAccepted' | 'PolicyRejected';

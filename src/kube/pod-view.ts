@@ -10,6 +10,10 @@ export interface PodView {
   readonly terminating: boolean;
   /** Kind of the controlling owner (`ReplicaSet`, `DaemonSet`, ...), or undefined for a bare pod. */
   readonly controllerKind: string | undefined;
+  /** Name of the controlling owner ('' for a bare pod): the health gate follows it to the workload. */
+  readonly controllerName: string;
+  /** The pod's labels: PodDisruptionBudgets select pods by them. */
+  readonly labels: Readonly<Record<string, string>>;
   /** A static pod's mirror (annotation `kubernetes.io/config.mirror`). */
   readonly mirror: boolean;
   readonly emptyDir: boolean;
@@ -26,7 +30,8 @@ interface RawPod {
     uid?: string;
     deletionTimestamp?: unknown;
     annotations?: Record<string, string> | null;
-    ownerReferences?: { kind?: string; controller?: boolean }[] | null;
+    labels?: Record<string, string> | null;
+    ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] | null;
   };
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; volumes?: { emptyDir?: unknown }[] | null };
   status?: { phase?: string };
@@ -36,6 +41,7 @@ interface RawPod {
 export function toPodView(pod: unknown): PodView {
   const raw = pod as RawPod;
   const meta = raw.metadata ?? {};
+  const controller = (meta.ownerReferences ?? []).find((o) => o.controller === true);
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
@@ -43,7 +49,9 @@ export function toPodView(pod: unknown): PodView {
     nodeName: raw.spec?.nodeName ?? '',
     phase: raw.status?.phase ?? 'Pending',
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
-    controllerKind: (meta.ownerReferences ?? []).find((o) => o.controller === true)?.kind,
+    controllerKind: controller?.kind,
+    controllerName: controller?.name ?? '',
+    labels: { ...(meta.labels ?? {}) },
     mirror: meta.annotations?.[MIRROR_ANNOTATION] !== undefined,
     emptyDir: (raw.spec?.volumes ?? []).some((v) => v.emptyDir !== undefined && v.emptyDir !== null),
     graceSeconds: raw.spec?.terminationGracePeriodSeconds ?? 30,

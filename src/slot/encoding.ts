@@ -1,5 +1,6 @@
 // The slot's one encoding on the Node: scalar annotations an operator reads with kubectl, drain progress as JSON.
 import { ANNOTATION_PREFIX, sameView, type NodeChange, type NodeView } from '../kube/node-view.js';
+import { decodeDisturbed, type Disturbed } from './disturbed.js';
 import { describeProgress } from './progress-text.js';
 import type { DrainProgress, Phase, Slot } from './slot.js';
 
@@ -21,7 +22,12 @@ export const Annotation = {
   drain: `${ANNOTATION_PREFIX}drain`,
   /** When reboot-manager last released this node's slot (RFC 3339); kept after the release for --settle-time. */
   releasedAt: `${ANNOTATION_PREFIX}released-at`,
+  /** What the last drain disturbed, as JSON (src/slot/disturbed.ts); kept after the release for the health gate, cleared by the next claim. */
+  disturbed: `${ANNOTATION_PREFIX}disturbed`,
 } as const;
+
+/** Annotations a release keeps: they describe the release itself, not the slot. */
+const KEPT_BY_RELEASE = new Set<string>([Annotation.disturbed]);
 
 export const STATUS_REBOOTING = 'Rebooting';
 export const STATUS_READY = 'Ready';
@@ -67,10 +73,10 @@ export function progressAnnotations(progress: DrainProgress | null): Record<stri
   return { [Annotation.drainProgress]: JSON.stringify(progress), [Annotation.drain]: describeProgress(progress) };
 }
 
-/** Gives the slot back: `Ready`, every other annotation of ours removed, uncordoned only if we cordoned. */
+/** Gives the slot back: `Ready`, when, what the drain disturbed kept, every other annotation of ours removed, uncordoned only if we cordoned. */
 export function releaseChange(node: NodeView, slot: Slot, at: number): NodeChange {
   const annotations: Record<string, string | null> = {};
-  for (const key of Object.keys(node.annotations)) annotations[key] = null;
+  for (const key of Object.keys(node.annotations)) if (!KEPT_BY_RELEASE.has(key)) annotations[key] = null;
   annotations[Annotation.status] = STATUS_READY;
   annotations[Annotation.releasedAt] = new Date(at).toISOString();
   return slot.cordonedByUs ? { annotations, unschedulable: false } : { annotations };
@@ -88,6 +94,11 @@ export function sameForSlots(a: NodeView, b: NodeView): boolean {
 export function releasedAt(node: Pick<NodeView, 'annotations'>): number | undefined {
   const at = Date.parse(node.annotations[Annotation.releasedAt] ?? '');
   return Number.isFinite(at) ? at : undefined;
+}
+
+/** What `node`'s last drain disturbed, or undefined when it carries no (readable) record. */
+export function disturbedOf(node: Pick<NodeView, 'annotations'>): Disturbed | undefined {
+  return decodeDisturbed(node.annotations[Annotation.disturbed]);
 }
 
 function decodeProgress(raw: string | undefined): DrainProgress | null {

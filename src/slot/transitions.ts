@@ -2,7 +2,8 @@
 // to write (if any) and the outcome. The coordinator and the drain apply them through compare-and-swap.
 import type { Decision } from '../kube/nodes.js';
 import type { NodeView } from '../kube/node-view.js';
-import { Annotation, progressAnnotations, releaseChange, slotAnnotations, slotOf } from './encoding.js';
+import { encodeDisturbed, type Disturbed } from './disturbed.js';
+import { Annotation, disturbedOf, progressAnnotations, releaseChange, slotAnnotations, slotOf } from './encoding.js';
 import type { DrainProgress, Slot } from './slot.js';
 
 export interface ClaimRequest {
@@ -33,7 +34,8 @@ export function claim(node: NodeView, req: ClaimRequest): Decision<ClaimOutcome>
     releaseRequestedAt: null,
     drain: null,
   };
-  return { write: { annotations: slotAnnotations(slot) }, outcome: { kind: 'claimed', slot } };
+  // The last drain's record goes: this claim's drain writes its own.
+  return { write: { annotations: { ...slotAnnotations(slot), [Annotation.disturbed]: null } }, outcome: { kind: 'claimed', slot } };
 }
 
 export type CordonOutcome =
@@ -55,13 +57,25 @@ export function startDrain(node: NodeView, claimToken: string): Decision<CordonO
   return { write: { annotations: { [Annotation.phase]: 'draining', [Annotation.cordoned]: 'true' }, unschedulable: true }, outcome: 'cordoned' };
 }
 
-/** Records drain progress while the same claim holds; the outcome says whether it still does. */
-export function recordDrain(node: NodeView, claimToken: string, progress: DrainProgress): Decision<'held' | 'claim-gone'> {
+/** Records drain progress, and what the drain disturbed, while the same claim holds; the outcome says whether it still does. */
+export function recordDrain(node: NodeView, claimToken: string, progress: DrainProgress, disturbed?: Disturbed): Decision<'held' | 'claim-gone'> {
   const slot = ours(node, claimToken);
   if (!slot) return { outcome: 'claim-gone' };
-  const annotations = progressAnnotations(progress);
-  if (node.annotations[Annotation.drainProgress] === annotations[Annotation.drainProgress]) return { outcome: 'held' };
+  const annotations: Record<string, string | null> = progressAnnotations(progress);
+  if (disturbed) annotations[Annotation.disturbed] = encodeDisturbed(disturbed);
+  if (Object.entries(annotations).every(([k, v]) => k === Annotation.drain || node.annotations[k] === v)) return { outcome: 'held' };
   return { write: { annotations }, outcome: 'held' };
+}
+
+/**
+ * The health gate is done with the release made at `releasedAtIso`: marked on its record, so no leader waits
+ * for it again. Nothing is written when the node was claimed or released again meanwhile, or is marked already.
+ */
+export function settleRelease(node: NodeView, releasedAtIso: string, by: 'whole' | 'timeout', at: number): Decision<'settled' | 'moved-on'> {
+  const record = disturbedOf(node);
+  if (slotOf(node) || node.annotations[Annotation.releasedAt] !== releasedAtIso || !record) return { outcome: 'moved-on' };
+  if (record.settled) return { outcome: 'settled' };
+  return { write: { annotations: { [Annotation.disturbed]: encodeDisturbed({ ...record, settled: { at: new Date(at).toISOString(), by } }) } }, outcome: 'settled' };
 }
 
 /** The holder is safe to reboot: recorded before the first 200 is sent. */

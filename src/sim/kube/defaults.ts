@@ -20,10 +20,18 @@ function podOnCreate(pod: PodObject): PodObject {
   return { ...pod, spec, status: { phase: 'Pending', qosClass: hasResources(pod) ? 'Burstable' : 'BestEffort' } };
 }
 
+const WORKLOADS = new Set(['deployments', 'statefulsets', 'replicasets']);
+
+/** A created Deployment, StatefulSet or ReplicaSet: one replica unless told, and no status until its controller writes one. */
+function workloadOnCreate(obj: KubeObject): KubeObject {
+  return { ...obj, spec: { ...obj.spec, replicas: obj.spec?.replicas ?? 1 }, status: {} };
+}
+
 /** Applies create-time defaults to a copy of `input`; callers validate first, as the real server validates the request. */
 export function onCreate(t: ResourceType, input: KubeObject): KubeObject {
   const obj = clone(input);
   if (t.resource === 'pods' && obj.spec && Array.isArray(obj.spec.containers)) return podOnCreate(obj as PodObject);
+  if (WORKLOADS.has(t.resource)) return workloadOnCreate(obj);
   if (t.resource === 'poddisruptionbudgets') return { ...obj, status: { ...EMPTY_PDB_STATUS } };
   if (t.resource === 'events' && !('eventTime' in obj)) return { ...obj, eventTime: null };
   return obj;

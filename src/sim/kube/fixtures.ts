@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock/clock.js';
 import { withPodReady } from './objects.js';
-import type { NodeObject, PdbObject, PodObject } from './types.js';
+import type { KubeObject, NodeObject, PdbObject, PodObject } from './types.js';
 import { newUid, nowTime, randomHex } from './util.js';
 
 export interface NodeFixture {
@@ -185,6 +185,33 @@ export function makePdb(f: PdbFixture): PdbObject {
   if (f.maxUnavailable !== undefined) spec.maxUnavailable = f.maxUnavailable;
   if (f.minAvailable === undefined && f.maxUnavailable === undefined) spec.minAvailable = 1;
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: f.name, namespace: f.namespace }, spec };
+}
+
+export interface WorkloadFixture {
+  kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet';
+  namespace: string;
+  name: string;
+  replicas: number;
+  /** Selector and pod template labels. */
+  labels: Record<string, string>;
+  /** The controlling owner: a ReplicaSet's Deployment (its uid as the store gave it). */
+  owner?: { kind: string; name: string; uid: string };
+}
+
+/** A Deployment, StatefulSet or ReplicaSet object; its pods are created separately (the simulator runs no scale-up). */
+export function makeWorkload(f: WorkloadFixture): KubeObject {
+  const owner = f.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: f.owner.kind, name: f.owner.name, uid: f.owner.uid, controller: true, blockOwnerDeletion: true }] } : {};
+  return {
+    apiVersion: 'apps/v1',
+    kind: f.kind,
+    metadata: { name: f.name, namespace: f.namespace, labels: { ...f.labels }, ...owner },
+    spec: {
+      replicas: f.replicas,
+      selector: { matchLabels: { ...f.labels } },
+      template: { metadata: { labels: { ...f.labels } }, spec: { containers: [{ name: 'main', image: 'registry.example.com/app:1.0' }] } },
+      ...(f.kind === 'StatefulSet' ? { serviceName: f.name } : {}),
+    },
+  };
 }
 
 /** Deterministic 32-hex machine-id for node index i (the standalone simulator's fleet). */

@@ -5,6 +5,7 @@ import type { ControllerOptions } from './controllers.js';
 import { Controllers } from './controllers.js';
 import { Deleter } from './deletion.js';
 import { startPdbController } from './pdb.js';
+import { startWorkloadStatusController } from './workload-status.js';
 import { typeByName } from './resources.js';
 import type { SimStore } from './sim-store.js';
 import { createSimStore } from './sim-store.js';
@@ -22,6 +23,8 @@ export interface MachineryOptions {
   graceMsPerSecond?: number;
   /** Clock ms before the disruption controller recomputes budgets after a change; default 0 (the next timer turn). */
   pdbSyncDelayMs?: number;
+  /** Clock ms before ReplicaSet, StatefulSet and Deployment status is recomputed after a change; default 0 (the next timer turn). */
+  workloadSyncDelayMs?: number;
   /** Replacement of evicted ReplicaSet/StatefulSet pods; off by default. */
   controllers?: ControllerOptions;
 }
@@ -42,6 +45,7 @@ export function startMachinery(opts: MachineryOptions = {}): Machinery {
   const store = new ObjectStore(opts.historyLimit ?? 10000, opts.clock ?? systemClock, opts.random ? seededIds(opts.random) : randomIds);
   const deleter = new Deleter(store, opts.graceMsPerSecond ?? 1);
   const stopPdb = startPdbController(store, opts.pdbSyncDelayMs ?? 0);
+  const stopWorkloads = startWorkloadStatusController(store, opts.workloadSyncDelayMs ?? 0);
   const controllers = new Controllers(store, opts.controllers ?? {});
   const simStore = createSimStore(store, deleter);
   for (const name of DEFAULT_NAMESPACES) {
@@ -54,6 +58,7 @@ export function startMachinery(opts: MachineryOptions = {}): Machinery {
     close: () => {
       controllers.close();
       stopPdb();
+      stopWorkloads();
       deleter.close();
     },
   };
