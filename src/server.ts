@@ -34,6 +34,8 @@ import { Admission } from './coordinator/admission.js';
 import { feedScopes } from './coordinator/scope-feed.js';
 import { PolicyObjects } from './kube/policy-objects.js';
 import { PauseRule } from './policy/pause-rule.js';
+import { WindowRule } from './policy/window-rule.js';
+import { Blockers } from './blockers/blocker-rule.js';
 import { PolicySource } from './policy/policy-source.js';
 import type { PolicyDefaults } from './policy/policy.js';
 import { policyReport } from './policy/report.js';
@@ -134,7 +136,21 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: () => true, settings: policy.current().healthGate });
   const offHealthGate = policy.on((p) => healthGate.update(p.healthGate));
   const pause = new PauseRule(() => policy.current().pause);
-  const admission = new Admission({ slots, scopes, budget, clock, settleMs: config.settleTime, fromObject: () => policy.current().fromObject, rules: () => [pause], synced: () => policy.synced });
+  let windows = new WindowRule(policy.current());
+  const offWindows = policy.on((p) => (windows = new WindowRule(p)));
+  const blockers = new Blockers({ api, clock, log, ...jitter });
+  blockers.update(policy.current());
+  const offBlockers = policy.on((p) => blockers.update(p));
+  const admission = new Admission({
+    slots,
+    scopes,
+    budget,
+    clock,
+    settleMs: config.settleTime,
+    fromObject: () => policy.current().fromObject,
+    rules: () => [pause, windows, blockers],
+    synced: () => policy.synced,
+  });
 
   const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
@@ -206,6 +222,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     halt(): void {
       drainer.close();
       healthGate.close();
+      offWindows();
+      offBlockers();
+      void blockers.stop();
       reconciler.stop();
       nodes.stop();
       agentPods?.stop();
@@ -220,6 +239,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     async close(): Promise<void> {
       drainer.close();
       healthGate.close();
+      offWindows();
+      offBlockers();
+      void blockers.stop();
       await leader.stop();
       reconciler.stop();
       nodes.stop();
