@@ -1,10 +1,13 @@
 // kubernetes/base/rbac.yaml grants exactly what the server calls: the simulator enforces the rules
 // (a missing one fails every test), and a full cycle must use each granted verb at least once.
 import t from 'tap';
+import { applyPolicy } from '../support/policy.js';
 import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, startDrainCluster } from '../support/drain-cluster.js';
 
 void t.test('a claim, a conflict, a blocked drain deleted on timeout and a release use every rule', async (t) => {
   const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-timeout', '1s', '--drain-timeout-policy', 'delete'] });
+  // A RebootPolicy: the leader watches it and writes its status.
+  t.equal((await applyPolicy(c.sim, { maxUnavailable: 1 })).accepted, true);
   addReplicaSet(c, 'shop', 'web', ['node-01', 'node-02']);
   addPdb(c, 'shop', 'web', 'web', 2);
   // One conflict on the claim's write: the server reads the Node again (nodes get).
