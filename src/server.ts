@@ -201,6 +201,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     if (!config.leaderElect) void reconciler.sweep();
   });
 
+  let closed = false;
   return {
     nodes,
     slots,
@@ -237,6 +238,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       slots.close();
     },
     async close(): Promise<void> {
+      // A restart test closes a replica that its teardown closes again.
+      if (closed) return;
+      closed = true;
       drainer.close();
       healthGate.close();
       offWindows();
