@@ -4,8 +4,6 @@ import { PolicyError, isObj } from './parse-error.js';
 import { WEEKDAYS, isWeekday, type Weekday } from './weekdays.js';
 
 export type { Weekday } from './weekdays.js';
-export { windowState } from './window-state.js';
-export { describeInstant, describeWindow } from './window-describe.js';
 
 export interface Window {
   /** Days on which the window opens (in its own time zone). */

@@ -5,7 +5,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { DEFAULT_HEALTH_GATE } from '../../src/policy/health-gate.js';
 import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
-import { describeWindow } from '../../src/policy/windows.js';
+import { describeWindow } from '../../src/policy/window-describe.js';
 
 const DEFAULTS = { maxUnavailable: 1, countUnavailable: false, healthGate: DEFAULT_HEALTH_GATE };
 const EXAMPLES = fileURLToPath(new URL('../../kubernetes/examples/', import.meta.url));

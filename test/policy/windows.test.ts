@@ -2,7 +2,9 @@
 import t from 'tap';
 import { PolicyError } from '../../src/policy/parse-error.js';
 import type { Weekday } from '../../src/policy/weekdays.js';
-import { describeInstant, describeWindow, parseWindows, windowState, type Window } from '../../src/policy/windows.js';
+import { describeInstant, describeWindow } from '../../src/policy/window-describe.js';
+import { windowState } from '../../src/policy/window-state.js';
+import { parseWindows, type Window } from '../../src/policy/windows.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const HOUR = 3_600_000;
