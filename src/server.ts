@@ -23,7 +23,7 @@ import { NodeCache } from './kube/nodes.js';
 import { WorkloadCaches } from './kube/workloads.js';
 import { HealthGate } from './health/health-gate.js';
 import { cachedDisturbance } from './health/lookup.js';
-import { DEFAULT_HEALTH_GATE } from './policy/health-gate.js';
+import { sharesPool } from './health/same-scope.js';
 import { createLogger } from './logging/logger.js';
 import { createServerMetrics } from './metrics/registry.js';
 import type { SlotBudget } from './slot/budget.js';
@@ -76,7 +76,8 @@ export function budgetOf(config: ServeConfig): SlotBudget {
 
 /** The policy with no RebootPolicy object: the budget flags. */
 export function policyDefaultsOf(config: ServeConfig): PolicyDefaults {
-  return { maxUnavailable: config.maxRebooting, countUnavailable: config.countUnavailable, healthGate: DEFAULT_HEALTH_GATE };
+  const healthGate = { enabled: config.healthGate, timeoutMs: config.healthGateTimeout, nodeReadyMs: config.healthGateNodeReady, onTimeout: config.healthGateOnTimeout };
+  return { maxUnavailable: config.maxRebooting, countUnavailable: config.countUnavailable, healthGate };
 }
 
 const alwaysLeader: Leadership & { start(): void; stop(): Promise<void>; whenLeading(): Promise<void> } = {
@@ -132,8 +133,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const offPolicy = policy.on((p) => scopes.setPolicy(p.budget));
   // The health gate's watches run only while it is on; the drain names what it disturbs from them.
   const workloads = new WorkloadCaches(api, clock, { onError: reportKube('workload or PodDisruptionBudget watch failed; retrying'), ...jitter });
-  // TODO(lead): --health-gate* flags into policyDefaultsOf, sameScope from the pools, the gate among the admission rules.
-  const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: () => true, settings: policy.current().healthGate });
+  const healthGate = new HealthGate({ nodes, workloads, clock, log, events, isLeader: () => leader.isLeader(), sameScope: sharesPool(scopes), settings: policy.current().healthGate });
   const offHealthGate = policy.on((p) => healthGate.update(p.healthGate));
   const pause = new PauseRule(() => policy.current().pause);
   let windows = new WindowRule(policy.current());
@@ -148,7 +148,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     clock,
     settleMs: config.settleTime,
     fromObject: () => policy.current().fromObject,
-    rules: () => [pause, windows, blockers],
+    rules: () => [pause, windows, blockers, healthGate],
     synced: () => policy.synced,
   });
 

@@ -82,6 +82,10 @@ export const serveOptions = {
   drainProgressInterval: option({ name: 'drain-progress-interval', env: 'REBOOT_MANAGER_DRAIN_PROGRESS_INTERVAL', default: '5s', help: 'Least time between two writes of the rebootmanager/drain progress annotation on a Node.', parse: duration }),
   ownPod: option({ name: 'own-pod', env: 'REBOOT_MANAGER_OWN_POD', default: ownPodDefault, help: 'This server\'s pod as NAMESPACE/NAME, evicted last when its node drains (default: POD_NAMESPACE/POD_NAME).', parse: podRef }),
   settleTime: option({ name: 'settle-time', env: 'REBOOT_MANAGER_SETTLE_TIME', default: '0', help: 'After a node\'s slot is released, wait this long before any other node may claim one (let rescheduled pods settle); 0: no wait.', parse: duration }),
+  healthGate: option({ name: 'health-gate', env: 'REBOOT_MANAGER_HEALTH_GATE', default: 'true', boolean: true, help: 'Before the next claim in a scope, wait until the workloads the last drain there disturbed are whole again and the released node has been Ready for --health-gate-node-ready. A RebootPolicy\'s spec.healthGate overrides it field by field.', parse: boolean }),
+  healthGateTimeout: option({ name: 'health-gate-timeout', env: 'REBOOT_MANAGER_HEALTH_GATE_TIMEOUT', default: '10m', help: 'How long the health gate waits for one release before --health-gate-on-timeout applies (10m: a Deployment\'s default progressDeadlineSeconds).', parse: duration }),
+  healthGateNodeReady: option({ name: 'health-gate-node-ready', env: 'REBOOT_MANAGER_HEALTH_GATE_NODE_READY', default: '60s', help: 'How long a released node must have been Ready before the next claim in its scope.', parse: duration }),
+  healthGateOnTimeout: option({ name: 'health-gate-on-timeout', env: 'REBOOT_MANAGER_HEALTH_GATE_ON_TIMEOUT', default: 'proceed', help: 'After --health-gate-timeout: "proceed" lets claims go on (Warning Event HealthGateTimeout), "block" keeps refusing until an operator acts.', parse: oneOf('proceed', 'block') }),
   staleAfter: option({ name: 'stale-after', env: 'REBOOT_MANAGER_STALE_AFTER', default: '1h', help: 'A node holding its slot longer than this is reported (Warning Event StaleHolder, log, metric reboot_manager_stale_holders).', parse: duration }),
   resyncInterval: option({ name: 'resync-interval', env: 'REBOOT_MANAGER_RESYNC_INTERVAL', default: '30s', help: 'How often the leader re-checks every holder (release, drain resume, stale report) besides reacting to the node watch.', parse: duration }),
   maxConnections: option({ name: 'max-connections', env: 'REBOOT_MANAGER_MAX_CONNECTIONS', default: '2000', help: 'Open HTTP connections at most; more are closed as they arrive (a FleetLock client holds one for a second or two).', parse: wholeNumber(1, 1_000_000) }),
@@ -104,6 +108,7 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (o.listen.port !== 0 && o.listen.port === o.internalListen.port && o.listen.host === o.internalListen.host) {
     throw new ConfigError('invalid --internal-listen: it must differ from --listen (the internal routes must not be on the public port)');
   }
+  if (o.healthGateTimeout < 1000) throw new ConfigError('invalid --health-gate-timeout: must be at least 1s');
   if (o.leaseDuration < 1000) throw new ConfigError(`invalid --lease-duration: must be at least 1s`);
   for (const [group, slots] of o.groupSlots) {
     if (slots > o.maxRebooting) {

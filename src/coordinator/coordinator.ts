@@ -1,3 +1,4 @@
+import { BlockedNotes } from './blocked-notes.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { NodePreparer } from '../drain/preparer.js';
@@ -55,6 +56,7 @@ export class Coordinator implements LockService, Readiness {
   private readonly queue = new SerialQueue();
   private readonly fence: Fence;
   private readonly writer: SlotWriter;
+  private readonly blocked: BlockedNotes;
   /** Slots this replica is ending, until the watch shows them end: any other end was someone else's release. */
   private readonly endedHere = new Set<string>();
   private claims = 0;
@@ -62,6 +64,7 @@ export class Coordinator implements LockService, Readiness {
   constructor(private readonly deps: CoordinatorDeps) {
     this.fence = new Fence(deps.nodes, deps.catchUpTimeoutMs ?? 10_000, deps.freshAtStart);
     this.writer = new SlotWriter(deps.nodes, this.fence, () => deps.leadership.isLeader());
+    this.blocked = new BlockedNotes(deps.events);
   }
 
   readiness(): { ready: boolean; reason: string } {
@@ -152,6 +155,7 @@ export class Coordinator implements LockService, Readiness {
   /** The watch showed `name` deleted; `held` when it held a slot, which the deletion frees. */
   nodeDeleted(name: string, held: boolean): void {
     this.deps.metrics?.nodeDeleted(name);
+    this.blocked.forget(name);
     if (held && this.deps.leadership.isLeader()) this.deps.metrics?.released('node_deleted');
   }
 
@@ -192,6 +196,7 @@ export class Coordinator implements LockService, Readiness {
     if (reasons.length === 0) return undefined;
     this.deps.metrics?.waitingForSlot(node.name, this.deps.clock.now());
     this.deps.metrics?.claimBlocked(reasons.map((r) => r.rule));
+    this.blocked.note(node, reasons);
     return refusalFor(reasons);
   }
 
@@ -220,6 +225,7 @@ export class Coordinator implements LockService, Readiness {
       const now = this.deps.nodes.get(name) ?? node;
       return this.noSlotFor(now, params.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
     }
+    this.blocked.forget(name);
     this.deps.metrics?.claimed(name, this.deps.clock.now());
     ctx.log.info({ node: name, group: params.group }, 'claimed reboot slot');
     this.deps.events.record(node, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${params.group} by FleetLock id ${params.id}`);

@@ -26,7 +26,7 @@ export async function runDemo(argv: string[], write: (text: string) => void = (t
   const story = new StoryWriter(write);
   story.line('demo', `starting a simulated cluster of ${opts.nodes} nodes and the reboot-manager server (at most ${opts.maxRebooting} rebooting at once)`);
 
-  const cluster = await startSimCluster({ nodes: opts.nodes, maxRebooting: opts.maxRebooting });
+  const cluster = await startSimCluster({ nodes: opts.nodes, maxRebooting: opts.maxRebooting, timeScale: opts.timeScale });
   const { sim, server, members } = cluster;
   const holders = new HolderWatch(sim.store, { urgentGroups: URGENT_GROUPS });
   const stopNarrating = narrateNodes(sim.store, story, () => ({ count: holders.current.length, allowed: opts.maxRebooting }));

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { makePod } from '../../src/sim/kube/fixtures.js';
 import { startCluster } from '../support/cluster.js';
+import { eventRecorded, nodeEvents } from '../support/drain-cluster.js';
 import { applyPolicy } from '../support/policy.js';
 
 void t.test('pause, a closed window and a blocking pod are all named in one blocked refusal; an urgent group passes them', async (t) => {
@@ -24,6 +25,10 @@ void t.test('pause, a closed window and a blocking pod are all named in one bloc
   t.match(value, /pause: new reboots are paused by alice: kernel regression under investigation/);
   t.match(value, /blocker: pods "backups": backup\/nightly on node-03/);
   t.same(c.holders(), [], 'nothing claimed');
+  const event = await eventRecorded(c, 'node-01', 'RebootBlocked');
+  t.match(event.message, /^Reboot held back by the rollout policy: pause: .*; window: .*; blocker: /, 'kubectl describe node shows why');
+  t.match(await c.preReboot('node-01'), { kind: 'blocked' }, 'asked again, for the same reasons');
+  t.equal(nodeEvents(c, 'node-01').filter((e) => e.reason === 'RebootBlocked').length, 1, 'one Event, not one per poll');
   t.same(await c.preReboot('node-02', 'azure-urgent'), { ok: true, status: 200 }, 'Preempt/Terminate go ahead: the VM goes away regardless');
   t.same(c.holders(), ['node-02'], 'and still use the budget');
 });

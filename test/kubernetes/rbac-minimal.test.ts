@@ -5,7 +5,8 @@ import { applyPolicy } from '../support/policy.js';
 import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, startDrainCluster } from '../support/drain-cluster.js';
 
 void t.test('a claim, a conflict, a blocked drain deleted on timeout and a release use every rule', async (t) => {
-  const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-timeout', '1s', '--drain-timeout-policy', 'delete'] });
+  // The health gate on, as users get it: its workload and PodDisruptionBudget watches use their rules.
+  const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-timeout', '1s', '--drain-timeout-policy', 'delete', '--health-gate'] });
   // A RebootPolicy: the leader watches it and writes its status.
   t.equal((await applyPolicy(c.sim, { maxUnavailable: 1 })).accepted, true);
   addReplicaSet(c, 'shop', 'web', ['node-01', 'node-02']);

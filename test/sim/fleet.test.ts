@@ -30,7 +30,7 @@ class EventLog {
 }
 
 void t.test('a fleet of simulated Zincati agents completes a rollout, never over the slot limit', async (t) => {
-  const cluster = await startSimCluster({ nodes: 4, maxRebooting: 2 });
+  const cluster = await startSimCluster({ nodes: 4, maxRebooting: 2, timeScale: TIME_SCALE });
   const { sim, server, members } = cluster;
   const holders = new HolderWatch(sim.store);
   const before = new Map(members.map((m) => [m.name, bootIdOf(sim.store.getNode(m.name))]));
@@ -62,7 +62,7 @@ void t.test('a fleet of simulated Zincati agents completes a rollout, never over
 });
 
 void t.test('a node whose steady-state arrives before its kubelet is Ready is released once Ready', async (t) => {
-  const cluster = await startSimCluster({ nodes: 2, maxRebooting: 1 });
+  const cluster = await startSimCluster({ nodes: 2, maxRebooting: 1, timeScale: TIME_SCALE });
   const { sim, server, members } = cluster;
   const [first, second] = members;
   if (!first || !second) throw new Error('two nodes expected');

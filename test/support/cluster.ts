@@ -14,6 +14,12 @@ import { loopbackAddress, makeNode, machineIdFor } from '../../src/sim/kube/fixt
 import { timeAt } from '../../src/sim/kube/util.js';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/sim/kube/index.js';
 
+/**
+ * The health gate waits a minute of Ready after each release and for evicted pods to come back, which the simulator
+ * has no controllers to do: tests about something else turn it off; tests of the gate pass `--health-gate`.
+ */
+const GATE_OFF = ['--health-gate=false'];
+
 export const SERVICE_ACCOUNT = { serviceAccount: { namespace: 'reboot-manager', name: 'reboot-manager' } } as const;
 
 export interface TestCluster {
@@ -82,7 +88,7 @@ export async function startCluster(t: Test, opts: ClusterOptions = {}): Promise<
     nodeNames,
     servers: [],
     async startReplica(identity) {
-      const config = parseServeConfig(['--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', identity, '--lease-duration', '2s', ...(opts.flags ?? [])], {});
+      const config = parseServeConfig(['--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--kubeconfig', kubeconfig, '--identity', identity, '--lease-duration', '2s', ...GATE_OFF, ...(opts.flags ?? [])], {});
       const server = await startServer(config, { logger: opts.logger ?? pino({ level: 'silent' }) });
       cluster.servers.push(server);
       t.teardown(() => server.close());

@@ -15,6 +15,8 @@ export interface SimClusterOptions {
   /** Images per Node: 50 makes a Node as large as a real one; the demo needs none. */
   readonly imageCount?: number;
   readonly logger?: Logger;
+  /** Simulated seconds per real second: the health gate's minute of Ready after a reboot shrinks with it. */
+  readonly timeScale?: number;
 }
 
 export interface SimCluster {
@@ -43,7 +45,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     await sim.writeKubeconfig(kubeconfig, REBOOT_MANAGER_USER);
     const slots = String(opts.maxRebooting);
     const config = parseServeConfig(
-      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--max-rebooting', slots, '--slots-per-group', slots, '--identity', 'reboot-manager-sim', '--log-level', 'warn'],
+      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--max-rebooting', slots, '--slots-per-group', slots, '--identity', 'reboot-manager-sim', '--log-level', 'warn', '--health-gate-node-ready', `${Math.ceil(60_000 / (opts.timeScale ?? 1))}ms`],
       {},
     );
     server = await startServer(config, { logger: opts.logger ?? pino({ level: 'warn' }, pino.destination(2)) });

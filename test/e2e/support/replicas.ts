@@ -16,8 +16,8 @@ export interface Replica {
   readonly process: SupervisedProcess;
 }
 
-/** Short lease and resync so a failover and a release take seconds, not the defaults' minutes. */
-export const FAST_ARGS = ['--lease-duration', '4s', '--resync-interval', '2s', '--eviction-retry-min', '200ms', '--eviction-retry-max', '1s', '--drain-progress-interval', '1s'];
+/** Short lease, resync and health-gate Ready time so a failover and a release take seconds, not the defaults' minutes. */
+export const FAST_ARGS = ['--lease-duration', '4s', '--resync-interval', '2s', '--health-gate-node-ready', '2s', '--eviction-retry-min', '200ms', '--eviction-retry-max', '1s', '--drain-progress-interval', '1s'];
 
 /** `kubeconfig`: another way to the API server than the cluster's product kubeconfig (e.g. through a proxy). */
 export async function startReplica(t: Test, cluster: E2eCluster, identity: string, args: readonly string[] = [], opts: { kubeconfig?: string } = {}): Promise<Replica> {
