@@ -202,6 +202,23 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   });
 
   let closed = false;
+  const stopParts = (): void => {
+    drainer.close();
+    healthGate.close();
+    offWindows();
+    offBlockers();
+    void blockers.stop();
+    reconciler.stop();
+    nodes.stop();
+    agentPods?.stop();
+    policyObjects.stop();
+    unfeedCallers();
+    unfeedScopes();
+    offPolicy();
+    offHealthGate();
+    policy.close();
+    slots.close();
+  };
   return {
     nodes,
     slots,
@@ -220,43 +237,14 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     isLeader: () => leader.isLeader(),
     whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced(), policy.whenSynced()]).then(() => undefined),
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
-    halt(): void {
-      drainer.close();
-      healthGate.close();
-      offWindows();
-      offBlockers();
-      void blockers.stop();
-      reconciler.stop();
-      nodes.stop();
-      agentPods?.stop();
-      policyObjects.stop();
-      unfeedCallers();
-      unfeedScopes();
-      offPolicy();
-      offHealthGate();
-      policy.close();
-      slots.close();
-    },
+    halt: stopParts,
     async close(): Promise<void> {
       // A restart test closes a replica that its teardown closes again.
       if (closed) return;
       closed = true;
       drainer.close();
-      healthGate.close();
-      offWindows();
-      offBlockers();
-      void blockers.stop();
       await leader.stop();
-      reconciler.stop();
-      nodes.stop();
-      agentPods?.stop();
-      policyObjects.stop();
-      unfeedCallers();
-      unfeedScopes();
-      offPolicy();
-      offHealthGate();
-      policy.close();
-      slots.close();
+      stopParts();
       await events.flush();
     },
   };
