@@ -14,7 +14,18 @@ function describe(report: SimulationReport): string {
   return report.violations.map((v) => `  ${v.rule}: ${v.detail}`).join('\n');
 }
 
+const USAGE = 'usage: npm run dst -- --seed N   (replay one history)\n       npm run soak -- [--minutes M] [--from S]   (fresh seeds for M minutes)\n';
+
 async function main(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const unknown = args.filter((a, i) => i % 2 === 0 && !['--seed', '--minutes', '--from'].includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown.join(', ')}\n${USAGE}`);
+    return 2;
+  }
   const seed = flag(args, 'seed');
   if (seed !== undefined) {
     const report = await simulate(seed, { stopAtFirst: false, verbose: true });
