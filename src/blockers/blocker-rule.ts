@@ -6,9 +6,9 @@ import type { KubeApi } from '../kube/api.js';
 import type { AlertBlocker, PodBlocker } from '../policy/blockers.js';
 import type { Policy } from '../policy/policy.js';
 import type { Asking, ClaimRule, Reason } from '../policy/reasons.js';
-import { AlertPoller, type AlertState } from './alert-poller.js';
+import { AlertPoller } from './alert-poller.js';
 import { alertBlockerView, podBlockerView, type BlockerView } from './blocker-view.js';
-import { describeAlert, describePod, describeServer, onErrorWord, someOf } from './describe.js';
+import { alertMessage, podsMessage } from './describe.js';
 import { PodWatch } from './pod-watch.js';
 
 export interface BlockersDeps {
@@ -24,18 +24,6 @@ export interface BlockersDeps {
 const NONE: readonly Reason[] = Object.freeze([]);
 
 const definitionKey = (b: PodBlocker | AlertBlocker): string => JSON.stringify(b);
-
-function alertReason(blocker: AlertBlocker, state: AlertState): Reason | undefined {
-  if (!state.blocks) return undefined;
-  const server = describeServer(blocker.api, blocker.url);
-  const what =
-    state.status === 'firing'
-      ? someOf(state.matching.map((a) => describeAlert(a, blocker.matchers)))
-      : state.status === 'error'
-        ? `${state.error ?? `${server} failed`} (${onErrorWord(blocker.onError)})`
-        : `${server} has not answered yet (${onErrorWord(blocker.onError)})`;
-  return { rule: 'blocker', message: `alerts "${blocker.name}": ${what}` };
-}
 
 /**
  * Starts exactly the pod watches and alert pollers the policy names (none without blockers), and
@@ -96,16 +84,12 @@ export class Blockers implements ClaimRule {
     const out: Reason[] = [];
     for (const { watch } of this.#pods.values()) {
       const name = watch.blocker.name;
-      if (!watch.synced) {
-        out.push({ rule: 'blocker', message: `pods "${name}": not listed yet` });
-        continue;
-      }
-      const pods = watch.blockingFor(asking.node.name);
-      if (pods.length > 0) out.push({ rule: 'blocker', message: `pods "${name}": ${someOf(pods.map(describePod))}` });
+      const pods = watch.synced ? watch.blockingFor(asking.node.name) : [];
+      if (!watch.synced || pods.length > 0) out.push({ rule: 'blocker', message: podsMessage(name, watch.synced, pods) });
     }
     for (const { poller } of this.#alerts.values()) {
-      const reason = alertReason(poller.blocker, poller.state);
-      if (reason) out.push(reason);
+      const message = alertMessage(poller.blocker, poller.state);
+      if (message) out.push({ rule: 'blocker', message });
     }
     return out;
   }

@@ -1,6 +1,6 @@
 // Blockers as plain data for the status page and its JSON: what each one matched and whether it blocks.
 import type { AlertPoller, AlertStatus } from './alert-poller.js';
-import { shownUrl } from './describe.js';
+import { alertMessage, podsMessage, shownUrl } from './describe.js';
 import type { PodWatch } from './pod-watch.js';
 
 /** How many pods or alerts a view lists; the counts say how many there are in all. */
@@ -20,6 +20,8 @@ export interface PodBlockerView {
   readonly blocking: boolean;
   readonly pods: readonly { readonly namespace: string; readonly name: string; readonly nodeName: string; readonly phase: string }[];
   readonly podCount: number;
+  /** While blocking: why, as a refusal says it (`pods "backups": backup/nightly on node-3`). */
+  readonly message?: string;
   /** The last failure to list or watch (retried), with when (ms since the epoch). */
   readonly error?: string;
   readonly errorAt?: number;
@@ -36,6 +38,8 @@ export interface AlertBlockerView {
   readonly blocking: boolean;
   readonly alerts: readonly { readonly labels: Readonly<Record<string, string>> }[];
   readonly alertCount: number;
+  /** While blocking: why, as a refusal says it (the alerts, or the failure and `onError Block`). */
+  readonly message?: string;
   /** Last answer or failure (ms since the epoch). */
   readonly checkedAt?: number;
   readonly error?: string;
@@ -45,6 +49,7 @@ export type BlockerView = PodBlockerView | AlertBlockerView;
 
 export function podBlockerView(w: PodWatch): PodBlockerView {
   const pods = w.pods.blocking();
+  const blocking = !w.synced || pods.length > 0;
   return {
     kind: 'pods',
     name: w.blocker.name,
@@ -52,15 +57,17 @@ export function podBlockerView(w: PodWatch): PodBlockerView {
     scope: w.blocker.scope,
     selector: w.labelSelector,
     synced: w.synced,
-    blocking: !w.synced || pods.length > 0,
+    blocking,
     pods: pods.slice(0, LISTED).map(({ namespace, name, nodeName, phase }) => ({ namespace, name, nodeName, phase })),
     podCount: pods.length,
+    ...(blocking ? { message: podsMessage(w.blocker.name, w.synced, pods) } : {}),
     ...(w.lastError ? { error: w.lastError.message, errorAt: w.lastError.at } : {}),
   };
 }
 
 export function alertBlockerView(p: AlertPoller): AlertBlockerView {
   const { blocker, state } = p;
+  const message = alertMessage(blocker, state);
   return {
     kind: 'alerts',
     name: blocker.name,
@@ -71,6 +78,7 @@ export function alertBlockerView(p: AlertPoller): AlertBlockerView {
     blocking: state.blocks,
     alerts: state.matching.slice(0, LISTED).map((a) => ({ labels: { ...a.labels } })),
     alertCount: state.matching.length,
+    ...(message !== undefined ? { message } : {}),
     ...(state.checkedAt !== undefined ? { checkedAt: state.checkedAt } : {}),
     ...(state.error !== undefined ? { error: state.error } : {}),
   };

@@ -2,7 +2,9 @@
 import type { BlockingPodView } from '../kube/blocking-pods.js';
 import type { LabelSelector } from '../slot/label-selector.js';
 import { urlForLogs } from '../logging/safe-url.js';
+import type { AlertBlocker } from '../policy/blockers.js';
 import type { AlertApi, FiringAlert } from './alert-answers.js';
+import type { AlertState } from './alert-poller.js';
 
 /** How many pods or alerts a message names before "and N more". */
 export const NAMED_IN_MESSAGE = 3;
@@ -40,3 +42,21 @@ export const shownUrl = (url: string): string => urlForLogs(url).replace(/\/$/, 
 
 /** `Prometheus at http://prometheus.monitoring:9090`. */
 export const describeServer = (api: AlertApi, url: string): string => `${api === 'prometheus' ? 'Prometheus' : 'Alertmanager'} at ${shownUrl(url)}`;
+
+/** Why a pod blocker blocks: `pods "backups": backup/nightly on node-3`, or that its pods are not listed yet. */
+export function podsMessage(name: string, synced: boolean, pods: readonly BlockingPodView[]): string {
+  return synced ? `pods "${name}": ${someOf(pods.map(describePod))}` : `pods "${name}": not listed yet`;
+}
+
+/** Why an alert blocker blocks, or undefined when it does not: the matching alerts, or the failure and what onError does. */
+export function alertMessage(blocker: AlertBlocker, state: AlertState): string | undefined {
+  if (!state.blocks) return undefined;
+  const server = describeServer(blocker.api, blocker.url);
+  const what =
+    state.status === 'firing'
+      ? someOf(state.matching.map((a) => describeAlert(a, blocker.matchers)))
+      : state.status === 'error'
+        ? `${state.error ?? `${server} failed`} (${onErrorWord(blocker.onError)})`
+        : `${server} has not answered yet (${onErrorWord(blocker.onError)})`;
+  return `alerts "${blocker.name}": ${what}`;
+}

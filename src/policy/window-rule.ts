@@ -3,10 +3,12 @@ import type { Policy } from './policy.js';
 import type { Asking, ClaimRule, Reason } from './reasons.js';
 import { ScopeWindows, type ScopeState } from './window-scope.js';
 
-/** One scope's windows for the status page, plain data: its state now (see `ScopeState`) and its windows. */
-export interface WindowScopeView extends Omit<ScopeState, 'reason'> {
+/** One scope's windows for the status page, plain data: its state now (see `ScopeState`, with the refusal's reason while closed) and its windows. */
+export interface WindowScopeView extends ScopeState {
   /** "cluster" or "pool NAME". */
   readonly scope: string;
+  /** The pool's name; unset for the cluster. */
+  readonly pool?: string;
   /** Each window as text ("Mon–Fri 22:00–04:00 Europe/Berlin"); empty: no windows, always open. */
   readonly windows: readonly string[];
 }
@@ -50,9 +52,9 @@ export class WindowRule implements ClaimRule {
 
   /** The cluster, then each pool with windows: open now or not, until when, and the windows as text. */
   view(now: number): WindowScopeView[] {
-    return [this.cluster, ...this.pools.values()].map((scope) => {
-      const { open, closesAt, opensAt, next } = scope.at(now);
-      return { scope: scope.scope, open, ...(closesAt !== undefined ? { closesAt } : {}), ...(opensAt !== undefined ? { opensAt } : {}), next, windows: scope.described };
+    return [[undefined, this.cluster] as const, ...this.pools].map(([pool, scope]) => {
+      const { open, closesAt, opensAt, next, reason } = scope.at(now);
+      return { scope: scope.scope, ...(pool !== undefined ? { pool } : {}), open, ...(closesAt !== undefined ? { closesAt } : {}), ...(opensAt !== undefined ? { opensAt } : {}), next, ...(reason ? { reason } : {}), windows: scope.described };
     });
   }
 

@@ -71,6 +71,8 @@ export interface ScopeRef {
   readonly label: string;
   readonly kind: 'cluster' | 'pool' | 'topology';
   readonly pool?: string;
+  /** For a topology scope: the label and this scope's value of it ('' for nodes without the label). */
+  readonly topology?: { readonly key: string; readonly value: string };
   readonly amount: Amount;
   /** A paused pool takes no new claim; its holders finish. */
   readonly paused: boolean;
@@ -79,7 +81,7 @@ export interface ScopeRef {
 function topologyScope(parent: { id: string; label: string; pool?: string }, cap: TopologyCap, labels: Labels): ScopeRef {
   const value = labels[cap.key] ?? '';
   const shown = `${cap.key}=${value || '(unset)'}`;
-  return { id: `${parent.id}/${cap.key}=${value}`, label: `${parent.label} ${shown}`, kind: 'topology', ...(parent.pool ? { pool: parent.pool } : {}), amount: { count: cap.max }, paused: false };
+  return { id: `${parent.id}/${cap.key}=${value}`, label: `${parent.label} ${shown}`, kind: 'topology', ...(parent.pool ? { pool: parent.pool } : {}), topology: { key: cap.key, value }, amount: { count: cap.max }, paused: false };
 }
 
 /** Every scope a node with `labels` falls in: the cluster, each pool it matches, and their topology values. */

@@ -14,6 +14,7 @@ export interface ScopeView {
   readonly label: string;
   readonly kind: ScopeRef['kind'];
   readonly pool?: string;
+  readonly topology?: ScopeRef['topology'];
   readonly paused: boolean;
   readonly members: number;
   /** Nodes out at once the scope allows (a paused pool still shows its budget). */
@@ -101,6 +102,7 @@ export class ScopeIndex {
         label: s.ref.label,
         kind: s.ref.kind,
         ...(s.ref.pool ? { pool: s.ref.pool } : {}),
+        ...(s.ref.topology ? { topology: s.ref.topology } : {}),
         paused: s.ref.paused,
         members: s.members.size,
         allowed: this.allowed(s.ref, false),

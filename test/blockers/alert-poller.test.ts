@@ -24,7 +24,7 @@ void t.test('Prometheus: a firing alert the selector matches blocks; pending or 
   t.same(s.messages(), ['blocker: alerts "critical": KubePodCrashLooping{namespace=shop}'], 'named without the label the selector fixes');
   t.same(s.messages(true), [], 'an urgent asker is not blocked');
   t.same(s.rule.view(), [
-    { kind: 'alerts', name: 'critical', api: 'prometheus', url: prom.url, onError: 'block', status: 'firing', blocking: true, alerts: [{ labels: CRASHLOOP }], alertCount: 1, checkedAt: s.clock.now() },
+    { kind: 'alerts', name: 'critical', api: 'prometheus', url: prom.url, onError: 'block', status: 'firing', blocking: true, alerts: [{ labels: CRASHLOOP }], alertCount: 1, message: 'alerts "critical": KubePodCrashLooping{namespace=shop}', checkedAt: s.clock.now() },
   ]);
 
   prom.answer = prometheusAlerts([{ labels: DISK, state: 'firing' }, { labels: CRASHLOOP, state: 'pending' }]);

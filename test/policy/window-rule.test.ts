@@ -72,11 +72,11 @@ void t.test('closingAt: the first of the node’s scopes to close', async (t) =>
   t.equal(new WindowRule({ windows: [], poolWindows: new Map() }).closingAt(asking('2026-06-06T12:00:00Z', ['databases'])), undefined, 'no windows: never');
 });
 
-void t.test('view: each scope open or not, until when, and its windows as text', async (t) => {
+void t.test('view: each scope open or not, until when, why a claim waits, and its windows as text', async (t) => {
   t.same(new WindowRule(policy).view(at('2026-06-06T12:00:00Z')), [
     { scope: 'cluster', open: true, closesAt: at('2026-06-07T22:00:00Z'), next: 'Mon 00:00 CEST (2026-06-07T22:00:00Z)', windows: CLUSTER_TEXT.split(' or ') },
-    { scope: 'pool databases', open: false, opensAt: at('2026-06-07T04:00:00Z'), next: 'Sun 06:00 CEST (2026-06-07T04:00:00Z)', windows: ['Sun 06:00–10:00 Europe/Berlin'] },
-    { scope: 'pool gpu', open: false, opensAt: at('2026-06-07T05:00:00Z'), next: 'Sun 01:00 EDT (2026-06-07T05:00:00Z)', windows: ['every day 01:00–05:00 America/New_York'] },
+    { scope: 'pool databases', pool: 'databases', open: false, opensAt: at('2026-06-07T04:00:00Z'), next: 'Sun 06:00 CEST (2026-06-07T04:00:00Z)', reason: { rule: 'window', message: 'pool databases outside its windows (Sun 06:00–10:00 Europe/Berlin), next opening Sun 06:00 CEST (2026-06-07T04:00:00Z)', until: at('2026-06-07T04:00:00Z') }, windows: ['Sun 06:00–10:00 Europe/Berlin'] },
+    { scope: 'pool gpu', pool: 'gpu', open: false, opensAt: at('2026-06-07T05:00:00Z'), next: 'Sun 01:00 EDT (2026-06-07T05:00:00Z)', reason: { rule: 'window', message: 'pool gpu outside its windows (every day 01:00–05:00 America/New_York), next opening Sun 01:00 EDT (2026-06-07T05:00:00Z)', until: at('2026-06-07T05:00:00Z') }, windows: ['every day 01:00–05:00 America/New_York'] },
   ]);
   t.same(new WindowRule({ windows: [], poolWindows: new Map() }).view(at('2026-06-06T12:00:00Z')), [{ scope: 'cluster', open: true, next: '', windows: [] }]);
 });
@@ -90,7 +90,7 @@ void t.test('the cached state answers correctly as time moves past each boundary
   t.same(dbUntil('2026-06-07T07:59:59Z'), []);
   t.same(dbUntil('2026-06-07T08:00:00Z'), [at('2026-06-14T04:00:00Z')], 'Sunday 10:00 CEST: closed until next Sunday');
   t.same(dbUntil('2026-06-06T12:00:00Z'), [at('2026-06-07T04:00:00Z')], 'a clock set back is answered for its own time');
-  t.same(rule.view(at('2026-06-07T04:00:00Z'))[1], { scope: 'pool databases', open: true, closesAt: at('2026-06-07T08:00:00Z'), next: 'Sun 10:00 CEST (2026-06-07T08:00:00Z)', windows: ['Sun 06:00–10:00 Europe/Berlin'] });
+  t.same(rule.view(at('2026-06-07T04:00:00Z'))[1], { scope: 'pool databases', pool: 'databases', open: true, closesAt: at('2026-06-07T08:00:00Z'), next: 'Sun 10:00 CEST (2026-06-07T08:00:00Z)', windows: ['Sun 06:00–10:00 Europe/Berlin'] });
 });
 
 void t.test('no opening within 8 days: said so, and looked for again a day later', async (t) => {
