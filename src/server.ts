@@ -234,6 +234,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     policy,
     scopes,
     admission,
+    blockers,
+    /** The windows in force (a new policy makes a new rule). */
+    windows: { view: (now: number) => windows.view(now) },
     isLeader: () => leader.isLeader(),
     whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced(), policy.whenSynced()]).then(() => undefined),
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
@@ -265,7 +268,8 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
   const { nodes, slots, coordinator, metrics } = replica;
   const status = new StatusService({
     nodes: { values: () => nodes.values(), get synced() { return nodes.synced; }, lastRelease: () => slots.lastRelease() },
-    budget: replica.budget,
+    budget: () => replica.admission.budget(),
+    policy: replica,
     identity: config.identity,
     isLeader: () => replica.isLeader(),
     clock,

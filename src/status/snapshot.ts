@@ -3,6 +3,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { NodeView } from '../kube/node-view.js';
 import { groupsOf, type GroupSlots, type SlotBudget } from '../slot/budget.js';
+import { policySection, type PolicySection, type PolicyViews } from './policy-section.js';
 import { statusRows, type StatusRow } from './rows.js';
 
 /** Field names are part of the status API (documented in the README): add fields, never rename. */
@@ -22,13 +23,16 @@ export interface StatusSnapshot {
   readonly lastRelease: { readonly node: string; readonly at: string } | null;
   /** Every node, holders first, then by name. */
   readonly nodes: readonly StatusRow[];
+  /** The rollout policy in force and what it holds back now. */
+  readonly policy: PolicySection;
 }
 
+/** The budget in force: the flags, or with a RebootPolicy its cluster cap (resolved to a count now). */
 export interface BudgetStatus {
-  /** `--max-rebooting`: slots cluster-wide. */
+  /** Slots cluster-wide: `--max-rebooting`, or the policy's `maxUnavailable` as a count. */
   readonly maxRebooting: number;
-  /** `--slots-per-group`: slots of a group not named in `groupSlots`. */
-  readonly slotsPerGroup: number;
+  /** `--slots-per-group`: slots of a group not named in `groupSlots`; null with a RebootPolicy (no per-group limit). */
+  readonly slotsPerGroup: number | null;
   /** `--group-slots`. */
   readonly groupSlots: Readonly<Record<string, number>>;
   /** `--urgent-groups`: drained and granted even when the budget is full. */
@@ -48,7 +52,9 @@ export interface NodeSource {
 
 export interface StatusServiceDeps {
   readonly nodes: NodeSource;
-  readonly budget: SlotBudget;
+  /** The budget in force (`Admission.budget()`): a policy's cluster cap follows the node count. */
+  budget(): SlotBudget;
+  readonly policy: PolicyViews;
   readonly identity: string;
   isLeader(): boolean;
   readonly clock: Pick<Clock, 'now'>;
@@ -58,7 +64,8 @@ export class StatusService {
   constructor(private readonly deps: StatusServiceDeps) {}
 
   snapshot(): StatusSnapshot {
-    const { nodes, budget } = this.deps;
+    const { nodes } = this.deps;
+    const budget = this.deps.budget();
     const now = this.deps.clock.now();
     const rows = statusRows(nodes.values(), now);
     const holders = rows.filter((r) => r.lock === 'Rebooting');
@@ -70,7 +77,7 @@ export class StatusService {
       cacheSynced: nodes.synced,
       budget: {
         maxRebooting: budget.maxTotal,
-        slotsPerGroup: budget.defaultPerGroup,
+        slotsPerGroup: Number.isFinite(budget.defaultPerGroup) ? budget.defaultPerGroup : null,
         groupSlots: Object.fromEntries([...budget.perGroup].sort(([a], [b]) => (a < b ? -1 : 1))),
         urgentGroups: [...budget.urgentGroups].sort(),
         groups: groupsOf(budget, holders),
@@ -78,6 +85,7 @@ export class StatusService {
       holders: holders.length,
       lastRelease: last ? { node: last.name, at: new Date(last.at).toISOString() } : null,
       nodes: rows,
+      policy: policySection(this.deps.policy, now),
     };
   }
 }

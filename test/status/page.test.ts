@@ -5,13 +5,15 @@ import { systemClock } from '../../src/clock/clock.js';
 import { STATUS_JS } from '../../src/http/status-page/script.js';
 import { STATUS_PAGE_CSP } from '../../src/http/status-routes.js';
 import { StatusService } from '../../src/status/snapshot.js';
+import { policyViews } from '../support/policy-views.js';
 import { fleetLockBody, send } from '../support/http-harness.js';
 import { startPageServer } from '../support/status-cluster.js';
 
 const emptyCluster = (): StatusService =>
   new StatusService({
     nodes: { values: () => [][Symbol.iterator](), synced: true, lastRelease: () => undefined },
-    budget: { maxTotal: 1, defaultPerGroup: 1, perGroup: new Map(), urgentGroups: new Set() },
+    budget: () => ({ maxTotal: 1, defaultPerGroup: 1, perGroup: new Map(), urgentGroups: new Set() }),
+    policy: policyViews(),
     identity: 'replica-0',
     isLeader: () => true,
     clock: systemClock,

@@ -5,6 +5,7 @@ import { progressAnnotations } from '../../src/slot/encoding.js';
 import { NO_PROGRESS } from '../../src/slot/slot.js';
 import { statusRows } from '../../src/status/rows.js';
 import { StatusService } from '../../src/status/snapshot.js';
+import { policyViews } from '../support/policy-views.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 
@@ -70,7 +71,8 @@ void t.test('the snapshot: identity, leadership, budget per group and the latest
   const nodes = [holder, released, adminCordoned];
   const service = new StatusService({
     nodes: { values: () => nodes.values(), synced: true, lastRelease: () => ({ name: 'node-a', at: Date.parse('2025-06-01T11:00:00Z') }) },
-    budget: { maxTotal: 2, defaultPerGroup: 1, perGroup: new Map([['workers', 3]]), urgentGroups: new Set(['azure-urgent']) },
+    budget: () => ({ maxTotal: 2, defaultPerGroup: 1, perGroup: new Map([['workers', 3]]), urgentGroups: new Set(['azure-urgent']) }),
+    policy: policyViews(),
     identity: 'replica-0',
     isLeader: () => false,
     clock: { now: () => NOW },

@@ -15,6 +15,7 @@ export const STATUS_HTML = `<!doctype html>
   <div class="brand">
     <h1>reboot-manager</h1>
     <p id="replica" class="muted">Loading…</p>
+    <p id="policy-source" class="muted"></p>
   </div>
   <div class="budget" aria-live="polite">
     <p class="label">Cluster reboot budget</p>
@@ -26,12 +27,53 @@ export const STATUS_HTML = `<!doctype html>
 </header>
 <main>
   <div id="banner" class="banner" role="alert" hidden></div>
+  <div id="pause-banner" class="banner pause" role="status" hidden></div>
+  <div id="rejection-banner" class="banner" role="status" hidden></div>
+  <section aria-labelledby="holding-title">
+    <h2 id="holding-title">New reboots</h2>
+    <ul id="holding" class="holding"></ul>
+  </section>
   <section aria-labelledby="holders-title">
     <h2 id="holders-title">Rebooting <span id="holders-count" class="count"></span></h2>
     <p id="no-holders" class="empty" hidden>No node holds a reboot slot.</p>
     <table id="holders" class="nodes" hidden>
       <caption class="sr-only">Nodes holding a reboot slot</caption>
       <thead><tr><th scope="col">Node</th><th scope="col">Group</th><th scope="col">Phase</th><th scope="col">Held for</th><th scope="col">Ready</th><th scope="col">Cordoned</th><th scope="col">Drain</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section aria-labelledby="scopes-title">
+    <h2 id="scopes-title">Budgets <span class="count">cluster, pools and zones</span></h2>
+    <table id="scopes" class="nodes">
+      <caption class="sr-only">Nodes out at once each scope allows, and who uses its slots</caption>
+      <thead><tr><th scope="col">Scope</th><th scope="col">Allows</th><th scope="col">In use</th><th scope="col">Rebooting</th><th scope="col">Unavailable</th><th scope="col">Zones</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section aria-labelledby="windows-title">
+    <h2 id="windows-title">Maintenance windows</h2>
+    <table id="windows" class="nodes">
+      <caption class="sr-only">Each scope's windows: open now or closed, and when that changes</caption>
+      <thead><tr><th scope="col">Scope</th><th scope="col">Now</th><th scope="col">Windows</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p id="drain-outside" class="note muted"></p>
+  </section>
+  <section aria-labelledby="blockers-title">
+    <h2 id="blockers-title">Blockers <span id="blockers-count" class="count"></span></h2>
+    <p id="no-blockers" class="empty" hidden>No blockers configured.</p>
+    <table id="blockers" class="nodes" hidden>
+      <caption class="sr-only">Pods and alerts that hold back new reboots</caption>
+      <thead><tr><th scope="col">Blocker</th><th scope="col">Watches</th><th scope="col">State</th><th scope="col">Matching now</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section aria-labelledby="gate-title">
+    <h2 id="gate-title">Health gate</h2>
+    <p id="gate-settings" class="note"></p>
+    <table id="releases" class="nodes" hidden>
+      <caption class="sr-only">Released nodes whose disturbed workloads the gate waits for</caption>
+      <thead><tr><th scope="col">Node</th><th scope="col">Released</th><th scope="col">Still missing</th><th scope="col">Gives up</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

@@ -1,8 +1,11 @@
-// The status page's script, served at `/status.js` (the page's CSP runs no inline script). Plain
-// browser JavaScript, kept free of backticks and `${` so it can live in this string as written.
-// Every value from the cluster reaches the page through text nodes, never through an HTML parser.
-export const STATUS_JS = String.raw`'use strict';
-(function () {
+// The status page's script, served at `/status.js` (the page's CSP runs no inline script): the helpers, the
+// policy part and the main part below, in one function scope. Plain browser JavaScript, kept free of backticks
+// and `${` so it can live in these strings as written. Every value from the cluster reaches the page through
+// text nodes, never through an HTML parser.
+import { DOM_JS } from './dom-script.js';
+import { POLICY_JS } from './policy-script.js';
+
+const MAIN_JS = String.raw`
   const REFRESH_MS = 5000;
   const TIMEOUT_MS = 4000;
   // A page that has not had an answer for three refreshes says so even if no request failed (a hang).
@@ -11,37 +14,6 @@ export const STATUS_JS = String.raw`'use strict';
   let lastOkAt = 0;
   let lastError = '';
   let cacheSyncing = false;
-
-  const byId = (id) => document.getElementById(id);
-
-  // Elements built from text only: strings become text nodes, so markup in a value stays text.
-  function el(tag, className, children) {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    for (const c of children || []) {
-      if (c === null || c === undefined || c === '') continue;
-      e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return e;
-  }
-
-  // Same buckets as the CLI's HELD FOR column.
-  function age(seconds) {
-    if (seconds === null || seconds === undefined) return '\u2013';
-    if (seconds < 120) return seconds + 's';
-    if (seconds < 7200) return Math.floor(seconds / 60) + 'm';
-    if (seconds < 172800) return Math.floor(seconds / 3600) + 'h' + Math.floor((seconds % 3600) / 60) + 'm';
-    return Math.floor(seconds / 86400) + 'd';
-  }
-
-  // Relative to the snapshot's own time, so a browser with a wrong clock still reads right.
-  function since(iso, generatedAt) {
-    if (!iso) return '\u2013';
-    const seconds = Math.max(0, Math.round((Date.parse(generatedAt) - Date.parse(iso)) / 1000));
-    return age(seconds) + ' ago';
-  }
-
-  const plural = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
 
   function readyCell(ready) {
     return el('td', ready ? 'ok' : 'bad', [ready ? 'Ready' : 'NotReady']);
@@ -129,6 +101,7 @@ export const STATUS_JS = String.raw`'use strict';
     const holders = data.nodes.filter((r) => r.lock === 'Rebooting');
     const others = data.nodes.filter((r) => r.lock !== 'Rebooting');
     renderBudget(data);
+    renderPolicy(data);
     byId('replica').textContent =
       'Served by ' + data.identity + (data.leader ? ' \u00b7 leader' : ' \u00b7 follower: its own view of the cluster; the leader decides');
     byId('holders-count').textContent = '(' + holders.length + ')';
@@ -138,7 +111,7 @@ export const STATUS_JS = String.raw`'use strict';
     byId('holders').tBodies[0].replaceChildren(...holders.map(holderRow));
     byId('others').tBodies[0].replaceChildren(...others.map((r) => otherRow(r, data.generatedAt)));
     cacheSyncing = !data.cacheSynced;
-    document.title = (holders.length ? holders.length + ' rebooting \u00b7 ' : '') + 'reboot-manager status';
+    document.title = (data.policy.pause ? 'paused \u00b7 ' : '') + (holders.length ? holders.length + ' rebooting \u00b7 ' : '') + 'reboot-manager status';
   }
 
   function showFreshness() {
@@ -193,5 +166,8 @@ export const STATUS_JS = String.raw`'use strict';
 
   refresh();
   setInterval(showFreshness, 1000);
-})();
+`;
+
+export const STATUS_JS = `'use strict';
+(function () {${DOM_JS}${POLICY_JS}${MAIN_JS}})();
 `;

@@ -59,6 +59,31 @@ td.admin { color: #7d4e00; }
 .drain-text { margin-top: 4px; }
 mark.blocker { padding: 1px 5px; border-radius: 4px; background: var(--warn-bg); color: var(--warn-fg); font-weight: 650; }
 
+/* The rollout policy: banners, what holds reboots back, budgets, windows, blockers, health gate. */
+.banner.pause { border-color: #d4a72c; background: #fff8c5; color: #4d2d00; }
+.banner .reason { font-weight: 400; }
+.banner .aside { display: block; margin-top: 2px; font-weight: 400; }
+.banner code, td code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+.holding { margin: 0; padding: 10px 16px; list-style: none; background: var(--card); border: 1px solid var(--line); border-radius: 6px; }
+.holding li { padding: 3px 0; overflow-wrap: anywhere; }
+.badge.rule-pause, .badge.paused, .badge.closed, .badge.state-failing { background: var(--warn-bg); color: var(--warn-fg); }
+.badge.rule-window, .badge.rule-health { background: #ddf4ff; color: #0a3069; }
+.badge.rule-blocker, .badge.state-blocking { background: #ffebe9; color: #82071e; }
+.badge.open, .badge.state-clear { background: #dafbe1; color: #0f5323; }
+.badge.paused { margin-left: 6px; }
+table.nodes tbody th.scope { font-family: inherit; }
+td.full { color: #7d4e00; font-weight: 650; }
+.small { font-size: 12px; font-weight: 400; }
+.names { overflow-wrap: anywhere; }
+.zones { margin-top: 4px; }
+.zones li.busy { border-color: var(--accent); color: var(--fg); }
+.zones li.full { border-color: #d4a72c; background: #fff8c5; color: var(--warn-fg); }
+.zones li.more { border-style: dashed; }
+tr.closed td:nth-child(2), tr.paused th { color: #7d4e00; }
+#blockers tbody tr.blocked, #releases tbody tr.blocked, #scopes tbody tr.paused { box-shadow: inset 4px 0 0 #d4a72c; }
+.error { margin-top: 4px; color: var(--bad); overflow-wrap: anywhere; }
+.note { margin: 6px 0 0; }
+
 body.stale main table, body.stale .top .budget { opacity: 0.55; }
 footer { padding: 0 24px 24px; font-size: 12px; }
 `;
