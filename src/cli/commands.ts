@@ -34,12 +34,15 @@ export const commands: Record<string, Command> = {
     help: () => helpText('Usage: reboot-manager status [options]', statusOptions),
     async run(argv, env) {
       const config = parseStatusConfig(argv, env);
-      const { formatStatusTable } = await import('./status-table.js');
+      const { formatPolicySummary, formatStatusTable } = await import('./status-table.js');
       let rows;
+      let summary: string[] = [];
       if (config.server !== undefined) {
-        // What the server's cache shows: same rows, built by the same code on the server side.
+        // What the server's cache shows: same rows, built by the same code on the server side; and its policy.
         const { fetchStatus } = await import('../status/remote.js');
-        rows = (await fetchStatus(config.server)).nodes;
+        const snapshot = await fetchStatus(config.server);
+        rows = snapshot.nodes;
+        summary = formatPolicySummary(snapshot.policy);
       } else {
         const { createKubeApi } = await import('../kube/rest-api.js');
         const { NodeCache } = await import('../kube/nodes.js');
@@ -47,7 +50,8 @@ export const commands: Record<string, Command> = {
         const { systemClock: clock } = await import('../clock/clock.js');
         rows = statusRows(await new NodeCache({ api: createKubeApi(config.kubeconfig), clock }).listOnce(), clock.now());
       }
-      process.stdout.write(`${config.output === 'json' ? JSON.stringify(rows, null, 2) : formatStatusTable(rows)}\n`);
+      const text = config.output === 'json' ? JSON.stringify(rows, null, 2) : [formatStatusTable(rows), ...(summary.length > 0 ? ['', ...summary] : [])].join('\n');
+      process.stdout.write(`${text}\n`);
       return 0;
     },
   },

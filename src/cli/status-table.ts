@@ -1,4 +1,5 @@
 // `reboot-manager status` as a table; the rows come from `src/status`, shared with the server's status API.
+import type { PolicySection } from '../status/policy-section.js';
 import type { StatusRow } from '../status/rows.js';
 
 export function formatAge(seconds: number | null): string {
@@ -16,4 +17,21 @@ export function formatStatusTable(rows: readonly StatusRow[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]): string => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join('   ');
   return [line(header), ...cells.map(line)].join('\n');
+}
+
+/** Reasons listed under the table before "and N more": the status page has them all. */
+const SUMMARY_REASONS = 5;
+
+/**
+ * Lines under the table when the server's snapshot is read (`--server`): the policy in force, a rejected edit, and
+ * what holds new reboots back, as refusals say it. None with only the flags and nothing held back.
+ */
+export function formatPolicySummary(policy: PolicySection): string[] {
+  const lines: string[] = [];
+  if (policy.source === 'object') lines.push(`Policy: RebootPolicy default, generation ${policy.generation ?? '?'}`);
+  const r = policy.rejection;
+  if (r) lines.push(`Rejected: generation ${r.generation} at ${r.at}: ${r.field}: ${r.reason}; ${policy.source === 'object' ? `generation ${policy.generation ?? '?'} stays` : 'the flags stay'} in force`);
+  for (const h of policy.holding.slice(0, SUMMARY_REASONS)) lines.push(`Held back: ${h.rule}: ${h.message}`);
+  if (policy.holding.length > SUMMARY_REASONS) lines.push(`Held back: and ${policy.holding.length - SUMMARY_REASONS} more (the status page lists them)`);
+  return lines;
 }

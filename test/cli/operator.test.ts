@@ -10,6 +10,7 @@ import { machineIdFor, makeNode, startKubeSim, type KubeSim } from '../../src/si
 import { progressAnnotations } from '../../src/slot/encoding.js';
 import { NO_PROGRESS } from '../../src/slot/slot.js';
 import { SERVICE_ACCOUNT } from '../support/cluster.js';
+import { applyPolicy } from '../support/policy.js';
 
 const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const exec = promisify(execFile);
@@ -102,6 +103,31 @@ void t.test('status --server reads a running reboot-manager: the same table and 
   const notUrl = await cli(kubeconfig, 'status', '--server', 'reboot-manager:8080');
   t.equal(notUrl.code, 2);
   t.match(notUrl.stderr, /invalid --server/);
+});
+
+void t.test('status --server says under the table what the policy holds back', async (t) => {
+  const { sim, kubeconfig } = await clusterWithHolder(t);
+  const serverKubeconfig = `${t.testdirName}/server-kubeconfig`;
+  await sim.writeKubeconfig(serverKubeconfig, SERVICE_ACCOUNT);
+  const server = await startServer(parseServeConfig(['--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--kubeconfig', serverKubeconfig, '--identity', 'replica-0'], {}), { logger: pino({ level: 'silent' }) });
+  t.teardown(() => server.close());
+  await server.whenServing();
+  const otherDay = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][(new Date().getUTCDay() + 3) % 7] ?? 'Sun';
+  await applyPolicy(sim, { pause: { reason: 'kernel regression', by: 'alice' }, windows: [{ days: [otherDay], start: '01:00', end: '02:00', timeZone: 'UTC' }], drainOutsideWindow: 'Finish', healthGate: { enabled: false } });
+  // The leader releases node-01's made-up slot soon after it starts; the health gate (off here) would then wait on it.
+  const out = await cli(kubeconfig, 'status', '--server', server.internalUrl);
+  t.equal(out.code, 0, out.stderr);
+  const lines = out.stdout.trimEnd().split('\n');
+  t.match(lines[0], /^NODE\s+LOCK/);
+  t.match(lines.slice(4), [
+    '',
+    'Policy: RebootPolicy default, generation 1',
+    'Held back: pause: new reboots are paused by alice: kernel regression',
+    `Held back: window: cluster outside its windows (${otherDay} 01:00–02:00 UTC), next opening ${otherDay} 01:00 UTC (`,
+  ]);
+  t.equal(lines.length, 8, 'nothing else');
+  const json = JSON.parse((await cli(kubeconfig, 'status', '--server', server.internalUrl, '--output', 'json')).stdout) as unknown[];
+  t.equal(json.length, 3, '--output json stays the node rows');
 });
 
 void t.test('release NODE gives the slot back and uncordons only what reboot-manager cordoned', async (t) => {
