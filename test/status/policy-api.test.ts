@@ -39,7 +39,8 @@ void t.test('the status API shows the policy in force: budgets by pool and zone,
       pods: [{ name: 'backups', selector: { matchLabels: { app: 'backup' } } }],
       alerts: [{ name: 'critical', url: prom.url, intervalSeconds: 5, timeoutSeconds: 1 }],
     },
-    healthGate: { nodeReadySeconds: 3600, timeoutSeconds: 7200 },
+    // On (the test cluster's flags turn it off): node-03 has not been Ready for an hour; it holds back pool db only.
+    healthGate: { enabled: true, nodeReadySeconds: 3600, timeoutSeconds: 7200 },
   });
   t.equal(verdict.accepted, true, verdict.message);
 
