@@ -4,6 +4,7 @@ import type { ServeConfig } from './config/serve.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
 import { Reconciler } from './coordinator/reconciler.js';
 import { StaleHolders } from './coordinator/stale.js';
+import { WindowClose } from './coordinator/window-close.js';
 import { Drainer, type DrainOptions } from './drain/index.js';
 import { CallerGate } from './coordinator/caller-gate.js';
 import { feedCallers } from './coordinator/caller-feed.js';
@@ -152,6 +153,20 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     synced: () => policy.synced,
   });
 
+  // A window closing on a drain still running gives the claim back (drainOutsideWindow Stop); the leader's timer is re-armed on every change.
+  const windowClose = new WindowClose({
+    slots,
+    nodes,
+    policy: () => policy.current(),
+    windows: () => windows,
+    asking: (node, group) => admission.asking(node, group),
+    clock,
+    isLeader: () => leader.isLeader(),
+    events,
+    reconcile: (name): Promise<void> => reconciler.reconcile(name),
+  });
+  const offWindowClose = policy.on(() => windowClose.check());
+
   const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
     ? new LeaderElector({
@@ -165,6 +180,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
         onChange: (leading) => {
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
           coordinator.leadershipChanged();
+          windowClose.arm();
           if (leading) policy.republish();
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
           else drainer.stopAll();
@@ -185,6 +201,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     identity: config.identity,
     freshAtStart: !config.leaderElect,
     metrics,
+    windows: windowClose,
   });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
   const reconciler = new Reconciler({ nodes, slots, index, coordinator, log, clock, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
@@ -205,6 +222,8 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const stopParts = (): void => {
     drainer.close();
     healthGate.close();
+    offWindowClose();
+    windowClose.close();
     offWindows();
     offBlockers();
     void blockers.stop();

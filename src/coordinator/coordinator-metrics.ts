@@ -2,7 +2,7 @@
 import type { Rule } from '../policy/reasons.js';
 
 /** Why a slot ended: a small fixed set, a metric label. */
-export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'manual' | 'node_deleted';
+export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'window_closed' | 'manual' | 'node_deleted';
 
 export interface CoordinatorMetrics {
   /** A pre-reboot from `node` was refused because no slot was free (only the first refusal of a wait counts). */

@@ -19,6 +19,7 @@ import { Fence } from './fence.js';
 import { resolveNode } from './resolve.js';
 import { SerialQueue } from './serial.js';
 import { SlotWriter, type Applied, type Log } from './slot-writer.js';
+import type { WindowCheck } from './window-close.js';
 
 export interface Leadership {
   isLeader(): boolean;
@@ -44,6 +45,8 @@ export interface CoordinatorDeps {
   /** How long a decision waits for the watch to show a write before giving up. */
   readonly catchUpTimeoutMs?: number;
   readonly metrics?: CoordinatorMetrics;
+  /** Whether a holder's window closed on its drain (drainOutsideWindow Stop); none: drains always finish. */
+  readonly windows?: WindowCheck;
 }
 
 /**
@@ -124,7 +127,10 @@ export class Coordinator implements LockService, Readiness {
         this.releasedNow(applied.node, applied.outcome.slot, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
         return OK;
       }
-      if (slot.phase !== 'drained' && this.kept(name)) this.deps.preparer.prepare(node, slot);
+      if (slot.phase === 'drained') return OK;
+      const closed = this.deps.windows?.due(node, slot);
+      if (closed) return (await this.withdraw(name, slot, closed, this.deps.log, 'window_closed')) ?? OK;
+      if (this.kept(name)) this.deps.preparer.prepare(node, slot);
       return OK;
     });
     if (answer instanceof Refusal) throw new Error(answer.value);
@@ -238,6 +244,15 @@ export class Coordinator implements LockService, Readiness {
       ctx.log.warn({ node: node.name, heldIn: slot.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
     }
     if (slot.phase === 'drained') return OK;
+    const closed = this.deps.windows?.due(node, slot);
+    if (closed) {
+      // Refused like any claim outside its window, once the claim is given back.
+      const stop = async () =>
+        (await this.withdraw(node.name, slot, closed, ctx.log, 'window_closed')) ??
+        this.noSlotFor(this.deps.nodes.get(node.name) ?? node, params.group) ??
+        new Refusal('unavailable', 'the reboot slot was given back as its window closed; retry');
+      return inQueue ? stop() : this.decide(stop);
+    }
     // A holder beyond the budget (two deciders) is never drained: the sweep withdraws it.
     if (!this.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
     const preparation = this.deps.preparer.prepare(node, slot);
@@ -258,10 +273,13 @@ export class Coordinator implements LockService, Readiness {
     return OK;
   }
 
-  private async withdraw(name: string, slot: Slot, why: string, log: Log): Promise<Refusal | undefined> {
+  /** Gives back a claim not granted yet (a granted one is rebooting: kept); its drain stops, our cordon goes. */
+  private async withdraw(name: string, slot: Slot, why: string, log: Log, reason: 'withdrawn' | 'window_closed' = 'withdrawn'): Promise<Refusal | undefined> {
     const applied = await this.release(name, (n) => withdraw(n, slot.claim, this.deps.clock.now()), log);
     if (applied instanceof Refusal) return applied;
-    if (applied.outcome.kind === 'withdrawn') this.releasedNow(applied.node, applied.outcome.slot, why, 'withdrawn', log);
+    if (applied.outcome.kind !== 'withdrawn') return undefined;
+    if (reason === 'window_closed') this.deps.windows?.stopped(applied.node, why, log);
+    this.releasedNow(applied.node, applied.outcome.slot, why, reason, log);
     return undefined;
   }
 

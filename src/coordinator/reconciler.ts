@@ -74,7 +74,8 @@ export class Reconciler {
     if (slotOf(event.current)) void this.reconcile(event.key);
   }
 
-  private async reconcile(name: string): Promise<void> {
+  /** Looks at one holder again (a window closed on it); failures are logged and left to the next sweep. */
+  async reconcile(name: string): Promise<void> {
     try {
       await this.deps.coordinator.reconcile(name);
     } catch (err) {

@@ -10,7 +10,7 @@ import { TlsCertificateGauge } from './tls-certificate.js';
 
 export type { LiveState } from './slot-gauges.js';
 
-const RELEASE_REASONS: readonly ReleaseReason[] = ['rebooted', 'steady_state', 'withdrawn', 'manual', 'node_deleted'];
+const RELEASE_REASONS: readonly ReleaseReason[] = ['rebooted', 'steady_state', 'withdrawn', 'window_closed', 'manual', 'node_deleted'];
 const EVICTION_OUTCOMES: readonly EvictionOutcome[] = ['evicted', 'gone', 'blocked_by_budget', 'several_budgets', 'throttled', 'forbidden', 'error', 'deleted'];
 
 /**
@@ -64,7 +64,7 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
     });
     this.releases = new Counter({
       name: 'reboot_manager_releases_total',
-      help: 'Reboot slots given back, by reason: rebooted, steady_state, withdrawn (tie-break), manual (reboot-manager release), node_deleted.',
+      help: 'Reboot slots given back, by reason: rebooted, steady_state, withdrawn (tie-break), window_closed (a maintenance window closed on the drain), manual (reboot-manager release), node_deleted.',
       labelNames: ['reason'],
       registers,
     });
