@@ -53,6 +53,26 @@ void t.test('Stop (the default): a drain held by a PodDisruptionBudget stops whe
   assertNoOrphanCordon(t, r.cluster);
 });
 
+void t.test('a drained node that asks at the closing instant, before the leader acts on the close, is refused, not granted', async (t) => {
+  const r = await rig(t);
+  t.match(await r.applyPolicy({ windows: [MONDAY_EVENING] }), { accepted: true });
+  r.slowPod('node-1', 'web', 60);
+  // Zincati's retry falls due at the instant the window closes, ahead of the leader's timer for that close.
+  let answer: Promise<unknown> | undefined;
+  r.clock.setTimer(CLOSE - r.clock.now(), () => (answer = r.send('node-1')));
+  t.match(await r.preReboot('node-1'), { kind: 'draining' }, 'its pod takes a minute to stop');
+  t.ok(await r.until(() => /^drained/.test(drainNote(r, 'node-1'))), 'drained inside the window, not granted yet');
+  await r.runTo(CLOSE);
+  let settled: unknown;
+  void answer?.then((a) => (settled = a));
+  t.ok(await r.until(() => settled !== undefined));
+  t.match(settled, { ok: false, kind: 'blocked', value: WINDOW_REASON }, 'a reboot outside the window is never granted');
+  t.same(r.holders(), []);
+  t.notOk(r.unschedulable('node-1'));
+  t.ok(await r.until(() => reasons(r, 'node-1').includes('DrainStopped')));
+  t.equal(r.events('node-1').filter((e) => e.reason === 'DrainStopped').length, 1, 'stopped once');
+});
+
 void t.test('Finish: the drain goes on after the window closes and the node is granted once drained', async (t) => {
   const r = await rig(t);
   t.match(await r.applyPolicy({ windows: [MONDAY_EVENING], drainOutsideWindow: 'Finish' }), { accepted: true });

@@ -36,6 +36,8 @@ export interface WindowRig {
   applyPolicy(spec: Record<string, unknown>): Promise<PolicyVerdict>;
   /** A pre-reboot from `node`'s Zincati to the leader, the clock running until it is answered. */
   preReboot(node: string, group?: string): Promise<Answer>;
+  /** The same, sent now without running the clock (from inside a timer). */
+  send(node: string, group?: string): Promise<Answer>;
   /** Fires timers until `done` holds; false after `withinMs` of virtual time. */
   until(done: () => boolean, withinMs?: number): Promise<boolean>;
   /** Runs the clock to the instant `at` (ms), firing every timer on the way. */
@@ -46,6 +48,8 @@ export interface WindowRig {
   events(node: string): NodeEventView[];
   /** A ReplicaSet's pod on `node` under a budget that never allows its eviction. */
   stuckPod(node: string, app: string): void;
+  /** A ReplicaSet's pod on `node` that takes `graceSeconds` to stop once evicted. */
+  slowPod(node: string, app: string, graceSeconds: number): void;
   /** The leader's `reboot_manager_releases_total` for `reason`. */
   releases(reason: string): Promise<number | undefined>;
 }
@@ -102,10 +106,11 @@ export async function startWindowRig(t: Test, o: WindowRigOptions): Promise<Wind
       if (!(await until(() => (verdict = verdictOf(cluster, generation)) !== undefined))) throw new Error('the leader never judged the policy');
       return verdict as PolicyVerdict;
     },
-    preReboot: (node, group = 'default') => {
+    send: (node, group = 'default') => {
       const id = zincatiId(machineIdFor(Number(node.replace('node-', ''))));
-      return settle(rig.leader().replica.coordinator.preReboot({ id, group }, { log: quiet }));
+      return rig.leader().replica.coordinator.preReboot({ id, group }, { log: quiet });
     },
+    preReboot: (node, group) => settle(rig.send(node, group)),
     until,
     runTo: (at) => runFor(clock, at - clock.now()),
     holders: () =>
@@ -121,10 +126,14 @@ export async function startWindowRig(t: Test, o: WindowRigOptions): Promise<Wind
         .filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === node)
         .map((e) => ({ reason: String(e.reason), message: String(e.message), type: String(e.type), instance: String(e.reportingInstance) })),
     stuckPod(node, app) {
+      rig.slowPod(node, app, 30);
+      cluster.store.createPdb(makePdb({ namespace: 'shop', name: app, selector: { app }, minAvailable: 1 }));
+    },
+    slowPod(node, app, graceSeconds) {
       const uid = `rs-${app}`;
       cluster.store.create('replicasets', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: app, namespace: 'shop', uid }, spec: { replicas: 1, selector: { matchLabels: { app } } } });
-      cluster.store.createPod(makePod({ namespace: 'shop', name: `${app}-1`, nodeName: node, owner: { kind: 'ReplicaSet', name: app, uid }, labels: { app }, clock }));
-      cluster.store.createPdb(makePdb({ namespace: 'shop', name: app, selector: { app }, minAvailable: 1 }));
+      const owner = { kind: 'ReplicaSet', name: app, uid };
+      cluster.store.createPod(makePod({ namespace: 'shop', name: `${app}-1`, nodeName: node, owner, labels: { app }, terminationGracePeriodSeconds: graceSeconds, clock }));
     },
     async releases(reason) {
       return parseMetrics(await rig.leader().replica.metrics.registry.metrics()).value('reboot_manager_releases_total', { reason });
