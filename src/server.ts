@@ -153,19 +153,8 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     synced: () => policy.synced,
   });
 
-  // A window closing on a drain still running gives the claim back (drainOutsideWindow Stop); the leader's timer is re-armed on every change.
-  const windowClose = new WindowClose({
-    slots,
-    nodes,
-    policy: () => policy.current(),
-    windows: () => windows,
-    asking: (node, group) => admission.asking(node, group),
-    clock,
-    isLeader: () => leader.isLeader(),
-    events,
-    reconcile: (name): Promise<void> => reconciler.reconcile(name),
-  });
-  const offWindowClose = policy.on(() => windowClose.check());
+  // A window closing on a running drain gives the claim back (drainOutsideWindow Stop): one leader timer, re-armed on every change.
+  const windowClose = new WindowClose({ slots, nodes, policy, windows: () => windows, asking: (n, g) => admission.asking(n, g), clock, isLeader: () => leader.isLeader(), events, reconcile: (name): Promise<void> => reconciler.reconcile(name) });
 
   const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
@@ -222,7 +211,6 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const stopParts = (): void => {
     drainer.close();
     healthGate.close();
-    offWindowClose();
     windowClose.close();
     offWindows();
     offBlockers();

@@ -127,10 +127,9 @@ export class Coordinator implements LockService, Readiness {
         this.releasedNow(applied.node, applied.outcome.slot, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
         return OK;
       }
-      if (slot.phase === 'drained') return OK;
       const closed = this.deps.windows?.due(node, slot);
       if (closed) return (await this.withdraw(name, slot, closed, this.deps.log, 'window_closed')) ?? OK;
-      if (this.kept(name)) this.deps.preparer.prepare(node, slot);
+      if (slot.phase !== 'drained' && this.kept(name)) this.deps.preparer.prepare(node, slot);
       return OK;
     });
     if (answer instanceof Refusal) throw new Error(answer.value);

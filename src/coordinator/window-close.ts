@@ -21,7 +21,8 @@ export interface WindowCheck {
 export interface WindowCloseDeps {
   readonly slots: Pick<SlotIndex, 'holders'>;
   readonly nodes: Pick<NodeSource, 'on'>;
-  readonly policy: () => Pick<Policy, 'drainOutsideWindow'>;
+  /** The policy in force, and its changes: an edit may close a window on a drain, or change drainOutsideWindow. */
+  readonly policy: { current(): Pick<Policy, 'drainOutsideWindow'>; on(listener: () => void): () => void };
   /** The window rule in force (replaced with each policy). */
   readonly windows: () => Pick<WindowRule, 'reasons' | 'closingAt'>;
   /** The node as the rules see it: its pools, and whether its group is urgent (urgent groups ignore windows). */
@@ -39,16 +40,19 @@ export interface WindowCloseDeps {
  */
 export class WindowClose implements WindowCheck {
   private cancel: CancelTimer | undefined;
-  private readonly off: () => void;
+  private readonly offNodes: () => void;
+  private readonly offPolicy: () => void;
 
   constructor(private readonly deps: WindowCloseDeps) {
-    this.off = deps.nodes.on((event) => {
+    this.offNodes = deps.nodes.on((event) => {
       if ((event.type !== 'added' && slotOf(event.previous)) || (event.type !== 'deleted' && slotOf(event.current))) this.arm();
     });
+    // Subscribed after the window rule is replaced (server.ts): `check` sees the new windows.
+    this.offPolicy = deps.policy.on(() => this.check());
   }
 
   due(node: NodeView, slot: Slot): string | undefined {
-    if (slot.phase === 'drained' || this.deps.policy().drainOutsideWindow !== 'stop') return undefined;
+    if (slot.phase === 'drained' || this.deps.policy.current().drainOutsideWindow !== 'stop') return undefined;
     const reasons = this.deps.windows().reasons(this.deps.asking(node, slot.group));
     if (reasons.length === 0) return undefined;
     return `the maintenance window closed before the drain finished (${describeReasons(reasons)}); drainOutsideWindow is Stop`;
@@ -82,11 +86,12 @@ export class WindowClose implements WindowCheck {
   }
 
   close(): void {
-    this.off();
+    this.offNodes();
+    this.offPolicy();
     this.cancel?.();
   }
 
   private active(): boolean {
-    return this.deps.isLeader() && this.deps.policy().drainOutsideWindow === 'stop';
+    return this.deps.isLeader() && this.deps.policy.current().drainOutsideWindow === 'stop';
   }
 }
