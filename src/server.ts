@@ -148,7 +148,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     budget,
     clock,
     settleMs: config.settleTime,
-    fromObject: () => policy.current().fromObject,
+    budgetsFromObject: () => policy.current().budgetsFromObject,
     rules: () => [pause, windows, blockers, healthGate],
     synced: () => policy.synced,
   });

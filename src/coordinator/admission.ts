@@ -15,8 +15,8 @@ export interface AdmissionDeps {
   readonly clock: Clock;
   /** After a release, no new claim until this long has passed; 0: off. */
   readonly settleMs: number;
-  /** A RebootPolicy object is in force: its budgets replace --slots-per-group (named --group-slots still apply). */
-  readonly fromObject: () => boolean;
+  /** A RebootPolicy object sets budgets: they replace --slots-per-group (named --group-slots still apply). */
+  readonly budgetsFromObject: () => boolean;
   /** The policy's rules in force: pause, windows, blockers, health gate. */
   readonly rules: () => readonly ClaimRule[];
   /** The policy and every cache its rules read have listed: until then no claim is decided. */
@@ -41,7 +41,7 @@ export class Admission {
   budget(): SlotBudget {
     const cluster = this.deps.scopes.scopesOf('').find((s) => s.kind === 'cluster');
     const maxTotal = cluster ? this.deps.scopes.allowed(cluster, false) : this.deps.budget.maxTotal;
-    const defaultPerGroup = this.deps.fromObject() ? Number.POSITIVE_INFINITY : this.deps.budget.defaultPerGroup;
+    const defaultPerGroup = this.deps.budgetsFromObject() ? Number.POSITIVE_INFINITY : this.deps.budget.defaultPerGroup;
     return { ...this.deps.budget, maxTotal, defaultPerGroup };
   }
 

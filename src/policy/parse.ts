@@ -60,6 +60,9 @@ function drainOutsideWindow(v: unknown): 'stop' | 'finish' {
   throw new PolicyError('spec.drainOutsideWindow', `must be Stop or Finish, got ${JSON.stringify(v)}`);
 }
 
+/** Fields that make the object's budgets replace the flags. Not countUnavailable: the CRD defaults it on every object. */
+const BUDGET_FIELDS = ['maxUnavailable', 'topology', 'pools'] as const;
+
 /** The spec of a RebootPolicy as the server applies it; throws `PolicyError` naming the first bad field. */
 export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy {
   const o = object(spec, 'spec');
@@ -70,13 +73,15 @@ export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy
   const poolWindows = new Map<string, readonly Window[]>();
   const cap = topology(o.topology, 'spec.topology');
   const blockers = object(o.blockers, 'spec.blockers');
+  // An object holding only a pause (what `reboot-manager pause` creates), windows, blockers or a health gate keeps the flag budgets.
+  const budgetsFromObject = BUDGET_FIELDS.some((f) => o[f] !== undefined && o[f] !== null);
   return {
-    fromObject: true,
+    budgetsFromObject,
     budget: {
       maxUnavailable: o.maxUnavailable === undefined ? { count: defaults.maxUnavailable } : parseAmount(o.maxUnavailable, 'spec.maxUnavailable'),
       ...(cap ? { topology: cap } : {}),
       pools: pools.map((p, i) => pool(p, `spec.pools[${i}]`, seen, poolWindows)),
-      countUnavailable: o.countUnavailable !== false,
+      countUnavailable: budgetsFromObject ? o.countUnavailable !== false : defaults.countUnavailable,
     },
     windows: parseWindows(o.windows, 'spec.windows'),
     poolWindows,
@@ -90,6 +95,5 @@ export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy
 
 /** The policy when there is no RebootPolicy object: the flags, exactly as before policies existed. */
 export function flagsPolicy(defaults: PolicyDefaults): Policy {
-  const policy = parsePolicySpec(undefined, defaults);
-  return { ...policy, fromObject: false, budget: { ...policy.budget, countUnavailable: defaults.countUnavailable } };
+  return parsePolicySpec(undefined, defaults);
 }

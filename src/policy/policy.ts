@@ -14,8 +14,11 @@ export interface Pause {
 }
 
 export interface Policy {
-  /** From a RebootPolicy object; false: the flags. An object replaces --max-rebooting and --slots-per-group. */
-  readonly fromObject: boolean;
+  /**
+   * The budgets come from a RebootPolicy object that sets maxUnavailable, topology or pools: they replace --max-rebooting,
+   * --slots-per-group and --count-unavailable. False: the flags (no object, or one that sets no budget).
+   */
+  readonly budgetsFromObject: boolean;
   /** Cluster cap, topology caps and pools. */
   readonly budget: ScopePolicy;
   /** Cluster-wide windows; none: always open. */
@@ -33,7 +36,7 @@ export interface Policy {
 /** What an empty policy means: the process's flags. */
 export interface PolicyDefaults {
   readonly maxUnavailable: number;
-  /** Only with no RebootPolicy object (--count-unavailable); an object says it itself and defaults to true. */
+  /** Only with no object budgets (--count-unavailable); an object that sets budgets says it itself and defaults to true. */
   readonly countUnavailable: boolean;
   readonly healthGate: HealthGateSettings;
 }

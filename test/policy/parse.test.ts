@@ -11,8 +11,21 @@ const DEFAULTS = { maxUnavailable: 1, countUnavailable: false, healthGate: DEFAU
 const EXAMPLES = fileURLToPath(new URL('../../kubernetes/examples/', import.meta.url));
 
 void t.test('an empty policy is the flags: nothing changes for users who set none', async (t) => {
-  t.same(parsePolicySpec(undefined, DEFAULTS).budget, { maxUnavailable: { count: 1 }, pools: [], countUnavailable: true });
+  t.same(parsePolicySpec(undefined, DEFAULTS).budget, { maxUnavailable: { count: 1 }, pools: [], countUnavailable: false });
   t.same(parsePolicySpec({}, { ...DEFAULTS, maxUnavailable: 3 }).budget.maxUnavailable, { count: 3 });
+  t.equal(parsePolicySpec({}, DEFAULTS).budgetsFromObject, false);
+});
+
+void t.test('an object that sets no budget (what `pause` creates, with the CRD defaults filled in) keeps the flag budgets', async (t) => {
+  const pauseOnly = { pause: { reason: 'r', by: 'alice', since: '2026-01-01T00:00:00Z' }, countUnavailable: true, drainOutsideWindow: 'Stop' };
+  const paused = parsePolicySpec(pauseOnly, DEFAULTS);
+  t.same(paused.budget, parsePolicySpec(undefined, DEFAULTS).budget, '--max-rebooting and --count-unavailable, not the CRD default');
+  t.equal(paused.budgetsFromObject, false, '--slots-per-group still applies');
+  t.same(paused.pause, { reason: 'r', by: 'alice', since: '2026-01-01T00:00:00Z' });
+  for (const spec of [{ maxUnavailable: 1 }, { topology: { key: 'zone', maxUnavailable: 1 } }, { pools: [] }]) {
+    const policy = parsePolicySpec({ ...spec, countUnavailable: true }, DEFAULTS);
+    t.ok(policy.budgetsFromObject && policy.budget.countUnavailable, `${Object.keys(spec)[0] ?? ''} makes the object's budgets replace the flags`);
+  }
 });
 
 void t.test('every shipped example parses', async (t) => {
