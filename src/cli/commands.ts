@@ -1,4 +1,4 @@
-import { operatorOptions, parseOperatorConfig, parseStatusConfig, statusOptions } from '../config/operator.js';
+import { operatorOptions, parseOperatorConfig, parsePauseConfig, parseResumeConfig, parseStatusConfig, pauseOptions, resumeOptions, statusOptions } from '../config/operator.js';
 import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { TlsFilesError } from '../http/tls-files.js';
@@ -71,6 +71,41 @@ export const commands: Record<string, Command> = {
       const events = new EventRecorder(api, clock, { instance: 'reboot-manager-cli', onError: (err) => process.stderr.write(`reboot-manager: warning: ${err.message}\n`) });
       const result = await releaseByHand(new NodeCache({ api, clock }), clock, events, name, 'reboot-manager release');
       process.stdout.write(result.released ? `released the reboot slot of node ${name}${result.uncordoned ? ' and uncordoned it' : ''}\n` : `node ${name} held no reboot slot; nothing changed\n`);
+      return 0;
+    },
+  },
+  pause: {
+    summary: 'Pause new reboots cluster-wide (spec.pause of RebootPolicy default); holders finish.',
+    help: () => helpText('Usage: reboot-manager pause --reason TEXT [--by WHO] [options]\n\nExit status: 0 paused; 1 not written, or written to a policy the server rejects; 2 bad usage.', pauseOptions),
+    async run(argv, env) {
+      const config = parsePauseConfig(argv, env);
+      const { createOperatorKubeApi } = await import('../kube/rest-api.js');
+      const { pauseReboots } = await import('../policy/pause-switch.js');
+      const { byAndSince, describePause } = await import('../policy/pause-rule.js');
+      const { systemClock: clock } = await import('../clock/clock.js');
+      const { api, user } = createOperatorKubeApi(config.kubeconfig);
+      const pause = { reason: config.reason, by: config.by ?? user, since: new Date(clock.now()).toISOString() };
+      const result = await pauseReboots(api, pause);
+      const out = [];
+      if (result.created) out.push("created RebootPolicy default holding only spec.pause: the budgets stay the server's flags");
+      if (result.replaced) out.push(`replaced the pause${byAndSince(result.replaced)}: ${result.replaced.reason}`);
+      out.push(describePause(pause), 'claims are refused with this until `reboot-manager resume`; nodes holding a slot finish; urgent groups go on');
+      process.stdout.write(`${out.join('\n')}\n`);
+      if (result.rejected === undefined) return 0;
+      process.stderr.write(`reboot-manager: the server rejects RebootPolicy default (${result.rejected}) and keeps its last good policy: the pause applies once the spec is fixed\n`);
+      return 1;
+    },
+  },
+  resume: {
+    summary: 'Lift the pause: new reboots may start again.',
+    help: () => helpText('Usage: reboot-manager resume [options]\n\nExit status: 0 resumed, or was not paused; 1 not written; 2 bad usage.', resumeOptions),
+    async run(argv, env) {
+      const config = parseResumeConfig(argv, env);
+      const { createOperatorKubeApi } = await import('../kube/rest-api.js');
+      const { resumeReboots } = await import('../policy/pause-switch.js');
+      const { byAndSince } = await import('../policy/pause-rule.js');
+      const { lifted } = await resumeReboots(createOperatorKubeApi(config.kubeconfig).api);
+      process.stdout.write(lifted ? `resumed: new reboots may start (lifted the pause${byAndSince(lifted)}: ${lifted.reason})\n` : 'new reboots were not paused; nothing changed\n');
       return 0;
     },
   },

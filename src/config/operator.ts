@@ -1,4 +1,5 @@
-import { httpUrl, oneOf, option, parseOptions, text, type Parsed } from './options.js';
+import { PAUSE_BY_MAX_LENGTH, PAUSE_REASON_MAX_LENGTH, characters } from '../policy/policy.js';
+import { ConfigError, httpUrl, oneOf, option, parseOptions, text, type Parsed } from './options.js';
 
 /** Options of the operator commands (`status`, `release`), run with the operator's own credentials. */
 export const operatorOptions = {
@@ -28,4 +29,37 @@ export type StatusConfig = Parsed<typeof statusOptions>;
 
 export function parseStatusConfig(argv: readonly string[], env: NodeJS.ProcessEnv): StatusConfig {
   return parseOptions(statusOptions, argv, env);
+}
+
+/** `pause`: the operator's kubeconfig, why, and who. */
+export const pauseOptions = {
+  kubeconfig: operatorOptions.kubeconfig,
+  reason: option({ name: 'reason', env: 'REBOOT_MANAGER_PAUSE_REASON', default: undefined, help: `Why new reboots are paused (required; one line, at most ${PAUSE_REASON_MAX_LENGTH} characters). Shown in every refusal.`, parse: text }),
+  by: option({ name: 'by', env: 'REBOOT_MANAGER_PAUSE_BY', default: undefined, help: `Who pauses (at most ${PAUSE_BY_MAX_LENGTH} characters). Unset: the kubeconfig's current user, else its context.`, parse: text }),
+};
+
+export type PauseConfig = Parsed<typeof pauseOptions>;
+
+export function parsePauseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): PauseConfig & { reason: string } {
+  const config = parseOptions(pauseOptions, argv, env);
+  const { reason } = config;
+  if (reason === undefined) throw new ConfigError('pause needs --reason TEXT: say why new reboots stop (it is shown to everyone they stop for)');
+  // Checked here, not in the option's parser: its error would echo a value of any length.
+  oneLine(reason, 'reason', PAUSE_REASON_MAX_LENGTH);
+  if (config.by !== undefined) oneLine(config.by, 'by', PAUSE_BY_MAX_LENGTH);
+  return { ...config, reason };
+}
+
+/** `resume`: the operator's kubeconfig. */
+export const resumeOptions = { kubeconfig: operatorOptions.kubeconfig };
+
+export function parseResumeConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed<typeof resumeOptions> {
+  return parseOptions(resumeOptions, argv, env);
+}
+
+function oneLine(value: string, flag: string, max: number): void {
+  const length = characters(value);
+  if (length > max) throw new ConfigError(`--${flag} must be at most ${max} characters, got ${length}`);
+  // It ends up in one-line refusals and log lines.
+  if (/\p{Cc}/u.test(value)) throw new ConfigError(`--${flag} must be one line without control characters`);
 }

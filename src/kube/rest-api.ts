@@ -188,3 +188,9 @@ function v1Lease(namespace: string, name: string, lease: LeaseRecord): V1Lease {
 export function createKubeApi(kubeconfigPath?: string): KubeApi {
   return new RestKubeApi(createKubeClient(kubeconfigPath));
 }
+
+/** The KubeApi with an operator's kubeconfig, and who the operator is: the current user's name, else the current context's. */
+export function createOperatorKubeApi(kubeconfigPath?: string): { api: KubeApi; user: string } {
+  const client = createKubeClient(kubeconfigPath);
+  return { api: new RestKubeApi(client), user: client.config.getCurrentUser()?.name || client.config.getCurrentContext() || '' };
+}

@@ -4,7 +4,7 @@ import { parseAlertBlockers, parsePodBlockers } from './blockers.js';
 import { parseHealthGate } from './health-gate.js';
 import { NAME, PolicyError, object } from './parse-error.js';
 import { parseLabelKey, parseSelector } from './parse-selector.js';
-import type { Pause, Policy, PolicyDefaults } from './policy.js';
+import { PAUSE_BY_MAX_LENGTH, PAUSE_REASON_MAX_LENGTH, characters, type Pause, type Policy, type PolicyDefaults } from './policy.js';
 import { parseWindows, type Window } from './windows.js';
 
 export { PolicyError } from './parse-error.js';
@@ -50,6 +50,10 @@ function pause(v: unknown, field: string): Pause | undefined {
   const o = object(v, field);
   if (typeof o.reason !== 'string' || o.reason.trim() === '') throw new PolicyError(`${field}.reason`, 'is required: say why claims are paused');
   for (const key of ['by', 'since'] as const) if (o[key] !== undefined && typeof o[key] !== 'string') throw new PolicyError(`${field}.${key}`, 'must be a string');
+  for (const [key, max] of [['reason', PAUSE_REASON_MAX_LENGTH], ['by', PAUSE_BY_MAX_LENGTH]] as const) {
+    const text = o[key];
+    if (typeof text === 'string' && characters(text) > max) throw new PolicyError(`${field}.${key}`, `must be at most ${max} characters`);
+  }
   if (typeof o.since === 'string' && o.since !== '' && !Number.isFinite(Date.parse(o.since))) throw new PolicyError(`${field}.since`, 'must be an RFC 3339 time');
   return { reason: o.reason, by: typeof o.by === 'string' ? o.by : '', since: typeof o.since === 'string' ? o.since : '' };
 }

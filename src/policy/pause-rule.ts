@@ -12,9 +12,12 @@ export class PauseRule implements ClaimRule {
   }
 }
 
-/** "paused by alice since 2026-12-02T10:00:00Z: kernel regression under investigation". */
+/** "new reboots are paused by alice since 2026-12-02T10:00:00Z: kernel regression under investigation". */
 export function describePause(pause: Pause): string {
-  const who = pause.by ? ` by ${pause.by}` : '';
-  const since = pause.since ? ` since ${pause.since}` : '';
-  return `new reboots are paused${who}${since}: ${pause.reason}`;
+  return `new reboots are paused${byAndSince(pause)}: ${pause.reason}`;
+}
+
+/** " by alice since 2026-12-02T10:00:00Z", each part only when known. */
+export function byAndSince(pause: Pause): string {
+  return `${pause.by ? ` by ${pause.by}` : ''}${pause.since ? ` since ${pause.since}` : ''}`;
 }

@@ -4,6 +4,17 @@ import type { AlertBlocker, PodBlocker } from './blockers.js';
 import type { HealthGateSettings } from './health-gate.js';
 import type { Window } from './windows.js';
 
+/** Longest `spec.pause.reason` and `spec.pause.by`, in characters: the CRD schema's maxLength (a test keeps them equal). */
+export const PAUSE_REASON_MAX_LENGTH = 1024;
+export const PAUSE_BY_MAX_LENGTH = 256;
+
+/** Characters as the API server's maxLength counts them: code points. */
+export function characters(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 /** Who paused new claims, when and why. */
 export interface Pause {
   readonly reason: string;

@@ -1,7 +1,4 @@
 // `reboot-manager status` and `reboot-manager release NODE`, run as an operator would.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import t, { type Test } from 'tap';
 import { parseServeConfig } from '../../src/config/serve.js';
@@ -9,21 +6,9 @@ import { startServer } from '../../src/server.js';
 import { machineIdFor, makeNode, startKubeSim, type KubeSim } from '../../src/sim/kube/index.js';
 import { progressAnnotations } from '../../src/slot/encoding.js';
 import { NO_PROGRESS } from '../../src/slot/slot.js';
+import { cli } from '../support/cli.js';
 import { SERVICE_ACCOUNT } from '../support/cluster.js';
 import { applyPolicy } from '../support/policy.js';
-
-const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-const exec = promisify(execFile);
-
-async function cli(kubeconfig: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, KUBECONFIG: kubeconfig } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function clusterWithHolder(t: Test): Promise<{ sim: KubeSim; kubeconfig: string }> {
   const sim = await startKubeSim();

@@ -11,6 +11,7 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
   const docs = await render();
   t.same(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), [
     'ClusterRole/reboot-manager',
+    'ClusterRole/reboot-manager-operator',
     'ClusterRoleBinding/reboot-manager',
     'CustomResourceDefinition/rebootpolicies.rebootmanager.io',
     'Deployment/reboot-manager',
@@ -19,14 +20,15 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
     'PodDisruptionBudget/reboot-manager',
     'Role/reboot-manager',
     'Role/reboot-manager-node-events',
+    'Role/reboot-manager-operator-events',
     'RoleBinding/reboot-manager',
     'RoleBinding/reboot-manager-node-events',
     'Service/reboot-manager',
     'ServiceAccount/reboot-manager',
   ]);
   for (const d of docs.filter((d) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition'].includes(d.kind))) {
-    // Events about Nodes are kept only in default: that one grant lives there.
-    const expected = d.metadata.name === 'reboot-manager-node-events' ? 'default' : 'reboot-manager';
+    // Events about Nodes are kept only in default: those grants live there.
+    const expected = d.metadata.name.endsWith('-events') ? 'default' : 'reboot-manager';
     t.equal(d.metadata.namespace, expected, `${d.kind}/${d.metadata.name} in ${expected}`);
   }
 });

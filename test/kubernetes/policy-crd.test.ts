@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { parse } from 'yaml';
 import { DEFAULT_HEALTH_GATE, parseHealthGate } from '../../src/policy/health-gate.js';
+import { PolicyError, parsePolicySpec } from '../../src/policy/parse.js';
+import { PAUSE_BY_MAX_LENGTH, PAUSE_REASON_MAX_LENGTH } from '../../src/policy/policy.js';
 import { KUBERNETES } from '../support/manifests.js';
 
 interface Schema {
@@ -12,6 +14,9 @@ interface Schema {
   items?: Schema;
   minimum?: number;
   maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  required?: string[];
   enum?: string[];
 }
 
@@ -41,4 +46,18 @@ void t.test('the schema bounds spec.healthGate as the parser does', async (t) =>
     t.throws(at((s?.minimum ?? NaN) - 1), `${field} below the minimum refused`);
     t.throws(at((s?.maximum ?? NaN) + 1), `${field} above the maximum refused`);
   }
+});
+
+void t.test('the schema bounds spec.pause as the parser and `reboot-manager pause` do', async (t) => {
+  const pause = (await crd()).spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties?.pause;
+  t.same(pause?.required, ['reason']);
+  t.equal(pause?.properties?.reason?.minLength, 1);
+  t.equal(pause?.properties?.reason?.maxLength, PAUSE_REASON_MAX_LENGTH);
+  t.equal(pause?.properties?.by?.maxLength, PAUSE_BY_MAX_LENGTH);
+  const spec = (reason: string, by = '') => ({ pause: { reason, by } });
+  const defaults = { maxUnavailable: 1, countUnavailable: false, healthGate: DEFAULT_HEALTH_GATE };
+  // Counted in characters (code points), as the API server counts maxLength.
+  t.doesNotThrow(() => parsePolicySpec(spec('é'.repeat(PAUSE_REASON_MAX_LENGTH), '😀'.repeat(PAUSE_BY_MAX_LENGTH)), defaults));
+  t.throws(() => parsePolicySpec(spec('x'.repeat(PAUSE_REASON_MAX_LENGTH + 1)), defaults), new PolicyError('spec.pause.reason', `must be at most ${PAUSE_REASON_MAX_LENGTH} characters`));
+  t.throws(() => parsePolicySpec(spec('x', 'y'.repeat(PAUSE_BY_MAX_LENGTH + 1)), defaults), new PolicyError('spec.pause.by', `must be at most ${PAUSE_BY_MAX_LENGTH} characters`));
 });

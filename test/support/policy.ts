@@ -32,6 +32,12 @@ export async function applyPolicy(sim: Store, spec: Record<string, unknown>): Pr
   return sim.store.waitFor(() => verdictOf(sim, generation));
 }
 
+/** Resolves with the Accepted condition the leader wrote for the current generation of `default`: a write made elsewhere (`pause`). */
+export function policyJudged(sim: Store): Promise<PolicyVerdict> {
+  const generation = () => (sim.store.get('rebootpolicies', undefined, 'default') as { metadata: { generation?: number } } | undefined)?.metadata.generation;
+  return sim.store.waitFor(() => verdictOf(sim, generation()));
+}
+
 /** Sets node labels (a kubelet's or an operator's `kubectl label`). */
 export function labelNode(sim: Store, name: string, labels: Record<string, string>): void {
   sim.store.updateNode(name, (n) => {

@@ -40,8 +40,8 @@ export interface SimRbac {
   /** Manifest rules that authorised at least one request, with the verbs and resources they were used for. */
   usedRules(): RuleUse[];
   allRules(): RuleRef[];
-  /** Every verb × resource granted by the manifests that no request used. */
-  unusedPermissions(): { role: string; index: number; verb: string; resource: string }[];
+  /** Every verb × resource granted by the manifests that no request used; with `user`, only by the roles bound to it. */
+  unusedPermissions(user?: SimUser): { role: string; index: number; verb: string; resource: string }[];
   resetUsage(): void;
 }
 
@@ -111,7 +111,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     rbac: {
       usedRules: () => rbac.usedRules(),
       allRules: () => rbac.allRules(),
-      unusedPermissions: () => rbac.unusedPermissions(),
+      unusedPermissions: (user) => rbac.unusedPermissions(user === undefined ? undefined : userOf(user)),
       resetUsage: () => rbac.resetUsage(),
     },
     openWatches: () => hub.openCount,

@@ -156,10 +156,12 @@ export class Rbac {
     return [...this.used.values()].map((u) => ({ ...u, verbs: [...u.verbs], resources: [...u.resources] }));
   }
 
-  /** Each verb × resource a rule grants that no request used: what a least-privilege check wants empty. */
-  unusedPermissions(): { role: string; index: number; verb: string; resource: string }[] {
+  /** Each verb × resource a rule grants that no request used: what a least-privilege check wants empty. With `user`, only the roles bound to it. */
+  unusedPermissions(user?: User): { role: string; index: number; verb: string; resource: string }[] {
     const out: { role: string; index: number; verb: string; resource: string }[] = [];
+    const bound = user && new Set(this.bindings.filter((b) => b.subjects.some((s) => this.subjectMatches(s, user))).map((b) => b.roleKey));
     for (const r of this.allRules()) {
+      if (bound && !bound.has(r.role)) continue;
       const key = `${r.role}#${r.index}`;
       for (const verb of r.rule.verbs)
         for (const resource of r.rule.resources) if (!this.usedPairs.has(`${key} ${verb} ${resource}`)) out.push({ role: r.role, index: r.index, verb, resource });

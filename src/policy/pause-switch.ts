@@ -1,0 +1,74 @@
+// `reboot-manager pause` and `resume`: set or clear spec.pause of the RebootPolicy the server reads.
+import { POLICY_API_VERSION, type KubeApi } from '../kube/api.js';
+import { KubeError } from '../kube/errors.js';
+import { POLICY_NAME } from '../kube/policy-objects.js';
+import type { Pause } from './policy.js';
+
+export interface Paused {
+  /** No RebootPolicy existed: one holding only spec.pause was created (the flags stay the budgets). */
+  readonly created: boolean;
+  /** The pause this one replaced, if new reboots were paused already. */
+  readonly replaced: Pause | undefined;
+  /** The server rejected the object's current spec: it keeps its last good policy, so the pause applies only once the spec is fixed. */
+  readonly rejected: string | undefined;
+}
+
+export interface Resumed {
+  /** The pause lifted; undefined: new reboots were not paused, nothing changed. */
+  readonly lifted: Pause | undefined;
+}
+
+interface RawPolicy {
+  metadata?: { generation?: number };
+  spec?: { pause?: Partial<Pause> | null };
+  status?: { observedGeneration?: number; conditions?: { type?: string; status?: string; message?: string }[] };
+}
+
+/** The policy object, or undefined when there is none. */
+async function read(api: KubeApi): Promise<RawPolicy | undefined> {
+  try {
+    return (await api.readPolicy(POLICY_NAME)) as RawPolicy;
+  } catch (err) {
+    if (err instanceof KubeError && err.code === 'not_found') return undefined;
+    throw err;
+  }
+}
+
+function pauseOf(policy: RawPolicy | undefined): Pause | undefined {
+  const p = policy?.spec?.pause;
+  if (p === undefined || p === null) return undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { reason: text(p.reason), by: text(p.by), since: text(p.since) };
+}
+
+/** The server's verdict on the generation it last judged, when that verdict is a rejection of the current spec. */
+function rejection(policy: RawPolicy): string | undefined {
+  const accepted = policy.status?.conditions?.find((c) => c.type === 'Accepted');
+  if (accepted?.status !== 'False' || policy.status?.observedGeneration !== policy.metadata?.generation) return undefined;
+  return accepted.message ?? '';
+}
+
+/** Pauses new reboots: merge-patches spec.pause, or creates the object holding only it. */
+export async function pauseReboots(api: KubeApi, pause: Pause): Promise<Paused> {
+  const current = await read(api);
+  if (!current) {
+    try {
+      await api.createPolicy({ apiVersion: POLICY_API_VERSION, kind: 'RebootPolicy', metadata: { name: POLICY_NAME }, spec: { pause } });
+      return { created: true, replaced: undefined, rejected: undefined };
+    } catch (err) {
+      if (err instanceof KubeError && err.code === 'not_found') throw new KubeError('not_found', 'the RebootPolicy resource is not installed: kubectl apply -k kubernetes/ installs its CustomResourceDefinition', { cause: err });
+      // Someone created it in between: patch theirs.
+      if (!(err instanceof KubeError && err.code === 'conflict')) throw err;
+    }
+  }
+  await api.patchPolicy(POLICY_NAME, { spec: { pause } });
+  return { created: false, replaced: pauseOf(current), rejected: current ? rejection(current) : undefined };
+}
+
+/** Lifts the pause: removes spec.pause (merge-patch null). Nothing to lift: nothing written. */
+export async function resumeReboots(api: KubeApi): Promise<Resumed> {
+  const lifted = pauseOf(await read(api));
+  if (!lifted) return { lifted: undefined };
+  await api.patchPolicy(POLICY_NAME, { spec: { pause: null } });
+  return { lifted };
+}
