@@ -32,6 +32,7 @@ import { sameForSlots } from './slot/encoding.js';
 import { SlotIndex } from './slot/holders.js';
 import { StatusService } from './status/snapshot.js';
 import { Admission } from './coordinator/admission.js';
+import { Explainer } from './coordinator/explain.js';
 import { feedScopes } from './coordinator/scope-feed.js';
 import { PolicyObjects } from './kube/policy-objects.js';
 import { PauseRule } from './policy/pause-rule.js';
@@ -45,7 +46,7 @@ import { ScopeIndex } from './slot/scope-index.js';
 export interface RunningServer {
   /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
   readonly url: string;
-  /** Base URL of the internal server (status page, `/api/v1/status`, `/metrics`, probes), e.g. `http://127.0.0.1:8081/`. */
+  /** Base URL of the internal server (status page, `/api/v1/status`, `/api/v1/explain`, `/metrics`, probes), e.g. `http://127.0.0.1:8081/`. */
   readonly internalUrl: string;
   readonly coordinator: Coordinator;
   readonly nodes: NodeCache;
@@ -288,7 +289,8 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
   const readiness = {
     readiness: () => (config.callerCheck === 'node' && nodes.synced && !replica.callersSynced() ? { ready: false, reason: 'imds-agent pod cache not synced yet' } : coordinator.readiness()),
   };
-  const internalServer = buildInternalServer({ readiness, metrics: metrics.registry, status, logger: log });
+  const explain = new Explainer({ nodes, admission: replica.admission, identity: config.identity, isLeader: () => replica.isLeader(), clock });
+  const internalServer = buildInternalServer({ readiness, metrics: metrics.registry, status, explain, logger: log });
   let url: string;
   let internalUrl: string;
   try {

@@ -1,9 +1,10 @@
-import { operatorOptions, parseOperatorConfig, parsePauseConfig, parseResumeConfig, parseStatusConfig, pauseOptions, resumeOptions, statusOptions } from '../config/operator.js';
+import { explainOptions, operatorOptions, parseExplainConfig, parseOperatorConfig, parsePauseConfig, parseResumeConfig, parseStatusConfig, pauseOptions, resumeOptions, statusOptions } from '../config/operator.js';
 import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { TlsFilesError } from '../http/tls-files.js';
 import { demoOptions } from '../sim/demo/options.js';
 import { imdsAgentOptions, parseImdsAgentConfig } from '../agent/config.js';
+import { CommandFailure } from './failure.js';
 import { untilSignal } from './until-signal.js';
 
 export interface Command {
@@ -72,6 +73,26 @@ export const commands: Record<string, Command> = {
       const result = await releaseByHand(new NodeCache({ api, clock }), clock, events, name, 'reboot-manager release');
       process.stdout.write(result.released ? `released the reboot slot of node ${name}${result.uncordoned ? ' and uncordoned it' : ''}\n` : `node ${name} held no reboot slot; nothing changed\n`);
       return 0;
+    },
+  },
+  explain: {
+    summary: 'Would a claim from NODE be granted now, and if not, every reason (asks a running server).',
+    help: () =>
+      helpText(
+        'Usage: reboot-manager explain NODE --server URL [--group G] [options]\n\nExit status: 0 a claim would be granted now (or the node holds a slot and is drained); 1 it would wait; 2 bad usage; 3 no answer (server unreachable, unknown node).',
+        explainOptions,
+      ),
+    async run(argv, env) {
+      const [node, ...rest] = argv;
+      if (!node || node.startsWith('--')) throw new ConfigError('explain needs a node name: reboot-manager explain NODE --server URL');
+      const config = parseExplainConfig(rest, env);
+      const { fetchExplanation, RemoteError } = await import('../status/remote.js');
+      const { formatExplanation } = await import('./explain-text.js');
+      const answer = await fetchExplanation(config.server, node, config.group).catch((err: unknown) => {
+        throw err instanceof RemoteError ? new CommandFailure(err.message, 3) : err;
+      });
+      process.stdout.write(`${config.output === 'json' ? JSON.stringify(answer, null, 2) : formatExplanation(answer)}\n`);
+      return answer.grantable ? 0 : 1;
     },
   },
   pause: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/options.js';
 import { commands } from './commands.js';
+import { CommandFailure } from './failure.js';
 
 const USAGE = `reboot-manager: FleetLock reboot coordinator for Kubernetes
 
@@ -40,6 +41,6 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const message = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
     process.stderr.write(`reboot-manager: ${message}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    process.exitCode = err instanceof ConfigError ? 2 : err instanceof CommandFailure ? err.exitCode : 1;
   },
 );

@@ -1,3 +1,5 @@
+import { groupProblem } from '../fleetlock/group.js';
+import { ZINCATI_DEFAULT_GROUP } from '../slot/budget.js';
 import { PAUSE_BY_MAX_LENGTH, PAUSE_REASON_MAX_LENGTH, characters } from '../policy/policy.js';
 import { ConfigError, httpUrl, oneOf, option, parseOptions, text, type Parsed } from './options.js';
 
@@ -29,6 +31,32 @@ export type StatusConfig = Parsed<typeof statusOptions>;
 
 export function parseStatusConfig(argv: readonly string[], env: NodeJS.ProcessEnv): StatusConfig {
   return parseOptions(statusOptions, argv, env);
+}
+
+/** `explain` asks the status API of a running reboot-manager: it alone has the caches every rule reads. */
+export const explainOptions = {
+  server: option({
+    name: 'server',
+    env: 'REBOOT_MANAGER_SERVER',
+    default: undefined,
+    help: 'Internal port of a running reboot-manager (required), e.g. http://localhost:8081/ after kubectl port-forward -n reboot-manager deploy/reboot-manager 8081.',
+    parse: httpUrl,
+  }),
+  group: option({ name: 'group', env: 'REBOOT_MANAGER_EXPLAIN_GROUP', default: ZINCATI_DEFAULT_GROUP, help: 'FleetLock group the node would ask in.', parse: fleetLockGroup }),
+  output: operatorOptions.output,
+};
+
+export function parseExplainConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed<typeof explainOptions> & { server: string } {
+  const config = parseOptions(explainOptions, argv, env);
+  const { server } = config;
+  if (server === undefined) throw new ConfigError('explain asks a running reboot-manager: give --server URL (its internal port, e.g. http://localhost:8081/ after kubectl port-forward -n reboot-manager deploy/reboot-manager 8081)');
+  return { ...config, server };
+}
+
+function fleetLockGroup(raw: string): string {
+  const problem = groupProblem(raw);
+  if (problem) throw new Error(`a FleetLock group ${problem}`);
+  return raw;
 }
 
 /** `pause`: the operator's kubeconfig, why, and who. */

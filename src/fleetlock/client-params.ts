@@ -1,12 +1,11 @@
 // Validates `client_params` and assembles a FleetLock request from headers and raw body.
 import { decodeJsonBody } from './json-body.js';
-import { isGroupName } from './group.js';
+import { groupProblem } from './group.js';
 import { checkProtocolHeader, type RequestHeaders } from './protocol-header.js';
 import { Refusal } from './refusal.js';
 import type { ClientParams } from './types.js';
 
 export const MAX_ID_LENGTH = 256;
-export const MAX_GROUP_LENGTH = 253;
 
 // Control characters (C0, DEL, C1) and lone UTF-16 surrogates, which no log line or annotation should carry.
 const FORBIDDEN_IN_ID = /[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
@@ -47,14 +46,8 @@ function validateGroup(group: unknown): string | Refusal {
   if (typeof group !== 'string') {
     return new Refusal('bad_request', `client_params.group must be a string, got ${describe(group)}`);
   }
-  if (group === '') return new Refusal('bad_request', 'client_params.group must not be empty');
-  if (group.length > MAX_GROUP_LENGTH) {
-    return new Refusal('bad_request', `client_params.group must be at most ${MAX_GROUP_LENGTH} characters`);
-  }
-  if (!isGroupName(group)) {
-    return new Refusal('bad_request', 'client_params.group may contain only letters, digits, "." and "-"');
-  }
-  return group;
+  const problem = groupProblem(group);
+  return problem ? new Refusal('bad_request', `client_params.group ${problem}`) : group;
 }
 
 /** Validates a parsed body; unknown extra fields are ignored. A `Refusal('bad_request')` says what is wrong. */

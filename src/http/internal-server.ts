@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Readiness } from '../fleetlock/types.js';
 import { applyClientLimits, clientLimitOptions, clientLimits } from './client-limits.js';
+import { registerExplainRoute, type ExplainSource } from './explain-route.js';
 import { baseFastify } from './fastify-base.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js';
@@ -14,10 +15,12 @@ export interface InternalServerOptions {
   readonly metrics?: MetricsSource;
   /** Served at `GET /` (the status page) and `GET /api/v1/status` when given. */
   readonly status?: StatusSource;
+  /** Served at `GET /api/v1/explain/:node` when given. */
+  readonly explain?: ExplainSource;
   readonly logger: Logger;
 }
 
-/** Builds (does not start) the internal server: `/healthz`, `/readyz`, and `/metrics` and the status page when given. */
+/** Builds (does not start) the internal server: `/healthz`, `/readyz`, and `/metrics`, the status page and `explain` when given. */
 export function buildInternalServer(options: InternalServerOptions): FastifyInstance {
   // Read-only GETs: no request has a body worth more than a few bytes. Slow clients meet the public port's limits.
   const limits = clientLimits();
@@ -32,5 +35,6 @@ export function buildInternalServer(options: InternalServerOptions): FastifyInst
   registerHealthRoutes(app, options.readiness);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.status) registerStatusRoutes(app, options.status);
+  if (options.explain) registerExplainRoute(app, options.explain);
   return app;
 }

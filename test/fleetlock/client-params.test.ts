@@ -1,5 +1,6 @@
 import t from 'tap';
-import { MAX_GROUP_LENGTH, MAX_ID_LENGTH, parseClientParams } from '../../src/fleetlock/client-params.js';
+import { MAX_ID_LENGTH, parseClientParams } from '../../src/fleetlock/client-params.js';
+import { MAX_GROUP_LENGTH } from '../../src/fleetlock/group.js';
 import { Refusal } from '../../src/fleetlock/refusal.js';
 
 const HEADERS = { 'fleet-lock-protocol': 'true' };
