@@ -5,6 +5,7 @@ import { pauseReboots } from '../../src/policy/pause-switch.js';
 import { createKubeApi } from '../../src/kube/rest-api.js';
 import { startCluster } from '../support/cluster.js';
 import { cli } from '../support/cli.js';
+import { granted } from '../support/drain-cluster.js';
 import { policyJudged } from '../support/policy.js';
 
 void t.test('explain prints the verdict and one line per reason; exit 0 grantable, 1 not, 2 bad usage, 3 no answer', async (t) => {
@@ -17,7 +18,7 @@ void t.test('explain prints the verdict and one line per reason; exit 0 grantabl
   t.equal(free.code, 0, free.stderr);
   t.match(JSON.parse(free.stdout), { node: 'node-02', group: 'default', grantable: true, reasons: [], leader: true, synced: true });
 
-  t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
+  t.same(await granted(c, 'node-01'), { ok: true, status: 200 });
   const admin = `${t.testdirName}/admin`;
   await c.sim.writeKubeconfig(admin, 'admin');
   await pauseReboots(createKubeApi(admin), { reason: 'kernel regression', by: 'alice', since: '2026-03-02T09:00:00.000Z' });

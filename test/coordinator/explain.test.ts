@@ -3,6 +3,7 @@ import t from 'tap';
 import type { Explanation } from '../../src/coordinator/explain.js';
 import { makePod } from '../../src/sim/kube/fixtures.js';
 import { startCluster } from '../support/cluster.js';
+import { granted } from '../support/drain-cluster.js';
 import { applyPolicy, labelNode } from '../support/policy.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
@@ -13,11 +14,12 @@ async function get(base: string, path: string): Promise<{ status: number; body: 
   return { status: res.status, body: (await res.json()) as Explanation & { error?: string; message?: string } };
 }
 
-void t.test('explain names every reason at once: budget, pool, zone, window, pause, blocker, settle', async (t) => {
-  const c = await startCluster(t, { nodes: 3, replicas: 2, flags: ['--max-rebooting', '2', '--settle-time', '1h'] });
-  // node-01 holds a slot; node-03 held one and was released a moment ago (the settle time runs).
-  t.same(await c.preReboot('node-01', 'workers'), { ok: true, status: 200 });
-  t.same(await c.preReboot('node-03'), { ok: true, status: 200 });
+void t.test('explain names every reason at once: budget, pool, zone, window, pause, blocker, health gate, settle', async (t) => {
+  // The health gate on, with a Ready time long enough to hold for the whole test.
+  const c = await startCluster(t, { nodes: 3, replicas: 2, flags: ['--max-rebooting', '2', '--settle-time', '1h', '--health-gate', '--health-gate-node-ready', '1h'] });
+  // node-01 holds a slot; node-03 held one and was released a moment ago (the settle time and the health gate run).
+  t.same(await granted(c, 'node-01', 'workers'), { ok: true, status: 200 });
+  t.same(await granted(c, 'node-03'), { ok: true, status: 200 });
   c.sim.store.rebootNode('node-03');
   c.sim.store.setNodeReady('node-03', true);
   await c.sim.store.waitFor(() => c.holders().join() === 'node-01', { description: 'node-03 released' });
@@ -39,7 +41,7 @@ void t.test('explain names every reason at once: budget, pool, zone, window, pau
   t.equal(status, 200);
   t.match(body, { node: 'node-02', group: 'default', grantable: false, leader: true, synced: true });
   t.notOk('holding' in body);
-  t.same(body.reasons.map((r) => r.rule), ['budget', 'topology', 'pool', 'settle', 'pause', 'window', 'blocker'], 'every rule that holds the claim back, in refusal order');
+  t.same(body.reasons.map((r) => r.rule), ['budget', 'topology', 'pool', 'settle', 'pause', 'window', 'blocker', 'health'], 'every rule that holds the claim back, in refusal order');
   const message = (rule: string) => body.reasons.find((r) => r.rule === rule)?.message;
   t.equal(message('budget'), 'the cluster-wide limit of 1 rebooting node(s) is reached (held by node-01)');
   t.equal(message('pool'), 'pool workers allows 1 node(s) out at once (rebooting: node-01)');
@@ -48,14 +50,16 @@ void t.test('explain names every reason at once: budget, pool, zone, window, pau
   t.equal(message('pause'), 'new reboots are paused by alice: kernel regression under investigation');
   t.match(message('window'), /^cluster outside its windows \(\w+ 01:00–02:00 UTC\), next opening /);
   t.equal(message('blocker'), 'pods "backups": backup/nightly on node-03');
+  t.match(message('health'), /^node-03 released \d+s ago: waiting for node node-03 Ready for 1h \(\d+s so far\); gives up in \d+m/, 'node-03 is in the same pool');
   const until = (rule: string) => body.reasons.find((r) => r.rule === rule)?.until ?? '';
   t.match(until('window'), RFC3339, "the window's next opening");
   t.match(until('settle'), RFC3339, 'the end of the settle time');
+  t.match(until('health'), RFC3339, "the health gate's timeout");
   t.ok(Date.parse(until('settle')) > Date.now() + 59 * 60_000, 'an hour after the release');
   t.notOk(body.reasons.some((r) => r.rule === 'pause' && r.until), 'a pause has no end of its own');
   const refused = await c.preReboot('node-02');
   // Seconds tick between the two answers.
-  const seconds = (text: string) => text.replace(/\d+ s\b/g, 'N s');
+  const seconds = (text: string) => text.replace(/\d+ ?[smh]\b/g, 'N');
   t.equal(seconds(refused.ok ? '' : refused.value), seconds(body.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ')), 'the refusal says the same, reason for reason');
 
   const follower = c.servers.find((s) => s !== leader);

@@ -3,6 +3,7 @@ import t from 'tap';
 import { createKubeApi } from '../../src/kube/rest-api.js';
 import { pauseReboots, resumeReboots } from '../../src/policy/pause-switch.js';
 import { startCluster } from '../support/cluster.js';
+import { granted } from '../support/drain-cluster.js';
 import { policyJudged } from '../support/policy.js';
 
 void t.test('paused, the leader stops, the new leader still refuses naming who and why; holders finish; resume lets the next node in', async (t) => {
@@ -10,7 +11,7 @@ void t.test('paused, the leader stops, the new leader still refuses naming who a
   const kubeconfig = `${t.testdirName}/admin-kubeconfig`;
   await c.sim.writeKubeconfig(kubeconfig, 'admin');
   const api = createKubeApi(kubeconfig);
-  t.same(await c.preReboot('node-01', 'workers'), { ok: true, status: 200 }, 'granted before the pause');
+  t.same(await granted(c, 'node-01', 'workers'), { ok: true, status: 200 }, 'granted before the pause');
 
   const paused = await pauseReboots(api, { reason: 'kernel regression under investigation', by: 'alice', since: '2026-03-02T09:00:00.000Z' });
   t.equal(paused.created, true, 'no RebootPolicy yet: pause created one');
@@ -34,7 +35,7 @@ void t.test('paused, the leader stops, the new leader still refuses naming who a
 
   t.same((await resumeReboots(api)).lifted, { reason: 'kernel regression under investigation', by: 'alice', since: '2026-03-02T09:00:00.000Z' });
   t.equal((await policyJudged(c.sim)).accepted, true);
-  t.same(await c.preReboot('node-02'), { ok: true, status: 200 }, 'resumed: the next node is granted');
+  t.same(await granted(c, 'node-02'), { ok: true, status: 200 }, 'resumed: the next node is granted');
   // The object pause created sets no budget: --slots-per-group (1) still applies, as it did before the pause.
   t.match(await c.preReboot('node-03'), { status: 423, kind: 'slots_full' }, 'nothing but the pause changed');
   t.same(c.holders(), ['node-02']);
