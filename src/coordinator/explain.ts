@@ -30,8 +30,8 @@ export interface Explanation {
 export interface ExplainedReason {
   readonly rule: Rule;
   readonly message: string;
-  /** When the reason is expected to end by itself (RFC 3339), if known. */
-  readonly until?: string;
+  /** When the reason is expected to end by itself (RFC 3339); null when unknown, as in `/api/v1/status`. */
+  readonly until: string | null;
 }
 
 export type ExplainErrorCode = 'unknown_node' | 'bad_group';
@@ -78,5 +78,5 @@ export class Explainer {
 }
 
 function explained(r: Reason): ExplainedReason {
-  return { rule: r.rule, message: r.message, ...(r.until === undefined ? {} : { until: new Date(r.until).toISOString() }) };
+  return { rule: r.rule, message: r.message, until: r.until === undefined ? null : new Date(r.until).toISOString() };
 }
