@@ -51,7 +51,7 @@ export interface RunningServer {
   readonly coordinator: Coordinator;
   readonly nodes: NodeCache;
   isLeader(): boolean;
-  /** Resolves once this replica leads and its node cache is synced: it answers FleetLock then. */
+  /** Resolves once this replica leads and its node, agent-pod and policy caches are synced: it answers FleetLock then. */
   whenServing(): Promise<void>;
   close(): Promise<void>;
 }
@@ -246,7 +246,8 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     /** The windows in force (a new policy makes a new rule). */
     windows: { view: (now: number) => windows.view(now) },
     isLeader: () => leader.isLeader(),
-    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced(), policy.whenSynced()]).then(() => undefined),
+    // With the caller check on, answers wait for the imds-agent pod cache too: until then they are 'unavailable'.
+    whenServing: () => Promise.all([leader.whenLeading(), nodes.whenSynced(), policy.whenSynced(), agentPods?.whenSynced()]).then(() => undefined),
     /** Stops everything this replica started: a crash in a simulation is the same without the Lease handover. */
     halt: stopParts,
     async close(): Promise<void> {
