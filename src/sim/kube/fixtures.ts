@@ -24,6 +24,14 @@ export interface NodeFixture {
   externalIP?: string;
 }
 
+/** The label AKS gives a node of its node pool: the bench's RebootPolicy pools select on it. */
+export const AGENT_POOL_LABEL = 'kubernetes.azure.com/agentpool';
+
+/** The node pool of simulated node `i` when the nodes are spread over `pools` pools in turn: pool0, pool1, ... */
+export function agentPoolOf(i: number, pools: number): string {
+  return `pool${i % pools}`;
+}
+
 /** A loopback address of its own for simulated node `i` (1-based), so its FleetLock calls can come "from the node". */
 export function loopbackAddress(i: number): string {
   return `127.1.${Math.floor(i / 250) % 256}.${(i % 250) + 1}`;
