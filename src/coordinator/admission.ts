@@ -39,8 +39,7 @@ export class Admission {
 
   /** The budget with the cluster cap the policy resolves to now (a percentage follows the node count). */
   budget(): SlotBudget {
-    const cluster = this.deps.scopes.scopesOf('').find((s) => s.kind === 'cluster');
-    const maxTotal = cluster ? this.deps.scopes.allowed(cluster, false) : this.deps.budget.maxTotal;
+    const maxTotal = this.deps.scopes.allowed(this.deps.scopes.cluster(), false);
     const defaultPerGroup = this.deps.budgetsFromObject() ? Number.POSITIVE_INFINITY : this.deps.budget.defaultPerGroup;
     return { ...this.deps.budget, maxTotal, defaultPerGroup };
   }

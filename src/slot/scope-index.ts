@@ -24,20 +24,44 @@ export interface ScopeView {
   readonly unavailable: readonly string[];
 }
 
-interface Entry {
-  readonly facts: NodeFacts;
+/** The scopes a node falls in and the names of its pools, computed when its labels or the policy change: never per request. */
+interface Membership {
   readonly scopes: readonly ScopeRef[];
+  readonly pools: readonly string[];
+}
+
+interface Entry extends Membership {
+  readonly facts: NodeFacts;
+}
+
+function membership(policy: ScopePolicy, labels: NodeFacts['labels']): Membership {
+  const scopes = scopesFor(policy, labels);
+  return { scopes, pools: scopes.flatMap((s) => (s.kind === 'pool' && s.pool ? [s.pool] : [])) };
+}
+
+function clusterOf(m: Membership): ScopeRef {
+  const cluster = m.scopes.find((s) => s.kind === 'cluster');
+  if (!cluster) throw new Error('unreachable: scopesFor always returns the cluster scope');
+  return cluster;
 }
 
 export class ScopeIndex {
   private readonly nodes = new Map<string, Entry>();
   private readonly scopes = new Map<string, ScopeState>();
+  /** A node the index does not know (no labels): the cluster and the pools that select every node. */
+  private unindexed: Membership;
+  private clusterRef: ScopeRef;
 
-  constructor(private policy: ScopePolicy) {}
+  constructor(private policy: ScopePolicy) {
+    this.unindexed = membership(policy, {});
+    this.clusterRef = clusterOf(this.unindexed);
+  }
 
   /** A new policy: every node's scopes are recomputed (labels may now select other pools). */
   setPolicy(policy: ScopePolicy): void {
     this.policy = policy;
+    this.unindexed = membership(policy, {});
+    this.clusterRef = clusterOf(this.unindexed);
     const all = [...this.nodes.values()].map((e) => e.facts);
     this.nodes.clear();
     this.scopes.clear();
@@ -46,11 +70,11 @@ export class ScopeIndex {
 
   upsert(facts: NodeFacts): void {
     const old = this.nodes.get(facts.name);
-    const scopes = old && sameLabels(old.facts.labels, facts.labels) ? old.scopes : scopesFor(this.policy, facts.labels);
+    const member = old && sameLabels(old.facts.labels, facts.labels) ? old : membership(this.policy, facts.labels);
     if (old) this.leave(old);
-    const entry = { facts, scopes };
+    const entry: Entry = { facts, scopes: member.scopes, pools: member.pools };
     this.nodes.set(facts.name, entry);
-    for (const ref of scopes) {
+    for (const ref of entry.scopes) {
       const state = this.scopes.get(ref.id) ?? this.create(ref);
       state.members.add(facts.name);
       if (facts.holding) state.holding.add(facts.name);
@@ -65,14 +89,19 @@ export class ScopeIndex {
     this.nodes.delete(name);
   }
 
-  /** The scopes `name` falls in (the cluster alone for a node not indexed). */
+  /** The scopes `name` falls in (those of a node without labels for a node not indexed). */
   scopesOf(name: string): readonly ScopeRef[] {
-    return this.nodes.get(name)?.scopes ?? scopesFor(this.policy, {});
+    return (this.nodes.get(name) ?? this.unindexed).scopes;
   }
 
   /** Names of the pools `name` is in. */
-  poolsOf(name: string): string[] {
-    return this.scopesOf(name).flatMap((s) => (s.kind === 'pool' && s.pool ? [s.pool] : []));
+  poolsOf(name: string): readonly string[] {
+    return (this.nodes.get(name) ?? this.unindexed).pools;
+  }
+
+  /** The cluster-wide scope of the policy in force. */
+  cluster(): ScopeRef {
+    return this.clusterRef;
   }
 
   /** Nodes the scope lets out at once: its amount resolved against its members; 0 for a paused pool when `forNewClaims`. */
