@@ -28,6 +28,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** Answers by HTTP status (0: no answer). */
   readonly statuses: Record<number, number>;
+  /** Answers by status and FleetLock refusal kind, as scenarios name what they expect: `200`, `423 slots_full`. */
+  readonly answers: Record<string, number>;
   /** One answer body per status, to show what the server said. */
   readonly sample: Record<number, string>;
 }
@@ -38,9 +40,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     await phase(pool, opts, opts.warmupRequests, undefined);
     const latencies = new Float64Array(opts.requests);
     const statuses: Record<number, number> = {};
+    const answers: Record<string, number> = {};
     const sample: Record<number, string> = {};
     const started = performance.now();
-    await phase(pool, opts, opts.requests, { latencies, statuses, sample });
+    await phase(pool, opts, opts.requests, { latencies, statuses, answers, sample });
     const seconds = (performance.now() - started) / 1000;
     latencies.sort();
     return {
@@ -51,6 +54,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       statuses,
+      answers,
       sample,
     };
   } finally {
@@ -61,6 +65,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
 interface Tally {
   latencies: Float64Array;
   statuses: Record<number, number>;
+  answers: Record<string, number>;
   sample: Record<number, string>;
 }
 
@@ -82,10 +87,18 @@ async function phase(pool: Pool, opts: LoadOptions, total: number, record: Tally
       if (!record) continue;
       record.latencies[i] = performance.now() - t0;
       record.statuses[status] = (record.statuses[status] ?? 0) + 1;
+      const answer = answerOf(status, text);
+      record.answers[answer] = (record.answers[answer] ?? 0) + 1;
       record.sample[status] ??= text.slice(0, 200);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, client));
+}
+
+/** `423 slots_full` for a FleetLock refusal (its `kind`), else the status alone. */
+export function answerOf(status: number, body: string): string {
+  const kind = /"kind":"([a-z_]+)"/.exec(body)?.[1];
+  return kind ? `${status} ${kind}` : String(status);
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -58,21 +58,65 @@ export interface Rounds {
   /** CPU seconds the bare route's process has used so far, when known. */
   bareCpuSeconds?(): Promise<number>;
   say(text: string): void;
+  /** When given, the refused scenario runs a second time each round with this RebootPolicy in force. */
+  readonly policy?: { apply(): Promise<void>; remove(): Promise<void> };
+}
+
+export interface RoundsResult {
+  readonly steady: ScenarioResult;
+  readonly refused: ScenarioResult;
+  readonly ceiling: ScenarioResult;
+  /** The refused scenario with the RebootPolicy in force, when `Rounds.policy` was given. */
+  readonly refusedWithPolicy?: ScenarioResult;
+  /** Every run of the refused scenario without and with the policy, in order (with a policy only). */
+  readonly policyRuns?: { readonly without: readonly ScenarioResult[]; readonly with: readonly ScenarioResult[] };
+}
+
+const REFUSED = 'pre-reboot, slot held by another node';
+const WITH_POLICY = `${REFUSED}, RebootPolicy in force`;
+const SLOTS_FULL = '423 slots_full';
+
+/** A refused scenario that got no `slots_full` measured something else (a misconfigured bench): stop. */
+function refusedAsExpected(result: ScenarioResult): ScenarioResult {
+  if (!result.load.answers[SLOTS_FULL]) throw new Error(`${result.name}: expected ${SLOTS_FULL} refusals, got ${JSON.stringify(result.load.answers)}: ${JSON.stringify(result.load.sample)}`);
+  return result;
 }
 
 /**
  * The server and the bare route share the cores with whatever else runs, so one run is noisy: interleave
- * the scenarios over rounds and keep each one's best round (Kubernetes calls: all rounds).
+ * the scenarios over rounds and keep each one's best round (Kubernetes calls: all rounds). With a policy, the
+ * refused scenario runs twice a round with it and twice without, back to back in alternating order.
  */
-export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: string): Promise<{ steady: ScenarioResult; refused: ScenarioResult; ceiling: ScenarioResult }> {
+export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: string): Promise<RoundsResult> {
   let steady: ScenarioResult | undefined;
   let refused: ScenarioResult | undefined;
+  let withPolicy: ScenarioResult | undefined;
   let ceiling: ScenarioResult | undefined;
+  const policy = r.policy;
+  const runs = { without: [] as ScenarioResult[], with: [] as ScenarioResult[] };
   for (let round = 1; round <= r.rounds; round++) {
-    steady = best(steady, await r.measured(`steady-state, non-holder (round ${round}/${r.rounds})`, '200', r.load(serverUrl, '/v1/steady-state')));
-    refused = best(refused, await r.measured(`pre-reboot, slot held by another node (round ${round}/${r.rounds})`, '423 slots_full', r.load(serverUrl, '/v1/pre-reboot')));
-    if (!(refused.load.sample[423] ?? '').includes('slots_full')) throw new Error(`expected slots_full refusals, got ${JSON.stringify(refused.load.sample)}`);
-    r.say(`scenario: bare Fastify route (round ${round}/${r.rounds})`);
+    const of = `(round ${round}/${r.rounds})`;
+    steady = best(steady, await r.measured(`steady-state, non-holder ${of}`, '200', r.load(serverUrl, '/v1/steady-state')));
+    const plain = async (): Promise<void> => {
+      const run = refusedAsExpected(await r.measured(`${REFUSED} ${of}`, SLOTS_FULL, r.load(serverUrl, '/v1/pre-reboot')));
+      runs.without.push(run);
+      refused = best(refused, run);
+    };
+    const underPolicy = async (): Promise<void> => {
+      if (!policy) return;
+      await policy.apply();
+      try {
+        const run = refusedAsExpected(await r.measured(`${WITH_POLICY} ${of}`, SLOTS_FULL, r.load(serverUrl, '/v1/pre-reboot')));
+        runs.with.push(run);
+        withPolicy = best(withPolicy, run);
+      } finally {
+        await policy.remove();
+      }
+    };
+    // With a policy: A B B A in odd rounds, B A A B in even ones, so the two see the machine's other load alike.
+    const order = !policy ? [plain] : round % 2 === 1 ? [plain, underPolicy, underPolicy, plain] : [underPolicy, plain, plain, underPolicy];
+    for (const scenario of order) await scenario();
+    r.say(`scenario: bare Fastify route ${of}`);
     const cpuBefore = await r.bareCpuSeconds?.();
     const load = await r.run(r.load(bareUrl, '/v1/steady-state'));
     const cpuAfter = await r.bareCpuSeconds?.();
@@ -80,5 +124,10 @@ export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: s
     ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load, ...cpu });
   }
   if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
-  return { steady: { ...steady, name: 'steady-state, non-holder' }, refused: { ...refused, name: 'pre-reboot, slot held by another node' }, ceiling };
+  return {
+    steady: { ...steady, name: 'steady-state, non-holder' },
+    refused: { ...refused, name: REFUSED },
+    ceiling,
+    ...(withPolicy ? { refusedWithPolicy: { ...withPolicy, name: WITH_POLICY }, policyRuns: runs } : {}),
+  };
 }

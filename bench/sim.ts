@@ -13,6 +13,10 @@ import { benchDrain } from './drain.js';
 import { drainFloor, drainMarkdown } from './drain-report.js';
 import { checkFloors, markdown, type ScenarioResult } from './report.js';
 import { bodyFor, interleavedRounds, post, waitReady } from './serving.js';
+import { startAlertStub, type AlertStub } from './alert-stub.js';
+import { benchPolicySpec, policySummary, POOLS } from './policy.js';
+import { policyFloors, policyMarkdown } from './policy-report.js';
+import { PolicySwitch } from './policy-switch.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const IMAGES_PER_NODE = 50; // ~40 KB per Node, like a real one
@@ -50,12 +54,17 @@ async function main(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'reboot-manager-bench-'));
   const children: Child[] = [];
   let serverLog: ServerLog | undefined;
+  let alerts: AlertStub | undefined;
   try {
     const generator = await chooseLoadGenerator();
     if (generator.warning) say(generator.warning);
     const kubeconfig = join(dir, 'kubeconfig');
-    say(`starting the Kubernetes API simulator with ${NODES} nodes of ${IMAGES_PER_NODE} images each`);
-    const sim = startNode(dist('src/sim/kube/main.js'), ['--nodes', String(NODES), '--image-count', String(IMAGES_PER_NODE), '--kubeconfig', kubeconfig, '--user', 'reboot-manager', '--port', '0', '--node-address', '127.0.0.1']);
+    const adminKubeconfig = join(dir, 'admin-kubeconfig');
+    say(`starting the Kubernetes API simulator with ${NODES} nodes of ${IMAGES_PER_NODE} images each, in ${POOLS} node pools`);
+    const sim = startNode(dist('src/sim/kube/main.js'), [
+      '--nodes', String(NODES), '--image-count', String(IMAGES_PER_NODE), '--node-pools', String(POOLS), '--kubeconfig', kubeconfig, '--user', 'reboot-manager',
+      '--admin-kubeconfig', adminKubeconfig, '--port', '0', '--node-address', '127.0.0.1',
+    ]);
     children.push(sim);
     const simUrl = String((await firstJsonLine(sim, 'the simulator')).url);
 
@@ -91,6 +100,7 @@ async function main(): Promise<number> {
       const cpuBefore = await cpuSecondsOf(server.pid);
       const result = await generator.run(opts);
       const cpuUsPerRequest = ((await cpuSecondsOf(server.pid)) - cpuBefore) * 1e6 / result.sent;
+      say(`  ${result.perSecond.toFixed(0)} req/s, ${cpuUsPerRequest.toFixed(1)} CPU µs/request`);
       const { calls, reads, byVerb } = kubeDelta(before, await simCounters(simUrl));
       const sent = result.sent;
       return { name, expected, load: result, cpuUsPerRequest, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
@@ -99,8 +109,14 @@ async function main(): Promise<number> {
     const grant = await post(serverUrl, 'v1/pre-reboot', bodyFor(holder));
     if (grant.status !== 200) throw new Error(`could not make one node hold the slot: ${grant.status} ${grant.text}`);
 
+    alerts = await startAlertStub();
+    const spec = benchPolicySpec(Date.now(), alerts.url);
+    const policy = await PolicySwitch.create({ adminKubeconfig, spec, serverLog, probe: () => post(serverUrl, 'v1/pre-reboot', bodies[0] ?? '') });
+
     await serverLog.startCounting();
-    const { steady, refused, ceiling } = await interleavedRounds({ rounds: ROUNDS, measured, load, run: (o) => generator.run(o), bareCpuSeconds: () => cpuSecondsOf(bare.pid), say }, serverUrl, bareUrl);
+    const rounds = await interleavedRounds({ rounds: ROUNDS, measured, load, run: (o) => generator.run(o), bareCpuSeconds: () => cpuSecondsOf(bare.pid), say, policy }, serverUrl, bareUrl);
+    const { steady, refused, ceiling, refusedWithPolicy, policyRuns } = rounds;
+    if (!refusedWithPolicy || !policyRuns) throw new Error('the policy scenario did not run');
     const logged = await serverLog.volume();
 
     const memory = await memoryOf(server.pid);
@@ -110,11 +126,24 @@ async function main(): Promise<number> {
       `Server log during the load: ${volumeText(logged)}.`,
       ...(generator.warning ? ['', generator.warning] : []),
     ];
-    const figures = { nodes: NODES, concurrency: load(serverUrl, '/').concurrency, scenarios: [steady, refused], ceiling, memory, memoryAtReady, readyMs, configuration, logLines: logged.lines };
+    const figures = { nodes: NODES, concurrency: load(serverUrl, '/').concurrency, scenarios: [steady, refused, refusedWithPolicy], ceiling, memory, memoryAtReady, readyMs, configuration, logLines: logged.lines };
     const floors = checkFloors(figures);
     process.stdout.write(markdown(figures, floors));
-    return floors.every((f) => f.pass) ? 0 : 1;
+    const comparison = {
+      without: refused,
+      with: refusedWithPolicy,
+      runs: policyRuns,
+      configuration: [
+        `Cluster: ${NODES} simulated Nodes in ${POOLS} node pools of ${NODES / POOLS} (label kubernetes.azure.com/agentpool); one node holds the one slot (--max-rebooting 1), so every other node's pre-reboot is refused.`,
+        `Load: ${generator.description}; ${ROUNDS} rounds of four runs back to back (without, with, with, without the policy; the reverse in even rounds), each side's best run kept.`,
+        `Policy: ${policySummary(spec)} The alert blocker was asked ${alerts.asked()} times during the bench.`,
+      ],
+    };
+    const policyChecks = policyFloors(comparison);
+    process.stdout.write(`\n${policyMarkdown(comparison, policyChecks)}`);
+    return floors.concat(policyChecks).every((f) => f.pass) ? 0 : 1;
   } finally {
+    await alerts?.close();
     await Promise.all(children.map((c) => c.stop()));
     await serverLog?.close();
     await rm(dir, { recursive: true, force: true });

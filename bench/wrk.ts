@@ -36,7 +36,7 @@ local bodies = {
 ${opts.bodies.map((b) => `  ${luaString(b)},`).join('\n')}
 }
 local reqs, n, i = {}, 0, 0
-counts, samples = {}, {}
+counts, answers, samples = {}, {}, {}
 local threads = {}
 
 function setup(thread) table.insert(threads, thread) end
@@ -54,6 +54,10 @@ end
 
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
+  -- As bench/load.ts answerOf: the status and the FleetLock refusal kind.
+  local kind = string.match(body, '"kind":"([a-z_]+)"')
+  local answer = kind and (status .. " " .. kind) or tostring(status)
+  answers[answer] = (answers[answer] or 0) + 1
   if samples[status] == nil then samples[status] = string.sub(body, 1, 200) end
 end
 
@@ -62,18 +66,20 @@ local function json(s)
 end
 
 function done(summary, latency, requests)
-  local total, sample = {}, {}
+  local total, byAnswer, sample = {}, {}, {}
   for _, t in ipairs(threads) do
     for status, count in pairs(t:get("counts")) do total[status] = (total[status] or 0) + count end
+    for answer, count in pairs(t:get("answers")) do byAnswer[answer] = (byAnswer[answer] or 0) + count end
     for status, body in pairs(t:get("samples")) do sample[status] = sample[status] or body end
   end
-  local statuses, bodies = {}, {}
+  local statuses, kinds, bodies = {}, {}, {}
   for status, count in pairs(total) do table.insert(statuses, string.format('"%d":%d', status, count)) end
+  for answer, count in pairs(byAnswer) do table.insert(kinds, string.format('%s:%d', json(answer), count)) end
   for status, body in pairs(sample) do table.insert(bodies, string.format('"%d":%s', status, json(body))) end
   local e = summary.errors
-  io.write(string.format('${RESULT_PREFIX}{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"socketErrors":%d,"statuses":{%s},"sample":{%s}}\\n',
+  io.write(string.format('${RESULT_PREFIX}{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"socketErrors":%d,"statuses":{%s},"answers":{%s},"sample":{%s}}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, table.concat(statuses, ","), table.concat(bodies, ",")))
+    e.connect + e.read + e.write + e.timeout, table.concat(statuses, ","), table.concat(kinds, ","), table.concat(bodies, ",")))
 end
 `;
 }
@@ -85,6 +91,7 @@ interface WrkRun {
   readonly p99Us: number;
   readonly socketErrors: number;
   readonly statuses: Record<string, number>;
+  readonly answers: Record<string, number>;
   readonly sample: Record<string, string>;
 }
 
@@ -110,7 +117,8 @@ export async function runWrk(opts: LoadOptions): Promise<LoadResult> {
     const seconds = r.durationUs / 1e6;
     const answered = Object.values(r.statuses).reduce((a, b) => a + b, 0);
     const statuses: Record<number, number> = Object.fromEntries(Object.entries(r.statuses).map(([s, c]) => [Number(s), c]));
-    if (r.socketErrors > 0) statuses[0] = r.socketErrors;
+    const answers = { ...r.answers };
+    if (r.socketErrors > 0) statuses[0] = answers['0'] = r.socketErrors;
     return {
       requests: answered,
       sent: warm.requests + r.requests,
@@ -119,6 +127,7 @@ export async function runWrk(opts: LoadOptions): Promise<LoadResult> {
       p50Ms: r.p50Us / 1000,
       p99Ms: r.p99Us / 1000,
       statuses,
+      answers,
       sample: Object.fromEntries(Object.entries(r.sample).map(([s, b]) => [Number(s), b])),
     };
   } finally {
