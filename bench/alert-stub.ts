@@ -7,7 +7,7 @@ export interface AlertStub {
   readonly url: string;
   /** Questions answered so far. */
   readonly asked: () => number;
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 const NO_ALERTS = JSON.stringify({ status: 'success', data: { alerts: [] } });

@@ -32,51 +32,29 @@ export class ServerLog {
     this.mark = (await stat(this.path)).size;
   }
 
-  /** Bytes written so far: a mark for `messagesSince`. */
-  async size(): Promise<number> {
-    return (await stat(this.path)).size;
-  }
-
-  /** The messages of the lines written after `mark`. */
-  async messagesSince(mark: number): Promise<string[]> {
-    return parseLines((await readFile(this.path)).subarray(mark).toString('utf8')).map((r) => r.msg);
-  }
-
   /** What was written since `startCounting`. */
   async volume(): Promise<LogVolume> {
     const text = (await readFile(this.path)).subarray(this.mark).toString('utf8');
-    const records = parseLines(text);
+    const lines = text.split('\n').filter((l) => l.length > 0);
     const counts = new Map<string, number>();
-    for (const { msg } of records) counts.set(msg, (counts.get(msg) ?? 0) + 1);
-    const warnings = records.filter((r) => r.level >= 40).map((r) => r.line);
-    return { lines: records.length, bytes: Buffer.byteLength(text), byMessage: [...counts].sort((a, b) => b[1] - a[1]), warnings };
-  }
-
-  async close(): Promise<void> {
-    await this.file.close();
-  }
-}
-
-interface LogLine {
-  readonly line: string;
-  readonly msg: string;
-  /** pino's level number; 0 when the line has none. */
-  readonly level: number;
-}
-
-function parseLines(text: string): LogLine[] {
-  return text
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((line) => {
+    const warnings: string[] = [];
+    for (const line of lines) {
       let record: { msg?: unknown; level?: unknown };
       try {
         record = JSON.parse(line) as typeof record;
       } catch {
         record = { msg: '(not JSON)' };
       }
-      return { line, msg: typeof record.msg === 'string' ? record.msg : '(no message)', level: typeof record.level === 'number' ? record.level : 0 };
-    });
+      const msg = typeof record.msg === 'string' ? record.msg : '(no message)';
+      counts.set(msg, (counts.get(msg) ?? 0) + 1);
+      if (typeof record.level === 'number' && record.level >= 40) warnings.push(line);
+    }
+    return { lines: lines.length, bytes: Buffer.byteLength(text), byMessage: [...counts].sort((a, b) => b[1] - a[1]), warnings };
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
 }
 
 /** `1,234 lines (210 KB): 1,000 x "fleetlock refusal", ...` */

@@ -58,15 +58,15 @@ export interface Rounds {
   /** CPU seconds the bare route's process has used so far, when known. */
   bareCpuSeconds?(): Promise<number>;
   say(text: string): void;
-  /** When given, the refused scenario runs a second time each round with this RebootPolicy in force. */
-  readonly policy?: { apply(): Promise<void>; remove(): Promise<void> };
+  /** A second server alike but for a RebootPolicy in force: the refused scenario also runs against it. */
+  readonly withPolicy?: { readonly serverUrl: string; measured(name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult> };
 }
 
 export interface RoundsResult {
   readonly steady: ScenarioResult;
   readonly refused: ScenarioResult;
   readonly ceiling: ScenarioResult;
-  /** The refused scenario with the RebootPolicy in force, when `Rounds.policy` was given. */
+  /** The refused scenario against the server with the RebootPolicy, when `Rounds.withPolicy` was given. */
   readonly refusedWithPolicy?: ScenarioResult;
   /** Every run of the refused scenario without and with the policy, in order (with a policy only). */
   readonly policyRuns?: { readonly without: readonly ScenarioResult[]; readonly with: readonly ScenarioResult[] };
@@ -92,7 +92,7 @@ export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: s
   let refused: ScenarioResult | undefined;
   let withPolicy: ScenarioResult | undefined;
   let ceiling: ScenarioResult | undefined;
-  const policy = r.policy;
+  const policy = r.withPolicy;
   const runs = { without: [] as ScenarioResult[], with: [] as ScenarioResult[] };
   for (let round = 1; round <= r.rounds; round++) {
     const of = `(round ${round}/${r.rounds})`;
@@ -104,14 +104,9 @@ export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: s
     };
     const underPolicy = async (): Promise<void> => {
       if (!policy) return;
-      await policy.apply();
-      try {
-        const run = refusedAsExpected(await r.measured(`${WITH_POLICY} ${of}`, SLOTS_FULL, r.load(serverUrl, '/v1/pre-reboot')));
-        runs.with.push(run);
-        withPolicy = best(withPolicy, run);
-      } finally {
-        await policy.remove();
-      }
+      const run = refusedAsExpected(await policy.measured(`${WITH_POLICY} ${of}`, SLOTS_FULL, r.load(policy.serverUrl, '/v1/pre-reboot')));
+      runs.with.push(run);
+      withPolicy = best(withPolicy, run);
     };
     // With a policy: A B B A in odd rounds, B A A B in even ones, so the two see the machine's other load alike.
     const order = !policy ? [plain] : round % 2 === 1 ? [plain, underPolicy, underPolicy, plain] : [underPolicy, plain, plain, underPolicy];
