@@ -24,7 +24,8 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   await pollUntil('the applications Ready and their budgets computed', () => workloadsHealthy(admin));
   const feed = await NodeFeed.start(createKubeApi(plane.adminKubeconfig));
   t.teardown(() => feed.stop());
-  const replica = await startReplica(t, cluster, 'replica-a', ['--stale-after', '5s']);
+  // A node released by hand that never came back holds the health gate until its timeout: 5 s here, 10 min by default.
+  const replica = await startReplica(t, cluster, 'replica-a', ['--stale-after', '5s', '--health-gate-timeout', '5s']);
   await leaderOf([replica]);
   const operator = (args: readonly string[]): Promise<string> => rebootManager(plane.adminKubeconfig, args);
   /** The node's line in `kubectl get nodes`: NAME STATUS ROLES AGE VERSION. */
@@ -78,6 +79,8 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
 
   // The operator gives the slot back by hand; the next node gets it.
   t.equal((await operator(['release', n1.name])).trim(), `released the reboot slot of node ${n1.name} and uncordoned it`);
+  const gated = await z3.preReboot();
+  t.ok(!gated.ok && gated.kind === 'blocked' && gated.value.startsWith(`health: ${n1.name} released`), `the gate waits for node-01, down, until its timeout (${refusal(gated)})`);
   await preRebootUntilGranted(z3, ['slots_full', 'draining']);
   t.notOk(holdsSlot(feed.get(n1.name)), 'node-01 holds nothing');
   t.ok(holdsSlot(feed.get(n3.name)), 'node-03 holds the slot');
