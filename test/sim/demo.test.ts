@@ -59,7 +59,9 @@ void t.test('the demo rolls an update through a small cluster and says so', asyn
   for (const name of ['node-1', 'node-2', 'node-3']) t.match(out, new RegExp(`${name} +slot released`));
   t.match(out, /Azure scheduled events completed: +1\/1/, 'the Azure event completed');
   const azureLines = out.split('\n').filter((line) => /node-2 +(azure|imds-agent|claimed a reboot slot in group azure|drained)/.test(line));
-  const order = ['azure: Reboot scheduled for VM vmss_2', 'claimed a reboot slot in group azure', 'drained', 'azure: the agent approved the Reboot', 'azure: Reboot done'];
+  // On a slow machine the event may come while node-2 still holds its Zincati slot: the server answers from that slot, no new claim.
+  const claimedForAzure = azureLines.some((line) => line.includes('claimed a reboot slot in group azure'));
+  const order = ['azure: Reboot scheduled for VM vmss_2', ...(claimedForAzure ? ['claimed a reboot slot in group azure'] : []), 'drained', 'azure: the agent approved the Reboot', 'azure: Reboot done'];
   const positions = order.map((text) => azureLines.findIndex((line) => line.includes(text)));
   t.ok(positions.every((p, i) => p >= 0 && (i === 0 || p > (positions[i - 1] ?? -1))), `the Azure node is claimed, drained, approved and done in order:\n${azureLines.join('\n')}`);
 });
