@@ -78,7 +78,7 @@ async function main(): Promise<number> {
       runs: policyRuns,
       configuration: [
         `Clusters: two, alike: ${NODES} simulated Nodes each in ${POOLS} node pools of ${NODES / POOLS} (label ${AGENT_POOL_LABEL}), one node holding the one slot (--max-rebooting 1) so every other node's pre-reboot is refused, each with its own reboot-manager serve (shipped defaults); one has no RebootPolicy, the other this one, created once before the load.`,
-        `Load: ${generator.description}; ${ROUNDS} rounds of four runs back to back (without, with, with, without the policy; the reverse in even rounds), each side's best run kept.`,
+        `Load: ${generator.description}; ${ROUNDS} rounds of four runs back to back (without, with, with, without the policy; the reverse in even rounds), each side's best run shown; the floor takes the median of the back-to-back pairs.`,
         `Policy: ${policySummary(spec)} The alert blocker was asked ${alerts.asked()} times.`,
         `Server with the policy: ${(await memoryOf(governed.server.pid)).rssMiB.toFixed(0)} MiB resident after the load; its log during the load: ${volumeText(loggedUnderPolicy)}.`,
       ],
