@@ -42,6 +42,7 @@ import { PolicySource } from './policy/policy-source.js';
 import type { PolicyDefaults } from './policy/policy.js';
 import { policyReport } from './policy/report.js';
 import { ScopeIndex } from './slot/scope-index.js';
+import { wireRequests } from './server-requests.js';
 
 export interface RunningServer {
   /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
@@ -172,7 +173,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
           coordinator.leadershipChanged();
           windowClose.arm();
           if (leading) policy.republish();
-          if (leading) void nodes.whenSynced().then(() => reconciler.sweep());
+          if (leading) void nodes.whenSynced().then(() => reconciler.sweep()).then(() => requests.driver.kick());
           else drainer.stopAll();
         },
       })
@@ -195,7 +196,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
   const reconciler = new Reconciler({ nodes, slots, index, coordinator, log, clock, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
+  const requests = wireRequests({ api, clock, ...jitter, nodes, slots, coordinator, events, log, metrics, isLeader: () => leader.isLeader(), sweepIntervalMs: config.resyncInterval });
   reconciler.start();
+  requests.start();
   nodes.start();
   agentPods?.start();
   policyObjects.start();
@@ -217,6 +220,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     offBlockers();
     void blockers.stop();
     reconciler.stop();
+    requests.stop();
     nodes.stop();
     agentPods?.stop();
     policyObjects.stop();
@@ -242,6 +246,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     policy,
     scopes,
     admission,
+    requests,
     blockers,
     /** The windows in force (a new policy makes a new rule). */
     windows: { view: (now: number) => windows.view(now) },

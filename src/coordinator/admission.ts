@@ -1,7 +1,8 @@
 // Whether a new claim may be taken now, and every reason it may not: budgets, pools, zones, then the policy's rules.
 import type { Clock } from '../clock/clock.js';
 import type { NodeView } from '../kube/node-view.js';
-import type { Asking, ClaimRule, Reason } from '../policy/reasons.js';
+import { Refusal } from '../fleetlock/refusal.js';
+import { describeReasons, type Asking, type ClaimRule, type Reason } from '../policy/reasons.js';
 import { isUrgent, keepers, whyFull, type SlotBudget } from '../slot/budget.js';
 import type { SlotIndex } from '../slot/holders.js';
 import type { Overflow } from '../slot/pools.js';
@@ -115,4 +116,10 @@ function names(using: readonly string[], unavailable: readonly string[]): string
   if (out.length > 0) parts.push(`rebooting: ${list(out)}`);
   if (unavailable.length > 0) parts.push(`already unavailable: ${list(unavailable)}`);
   return parts.join('; ') || 'nobody: the scope allows none';
+}
+
+/** `slots_full` (the words users know) when only budgets and the settle time hold the claim back; otherwise `blocked`, naming every reason. */
+export function refusalFor(reasons: readonly Reason[]): Refusal {
+  if (budgetOnly(reasons)) return new Refusal('slots_full', reasons.map((r) => r.message).join('; '));
+  return new Refusal('blocked', describeReasons(reasons));
 }

@@ -1,8 +1,9 @@
 // What the coordinator reports to the metrics (ServerMetrics implements it; tests may pass nothing).
+import type { RequestPhase } from '../requests/request.js';
 import type { Rule } from '../policy/reasons.js';
 
 /** Why a slot ended: a small fixed set, a metric label. */
-export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'window_closed' | 'manual' | 'node_deleted';
+export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'window_closed' | 'manual' | 'node_deleted' | 'request_completed' | 'request_expired' | 'request_deleted';
 
 export interface CoordinatorMetrics {
   /** A pre-reboot from `node` was refused because no slot was free (only the first refusal of a wait counts). */
@@ -13,4 +14,11 @@ export interface CoordinatorMetrics {
   released(reason: ReleaseReason): void;
   /** A new claim was refused; one count per rule among its reasons. */
   claimBlocked(rules: readonly Rule[]): void;
+}
+
+/** What MaintenanceRequests tell the metrics. */
+export interface RequestMetrics {
+  /** A request was approved, or reached a terminal phase. */
+  entered(phase: RequestPhase): void;
+  overran(): void;
 }

@@ -10,16 +10,25 @@ import type { NodeView } from '../kube/node-view.js';
 import type { Decision, NodeCache } from '../kube/nodes.js';
 import { slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
-import type { Slot } from '../slot/slot.js';
-import { claim, isBack, markDrained, releaseIfBack, steadyState, withdraw } from '../slot/transitions.js';
-import { describeReasons, type Reason } from '../policy/reasons.js';
-import { budgetOnly, type Admission } from './admission.js';
+import { FLEETLOCK, type Slot, type SlotSource } from '../slot/slot.js';
+import { claim, isBack, markDrained, releaseClaim, releaseIfBack, requestRelease, steadyState, withdraw } from '../slot/transitions.js';
+import { refusalFor, type Admission } from './admission.js';
 import type { CoordinatorMetrics, ReleaseReason } from './coordinator-metrics.js';
 import { Fence } from './fence.js';
 import { resolveNode } from './resolve.js';
 import { SerialQueue } from './serial.js';
 import { SlotWriter, type Applied, type Log } from './slot-writer.js';
 import type { WindowCheck } from './window-close.js';
+
+/** Who takes a slot, and the words Events and logs use for it. */
+export interface Claimant {
+  readonly group: string;
+  /** FleetLock id ('' for a request). */
+  readonly id: string;
+  readonly source: SlotSource;
+  /** `FleetLock id …` or `MaintenanceRequest …`. */
+  readonly label: string;
+}
 
 export interface Leadership {
   isLeader(): boolean;
@@ -101,7 +110,9 @@ export class Coordinator implements LockService, Readiness {
       const applied = await this.release(node.name, (n) => steadyState(n, params.group, this.deps.clock.now()), ctx.log, { seen: false });
       if (applied instanceof Refusal) return applied;
       const { outcome } = applied;
-      if (outcome.kind === 'other-group') {
+      if (outcome.kind === 'other-holder') {
+        ctx.log.info({ node: node.name }, 'steady-state from a node a MaintenanceRequest holds: slot kept');
+      } else if (outcome.kind === 'other-group') {
         ctx.log.info({ node: node.name, heldIn: outcome.slot.group, askedIn: params.group }, 'steady-state from another group than the slot was taken in: slot kept');
       } else if (outcome.kind === 'release-requested') {
         ctx.log.info({ node: node.name }, 'steady-state before the kubelet reported the node back: slot released once it does');
@@ -123,13 +134,15 @@ export class Coordinator implements LockService, Readiness {
       if (isBack(node, slot)) {
         const applied = await this.release(name, (n) => releaseIfBack(n, this.deps.clock.now()), this.deps.log);
         if (applied instanceof Refusal || applied.outcome.kind !== 'released') return applied instanceof Refusal ? applied : OK;
-        const { rebooted } = applied.outcome;
-        this.releasedNow(applied.node, applied.outcome.slot, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
+        const { rebooted, slot: ended } = applied.outcome;
+        if (ended.source.kind === 'request') this.releasedNow(applied.node, ended, `MaintenanceRequest ${ended.source.name} completed and the node is Ready`, 'request_completed', this.deps.log);
+        else this.releasedNow(applied.node, ended, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
         return OK;
       }
       const closed = this.deps.windows?.due(node, slot);
       if (closed) return (await this.withdraw(name, slot, closed, this.deps.log, 'window_closed')) ?? OK;
-      if (slot.phase !== 'drained' && this.kept(name)) this.deps.preparer.prepare(node, slot);
+      const drains = slot.source.kind === 'fleetlock' || slot.source.drain;
+      if (slot.phase !== 'drained' && drains && this.kept(name)) this.deps.preparer.prepare(node, slot);
       return OK;
     });
     if (answer instanceof Refusal) throw new Error(answer.value);
@@ -164,15 +177,8 @@ export class Coordinator implements LockService, Readiness {
     if (held && this.deps.leadership.isLeader()) this.deps.metrics?.released('node_deleted');
   }
 
-  private node(id: string): NodeView | Refusal {
-    if (!this.deps.leadership.isLeader()) return new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
-    if (!this.deps.nodes.synced) return new Refusal('unavailable', 'the node cache is still syncing; retry shortly');
-    if (!this.deps.admission.synced()) return new Refusal('unavailable', 'the rollout policy is still loading; retry shortly');
-    return resolveNode(id, this.deps.index, (name) => this.deps.nodes.get(name));
-  }
-
-  /** Runs one decision in the queue, behind the fence. */
-  private decide(task: () => Promise<Answer>): Promise<Answer> {
+  /** Runs `task` in the one queue, behind the fence, as every slot decision: MaintenanceRequests' too. */
+  decide(task: () => Promise<Answer>): Promise<Answer> {
     return this.queue.run(async () => {
       if (!this.deps.leadership.isLeader()) return new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
       try {
@@ -182,6 +188,38 @@ export class Coordinator implements LockService, Readiness {
       }
       return task();
     });
+  }
+
+  /** In the queue: a request's claim drained (or asked for no drain) is granted; until then, why not. */
+  async advance(node: NodeView, slot: Slot, log: Log): Promise<Answer> {
+    if (slot.phase === 'drained') return OK;
+    if (!this.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
+    if (slot.source.kind !== 'request' || slot.source.drain) {
+      const preparation = this.deps.preparer.prepare(node, slot);
+      if (!preparation.done) return new Refusal('draining', preparation.progress);
+    }
+    return this.grant(node.name, slot, slot.source.kind === 'request' ? `MaintenanceRequest ${slot.source.name}` : `FleetLock id ${slot.id}`, log);
+  }
+
+  /** In the queue: the requester is done; the reconciler releases the slot once the node is Ready. */
+  async requestRelease(name: string, slot: Slot, log: Log): Promise<Answer> {
+    const applied = await this.writer.apply(name, (n) => requestRelease(n, slot.claim, this.deps.clock.now()), log);
+    return applied instanceof Refusal ? applied : OK;
+  }
+
+  /** In the queue: a request's slot ends now, whatever its phase (expired, deleted, rejected). */
+  async releaseClaim(name: string, slot: Slot, why: string, reason: ReleaseReason, log: Log): Promise<Answer> {
+    const applied = await this.release(name, (n) => releaseClaim(n, slot.claim, this.deps.clock.now()), log);
+    if (applied instanceof Refusal) return applied;
+    if (applied.outcome.kind === 'released') this.releasedNow(applied.node, applied.outcome.slot, why, reason, log);
+    return OK;
+  }
+
+  private node(id: string): NodeView | Refusal {
+    if (!this.deps.leadership.isLeader()) return new Refusal('not_leader', 'this replica is not the leader; retry (the Service routes to the leader once it is ready)');
+    if (!this.deps.nodes.synced) return new Refusal('unavailable', 'the node cache is still syncing; retry shortly');
+    if (!this.deps.admission.synced()) return new Refusal('unavailable', 'the rollout policy is still loading; retry shortly');
+    return resolveNode(id, this.deps.index, (name) => this.deps.nodes.get(name));
   }
 
   private async answerPreReboot(params: ClientParams, ctx: RequestContext): Promise<Answer> {
@@ -214,31 +252,44 @@ export class Coordinator implements LockService, Readiness {
     if (!cached) return new Refusal('unknown_id', `node ${name} was just deleted`);
     const held = slotOf(cached);
     if (held) return this.answerHolder(cached, held, params, ctx, true);
-    const full = this.noSlotFor(cached, params.group);
-    if (full) return full;
+    const taken = await this.take(cached, { group: params.group, id: params.id, source: FLEETLOCK, label: `FleetLock id ${params.id}` }, ctx.log);
+    if (taken instanceof Refusal) return taken;
+    return this.answerHolder(taken.node, taken.slot, params, ctx, true);
+  }
 
+  /**
+   * Admission, the compare-and-swap and the tie-break: the one way any holder, FleetLock client or
+   * MaintenanceRequest, takes a slot. Runs in the queue; a node already holding one is answered with that slot.
+   */
+  async take(cached: NodeView, who: Claimant, log: Log): Promise<{ node: NodeView; slot: Slot } | Refusal> {
+    const name = cached.name;
+    const full = this.noSlotFor(cached, who.group);
+    if (full) return full;
     const token = `${this.deps.identity}.${this.deps.clock.now().toString(36)}.${++this.claims}`;
-    const applied = await this.writer.apply(name, (n) => claim(n, { group: params.group, id: params.id, claim: token, at: this.deps.clock.now() }), ctx.log);
+    const applied = await this.writer.apply(name, (n) => claim(n, { group: who.group, id: who.id, source: who.source, claim: token, at: this.deps.clock.now() }), log);
     if (applied instanceof Refusal) return applied;
     const { node, outcome } = applied;
-    if (outcome.kind === 'held') return this.answerHolder(node, outcome.slot, params, ctx, true);
+    if (outcome.kind === 'held') return { node, slot: outcome.slot };
     // The cache now shows our claim and every claim committed before it: the tie-break is the last guard.
     if (!this.kept(name)) {
-      const withdrawn = await this.withdraw(name, outcome.slot, 'withdrawn: another node won the tie-break', ctx.log);
+      const withdrawn = await this.withdraw(name, outcome.slot, 'withdrawn: another node won the tie-break', log);
       if (withdrawn) return withdrawn;
       this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
       const now = this.deps.nodes.get(name) ?? node;
-      return this.noSlotFor(now, params.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
+      return this.noSlotFor(now, who.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
     }
     this.blocked.forget(name);
     this.deps.metrics?.claimed(name, this.deps.clock.now());
-    ctx.log.info({ node: name, group: params.group }, 'claimed reboot slot');
-    this.deps.events.record(node, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${params.group} by FleetLock id ${params.id}`);
-    return this.answerHolder(node, outcome.slot, params, ctx, true);
+    log.info({ node: name, group: who.group, by: who.label }, 'claimed reboot slot');
+    this.deps.events.record(node, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${who.group} by ${who.label}`);
+    return { node, slot: outcome.slot };
   }
 
   /** Pre-reboot from a node that holds a slot: idempotent, and 200 only once it is drained. */
   private async answerHolder(node: NodeView, slot: Slot, params: ClientParams, ctx: RequestContext, inQueue = false): Promise<Answer> {
+    if (slot.source.kind === 'request') {
+      return new Refusal('blocked', `request: node ${node.name} is out of service for MaintenanceRequest ${slot.source.name}; retry once it completes`);
+    }
     if (slot.group !== params.group) {
       ctx.log.warn({ node: node.name, heldIn: slot.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
     }
@@ -256,18 +307,18 @@ export class Coordinator implements LockService, Readiness {
     if (!this.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
     const preparation = this.deps.preparer.prepare(node, slot);
     if (!preparation.done) return new Refusal('draining', preparation.progress);
-    const grant = () => this.grant(node.name, slot, params, ctx.log);
+    const grant = () => this.grant(node.name, slot, `FleetLock id ${params.id}`, ctx.log);
     return inQueue ? grant() : this.decide(grant);
   }
 
   /** Records that the holder is safe to reboot, before the first 200 is sent. */
-  private async grant(name: string, slot: Slot, params: ClientParams, log: Log): Promise<Answer> {
+  private async grant(name: string, slot: Slot, to: string, log: Log): Promise<Answer> {
     const applied = await this.writer.apply(name, (n) => markDrained(n, slot.claim), log);
     if (applied instanceof Refusal) return applied;
     if (applied.outcome === 'claim-gone') return new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
     if (applied.wrote) {
       log.info({ node: name, group: slot.group }, 'reboot granted');
-      this.deps.events.record(applied.node, 'Normal', 'RebootGranted', `Node is safe to reboot: granted to FleetLock id ${params.id}`);
+      this.deps.events.record(applied.node, 'Normal', 'RebootGranted', `Node is safe to reboot: granted to ${to}`);
     }
     return OK;
   }
@@ -297,10 +348,4 @@ export class Coordinator implements LockService, Readiness {
     this.deps.events.record(node, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
     if (slot.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
-}
-
-/** `slots_full` (the words users know) when only budgets and the settle time hold the claim back; otherwise `blocked`, naming every reason. */
-export function refusalFor(reasons: readonly Reason[]): Refusal {
-  if (budgetOnly(reasons)) return new Refusal('slots_full', reasons.map((r) => r.message).join('; '));
-  return new Refusal('blocked', describeReasons(reasons));
 }

@@ -49,7 +49,7 @@ export interface NodeEventRecord {
   readonly name: string;
   readonly node: { readonly name: string; readonly uid: string };
   /** The involved object's kind when it is not a Node. */
-  readonly kind?: 'RebootPolicy';
+  readonly kind?: 'RebootPolicy' | 'MaintenanceRequest';
   readonly type: 'Normal' | 'Warning';
   readonly reason: string;
   readonly message: string;
@@ -74,7 +74,13 @@ export const COLLECTIONS = {
   statefulsets: { prefix: '/apis/apps/v1', namespaced: true },
   replicasets: { prefix: '/apis/apps/v1', namespaced: true },
   rebootpolicies: { prefix: '/apis/rebootmanager.io/v1alpha1', namespaced: false },
+  maintenancerequests: { prefix: '/apis/rebootmanager.io/v1alpha1', namespaced: false },
 } as const satisfies Record<string, CollectionPath>;
+
+/** This project's own cluster-scoped resources (CRDs in kubernetes/base), by plural, with their kinds. */
+export const CUSTOM_KINDS = { rebootpolicies: 'RebootPolicy', maintenancerequests: 'MaintenanceRequest' } as const;
+
+export type CustomResource = keyof typeof CUSTOM_KINDS;
 
 export type Collection = keyof typeof COLLECTIONS;
 
@@ -99,11 +105,11 @@ export interface KubeApi {
   /** Compare-and-swap on `lease.resourceVersion`. */
   replaceLease(namespace: string, name: string, lease: LeaseRecord): Promise<LeaseRecord>;
   createEvent(namespace: string, event: NodeEventRecord): Promise<void>;
-  /** The cluster-scoped RebootPolicy `name`, as plain JSON (404 `not_found` when absent). */
-  readPolicy(name: string): Promise<unknown>;
-  createPolicy(policy: object): Promise<unknown>;
-  /** A JSON merge patch of the policy, or of its `status` subresource. */
-  patchPolicy(name: string, patch: object, subresource?: 'status'): Promise<unknown>;
+  /** One of our custom objects (RebootPolicy, MaintenanceRequest), as plain JSON (404 `not_found` when absent). */
+  readCustom(resource: CustomResource, name: string): Promise<unknown>;
+  createCustom(resource: CustomResource, body: object): Promise<unknown>;
+  /** A JSON merge patch of the object, or of its `status` subresource; with `metadata.resourceVersion`, a compare-and-swap. */
+  patchCustom(resource: CustomResource, name: string, patch: object, subresource?: 'status'): Promise<unknown>;
 }
 
 /** A NodeEventRecord as the core/v1 Event object both implementations create (times as RFC 3339 strings). */

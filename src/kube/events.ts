@@ -26,11 +26,14 @@ export type NodeEventReason =
 /** Reasons recorded on the RebootPolicy. */
 export type PolicyEventReason = 'PolicyAccepted' | 'PolicyRejected';
 
+/** Reasons recorded on a MaintenanceRequest (and the overrun and expiry on its Node too). */
+export type RequestEventReason = 'MaintenanceApproved' | 'MaintenanceCompleted' | 'MaintenanceExpired' | 'MaintenanceRejected' | 'MaintenanceOverrun';
+
 /** What an Event is about: a Node, or (with `kind`) the RebootPolicy. */
 export interface EventSubject {
   readonly name: string;
   readonly uid: string;
-  readonly kind?: 'RebootPolicy';
+  readonly kind?: 'RebootPolicy' | 'MaintenanceRequest';
 }
 
 /**
@@ -63,7 +66,7 @@ export class EventRecorder {
     this.recordOn(node, type, reason, message);
   }
 
-  recordOn(subject: EventSubject, type: EventType, reason: NodeEventReason | PolicyEventReason, message: string): void {
+  recordOn(subject: EventSubject, type: EventType, reason: NodeEventReason | PolicyEventReason | RequestEventReason, message: string): void {
     const done = this.create(subject, type, reason, message).finally(() => this.pending.delete(done));
     this.pending.add(done);
   }
@@ -73,7 +76,7 @@ export class EventRecorder {
     await Promise.all([...this.pending]);
   }
 
-  private async create(node: EventSubject, type: EventType, reason: NodeEventReason | PolicyEventReason, message: string): Promise<void> {
+  private async create(node: EventSubject, type: EventType, reason: NodeEventReason | PolicyEventReason | RequestEventReason, message: string): Promise<void> {
     const now = this.clock.now();
     try {
       await this.api.createEvent(NODE_EVENTS_NAMESPACE, {

@@ -13,7 +13,8 @@ export interface PolicyCondition {
 
 /** Writes the `Accepted` condition (a merge patch of the status subresource replaces the conditions we own). */
 export async function writePolicyStatus(api: KubeApi, name: string, c: PolicyCondition): Promise<void> {
-  await api.patchPolicy(
+  await api.patchCustom(
+    'rebootpolicies',
     name,
     {
       status: {

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { PatchStrategy, V1MicroTime, setHeaderOptions, type V1Lease } from '@kubernetes/client-node';
 import { originForLogs } from '../logging/safe-url.js';
-import { COLLECTIONS, nodeEventObject, type Collection, type KubeApi, type LeaseRecord, type ListPage, type ListQuery, type NodeEventRecord, type StopWatch, type WatchEventHandler, type WatchQuery } from './api.js';
+import { COLLECTIONS, CUSTOM_KINDS, nodeEventObject, type Collection, type CustomResource, type KubeApi, type LeaseRecord, type ListPage, type ListQuery, type NodeEventRecord, type StopWatch, type WatchEventHandler, type WatchQuery } from './api.js';
 import { createKubeClient, type KubeClient } from './client.js';
 import { KubeError, codeForStatus, parseStatus, toKubeError } from './errors.js';
 
@@ -94,22 +94,21 @@ export class RestKubeApi implements KubeApi {
     await this.call(`recording ${event.reason} event for node ${event.node.name}`, () => this.client.core.createNamespacedEvent({ namespace, body }));
   }
 
-  async readPolicy(name: string): Promise<unknown> {
-    return JSON.parse(await this.requestJson(this.policyUrl(name), 'GET', `reading RebootPolicy ${name}`));
+  async readCustom(resource: CustomResource, name: string): Promise<unknown> {
+    return JSON.parse(await this.requestJson(this.customUrl(resource, name), 'GET', `reading ${CUSTOM_KINDS[resource]} ${name}`));
   }
 
-  async createPolicy(policy: object): Promise<unknown> {
-    const url = new URL(this.client.server.replace(/\/$/, '') + pathOf('rebootpolicies', undefined));
-    return JSON.parse(await this.requestJson(url, 'POST', 'creating the RebootPolicy', { body: policy, contentType: 'application/json' }));
+  async createCustom(resource: CustomResource, body: object): Promise<unknown> {
+    return JSON.parse(await this.requestJson(this.customUrl(resource), 'POST', `creating a ${CUSTOM_KINDS[resource]}`, { body, contentType: 'application/json' }));
   }
 
-  async patchPolicy(name: string, patch: object, subresource?: 'status'): Promise<unknown> {
-    const what = `patching RebootPolicy ${name}${subresource ? ' status' : ''}`;
-    return JSON.parse(await this.requestJson(this.policyUrl(name, subresource), 'PATCH', what, { body: patch, contentType: 'application/merge-patch+json' }));
+  async patchCustom(resource: CustomResource, name: string, patch: object, subresource?: 'status'): Promise<unknown> {
+    const what = `patching ${CUSTOM_KINDS[resource]} ${name}${subresource ? ' status' : ''}`;
+    return JSON.parse(await this.requestJson(this.customUrl(resource, name, subresource), 'PATCH', what, { body: patch, contentType: 'application/merge-patch+json' }));
   }
 
-  private policyUrl(name: string, subresource?: string): URL {
-    const path = `${pathOf('rebootpolicies', undefined)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+  private customUrl(resource: CustomResource, name?: string, subresource?: string): URL {
+    const path = `${pathOf(resource, undefined)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}${subresource ? `/${subresource}` : ''}`;
     return new URL(this.client.server.replace(/\/$/, '') + path);
   }
 

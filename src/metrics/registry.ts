@@ -10,7 +10,7 @@ import { TlsCertificateGauge } from './tls-certificate.js';
 
 export type { LiveState } from './slot-gauges.js';
 
-const RELEASE_REASONS: readonly ReleaseReason[] = ['rebooted', 'steady_state', 'withdrawn', 'window_closed', 'manual', 'node_deleted'];
+const RELEASE_REASONS: readonly ReleaseReason[] = ['rebooted', 'steady_state', 'withdrawn', 'window_closed', 'manual', 'node_deleted', 'request_completed', 'request_expired', 'request_deleted'];
 const EVICTION_OUTCOMES: readonly EvictionOutcome[] = ['evicted', 'gone', 'blocked_by_budget', 'several_budgets', 'throttled', 'forbidden', 'error', 'deleted'];
 
 /**

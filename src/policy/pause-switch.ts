@@ -27,7 +27,7 @@ interface RawPolicy {
 /** The policy object, or undefined when there is none. */
 async function read(api: KubeApi): Promise<RawPolicy | undefined> {
   try {
-    return (await api.readPolicy(POLICY_NAME)) as RawPolicy;
+    return (await api.readCustom('rebootpolicies', POLICY_NAME)) as RawPolicy;
   } catch (err) {
     if (err instanceof KubeError && err.code === 'not_found') return undefined;
     throw err;
@@ -53,7 +53,7 @@ export async function pauseReboots(api: KubeApi, pause: Pause): Promise<Paused> 
   const current = await read(api);
   if (!current) {
     try {
-      await api.createPolicy({ apiVersion: POLICY_API_VERSION, kind: 'RebootPolicy', metadata: { name: POLICY_NAME }, spec: { pause } });
+      await api.createCustom('rebootpolicies', { apiVersion: POLICY_API_VERSION, kind: 'RebootPolicy', metadata: { name: POLICY_NAME }, spec: { pause } });
       return { created: true, replaced: undefined, rejected: undefined };
     } catch (err) {
       if (err instanceof KubeError && err.code === 'not_found') throw new KubeError('not_found', 'the RebootPolicy resource is not installed: kubectl apply -k kubernetes/ installs its CustomResourceDefinition', { cause: err });
@@ -61,7 +61,7 @@ export async function pauseReboots(api: KubeApi, pause: Pause): Promise<Paused> 
       if (!(err instanceof KubeError && err.code === 'conflict')) throw err;
     }
   }
-  await api.patchPolicy(POLICY_NAME, { spec: { pause } });
+  await api.patchCustom('rebootpolicies', POLICY_NAME, { spec: { pause } });
   return { created: false, replaced: pauseOf(current), rejected: current ? rejection(current) : undefined };
 }
 
@@ -69,6 +69,6 @@ export async function pauseReboots(api: KubeApi, pause: Pause): Promise<Paused> 
 export async function resumeReboots(api: KubeApi): Promise<Resumed> {
   const lifted = pauseOf(await read(api));
   if (!lifted) return { lifted: undefined };
-  await api.patchPolicy(POLICY_NAME, { spec: { pause: null } });
+  await api.patchCustom('rebootpolicies', POLICY_NAME, { spec: { pause: null } });
   return { lifted };
 }

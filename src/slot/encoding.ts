@@ -2,7 +2,7 @@
 import { ANNOTATION_PREFIX, sameView, type NodeChange, type NodeView } from '../kube/node-view.js';
 import { decodeDisturbed, type Disturbed } from './disturbed.js';
 import { describeProgress } from './progress-text.js';
-import type { DrainProgress, Phase, Slot } from './slot.js';
+import { FLEETLOCK, type DrainProgress, type Phase, type Slot, type SlotSource } from './slot.js';
 
 export const Annotation = {
   /** The lock: `Rebooting` exactly while the node holds a reboot slot, else `Ready`. */
@@ -20,6 +20,13 @@ export const Annotation = {
   drainProgress: `${ANNOTATION_PREFIX}drain-progress`,
   /** Drain progress as one line for `kubectl describe node`; written from the data, never read back. */
   drain: `${ANNOTATION_PREFIX}drain`,
+  /** Who holds the slot: `fleetlock` (also when absent: slots taken before requests existed) or `maintenance-request`. */
+  source: `${ANNOTATION_PREFIX}source`,
+  /** The MaintenanceRequest holding the slot: its name and uid. */
+  request: `${ANNOTATION_PREFIX}request`,
+  requestUid: `${ANNOTATION_PREFIX}request-uid`,
+  /** `true` when the holder asked not to be drained (a request with drain: false). */
+  skipDrain: `${ANNOTATION_PREFIX}skip-drain`,
   /** When reboot-manager last released this node's slot (RFC 3339); kept after the release for --settle-time. */
   releasedAt: `${ANNOTATION_PREFIX}released-at`,
   /** What the last drain disturbed, as JSON (src/slot/disturbed.ts); kept after the release for the health gate, cleared by the next claim. */
@@ -40,6 +47,7 @@ export function slotOf(node: Pick<NodeView, 'annotations'>): Slot | undefined {
   if (a[Annotation.status] !== STATUS_REBOOTING) return undefined;
   const phase = a[Annotation.phase];
   return {
+    source: sourceOf(a),
     group: a[Annotation.group] ?? 'default',
     id: a[Annotation.id] ?? '',
     claim: a[Annotation.claim] ?? a[Annotation.claimedAt] ?? '',
@@ -64,8 +72,21 @@ export function slotAnnotations(slot: Slot): Record<string, string | null> {
     [Annotation.phase]: slot.phase,
     [Annotation.cordoned]: slot.cordonedByUs ? 'true' : null,
     [Annotation.releaseRequested]: slot.releaseRequestedAt,
+    ...sourceAnnotations(slot.source),
     ...progressAnnotations(slot.drain),
   };
+}
+
+const REQUEST_SOURCE = 'maintenance-request';
+
+function sourceAnnotations(source: SlotSource): Record<string, string | null> {
+  if (source.kind === 'fleetlock') return { [Annotation.source]: 'fleetlock', [Annotation.request]: null, [Annotation.requestUid]: null, [Annotation.skipDrain]: null };
+  return { [Annotation.source]: REQUEST_SOURCE, [Annotation.request]: source.name, [Annotation.requestUid]: source.uid, [Annotation.skipDrain]: source.drain ? null : 'true' };
+}
+
+function sourceOf(a: Readonly<Record<string, string>>): SlotSource {
+  if (a[Annotation.source] !== REQUEST_SOURCE) return FLEETLOCK;
+  return { kind: 'request', name: a[Annotation.request] ?? '', uid: a[Annotation.requestUid] ?? '', drain: a[Annotation.skipDrain] !== 'true' };
 }
 
 export function progressAnnotations(progress: DrainProgress | null): Record<string, string | null> {

@@ -27,11 +27,20 @@ export interface DrainProgress {
   readonly done: 'drained' | 'granted' | null;
 }
 
+/** Who holds the slot: a FleetLock client (Zincati, the Azure agent) or a MaintenanceRequest. */
+export type SlotSource =
+  | { readonly kind: 'fleetlock' }
+  /** `uid` pins the object: a request re-created under the same name does not inherit the slot. */
+  | { readonly kind: 'request'; readonly name: string; readonly uid: string; readonly drain: boolean };
+
+export const FLEETLOCK: SlotSource = { kind: 'fleetlock' };
+
 /** A node's reboot slot; a node holds one exactly when its lock annotation says `Rebooting`. */
 export interface Slot {
+  readonly source: SlotSource;
   /** FleetLock group the slot was taken in. */
   readonly group: string;
-  /** FleetLock id the node asked with. */
+  /** FleetLock id the node asked with ('' for a request). */
   readonly id: string;
   /** This claim's unique token: a retried write recognises its own claim by it. */
   readonly claim: string;

@@ -4,7 +4,7 @@ import type { Decision } from '../kube/nodes.js';
 import type { NodeView } from '../kube/node-view.js';
 import { encodeDisturbed, type Disturbed } from './disturbed.js';
 import { Annotation, disturbedOf, progressAnnotations, releaseChange, slotAnnotations, slotOf } from './encoding.js';
-import type { DrainProgress, Slot } from './slot.js';
+import type { DrainProgress, Slot, SlotSource } from './slot.js';
 
 export interface ClaimRequest {
   readonly group: string;
@@ -12,6 +12,7 @@ export interface ClaimRequest {
   /** Unique per claim attempt: a retry after a lost answer finds its own claim by it. */
   readonly claim: string;
   readonly at: number;
+  readonly source: SlotSource;
 }
 
 export type ClaimOutcome =
@@ -24,6 +25,7 @@ export function claim(node: NodeView, req: ClaimRequest): Decision<ClaimOutcome>
   const held = slotOf(node);
   if (held) return { outcome: { kind: held.claim === req.claim ? 'claimed' : 'held', slot: held } };
   const slot: Slot = {
+    source: req.source,
     group: req.group,
     id: req.id,
     claim: req.claim,
@@ -94,6 +96,8 @@ export function markDrained(node: NodeView, claimToken: string): Decision<'drain
  */
 export function isBack(node: NodeView, slot: Slot): boolean {
   if (!node.ready) return false;
+  // A request's node may reboot or not: it is back when its requester said done and it is Ready.
+  if (slot.source.kind === 'request') return slot.releaseRequestedAt !== null;
   if (node.bootId !== '' && node.bootId !== slot.bootId) return true;
   if (slot.releaseRequestedAt === null) return false;
   // Heartbeats have whole seconds: one in the request's second counts, as a reboot takes longer than a second.
@@ -101,13 +105,15 @@ export function isBack(node: NodeView, slot: Slot): boolean {
 }
 
 export type SteadyStateOutcome =
-  | { readonly kind: 'released' | 'release-requested' | 'other-group'; readonly slot: Slot }
+  | { readonly kind: 'released' | 'release-requested' | 'other-group' | 'other-holder'; readonly slot: Slot }
   | { readonly kind: 'not-held' };
 
 /** Steady-state from the holder's client: release now if the node is back, else remember the request. */
 export function steadyState(node: NodeView, group: string, at: number): Decision<SteadyStateOutcome> {
   const slot = slotOf(node);
   if (!slot) return { outcome: { kind: 'not-held' } };
+  // A MaintenanceRequest holds it: only the request's own lifecycle gives it back.
+  if (slot.source.kind !== 'fleetlock') return { outcome: { kind: 'other-holder', slot } };
   const released = { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } } as const;
   // Two clients on one node (Zincati and the Azure agent) share its id: only the group that took the slot gives it back.
   if (slot.group !== group) return { outcome: { kind: 'other-group', slot } };
@@ -135,6 +141,21 @@ export function withdraw(node: NodeView, claimToken: string, at: number): Decisi
   // A granted node may be rebooting now: its slot ends only when it is back.
   if (!slot || slot.phase === 'drained') return { outcome: { kind: 'claim-gone' } };
   return { write: releaseChange(node, slot, at), outcome: { kind: 'withdrawn', slot } };
+}
+
+/** A MaintenanceRequest's slot ends (expired, deleted, rejected): given back whatever its phase. */
+export function releaseClaim(node: NodeView, claimToken: string, at: number): Decision<{ readonly kind: 'released'; readonly slot: Slot } | { readonly kind: 'claim-gone' }> {
+  const slot = ours(node, claimToken);
+  if (!slot) return { outcome: { kind: 'claim-gone' } };
+  return { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } };
+}
+
+/** The requester is done: the slot is released once the node is Ready (`isBack`). */
+export function requestRelease(node: NodeView, claimToken: string, at: number): Decision<'requested' | 'claim-gone'> {
+  const slot = ours(node, claimToken);
+  if (!slot) return { outcome: 'claim-gone' };
+  if (slot.releaseRequestedAt !== null) return { outcome: 'requested' };
+  return { write: { annotations: { [Annotation.releaseRequested]: new Date(at).toISOString() } }, outcome: 'requested' };
 }
 
 /** An operator gives the slot back, whatever state it is in. */

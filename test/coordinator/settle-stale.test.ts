@@ -1,3 +1,4 @@
+import { FLEETLOCK } from '../../src/slot/slot.js';
 import t from 'tap';
 import { StaleHolders } from '../../src/coordinator/stale.js';
 import { startCluster } from '../support/cluster.js';
@@ -38,7 +39,7 @@ void t.test('a stale holder is reported once per slot, and the count follows the
   const claimedAt = '2026-01-01T00:00:00.000Z';
   const holder = (name: string, at = claimedAt) => ({
     node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0 },
-    slot: { group: 'default', id: 'x', claim: at, phase: 'drained' as const, claimedAt: at, bootId: 'b', cordonedByUs: false, releaseRequestedAt: null, drain: null },
+    slot: { source: FLEETLOCK, group: 'default', id: 'x', claim: at, phase: 'drained' as const, claimedAt: at, bootId: 'b', cordonedByUs: false, releaseRequestedAt: null, drain: null },
   });
   const later = Date.parse(claimedAt) + 120_000;
   t.same(stale.check([holder('a'), holder('b', new Date(later).toISOString())], later).map((s) => s.name), ['a']);

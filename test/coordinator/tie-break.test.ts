@@ -7,9 +7,8 @@ void t.test('a claim that loses the tie-break to an unseen claim withdraws and i
   const c = await startCluster(t, { nodes: 3 });
   // A decision first: a new leader's first one relists, which would see the other claim before ours.
   await (await c.leader()).coordinator.enforceBudget();
-  // Two watches: the nodes and the imds-agent pods (the caller check).
-  // Nodes, imds-agent pods and the RebootPolicy (the test cluster turns the health gate and its watches off): every watch is open.
-  await c.sim.store.waitFor(() => c.sim.openWatches() >= 3);
+  // Nodes, imds-agent pods, the RebootPolicy and MaintenanceRequests (the test cluster turns the health gate and its watches off): every watch is open.
+  await c.sim.store.waitFor(() => c.sim.openWatches() >= 4);
   const watchDown = c.sim.faults.inject({ verb: 'watch', resource: 'nodes', status: 500 });
   t.ok(c.sim.faults.dropWatches('nodes') >= 1, 'the replica was watching nodes');
   c.sim.store.updateNode('node-01', (n) => {

@@ -1,3 +1,4 @@
+import { FLEETLOCK } from '../../src/slot/slot.js';
 import t from 'tap';
 import { classifyPod, mustLeave } from '../../src/drain/classify.js';
 import { slotAnnotations, slotOf } from '../../src/slot/encoding.js';
@@ -57,6 +58,6 @@ void t.test('progress text, and a resumed drain keeps its count', async (t) => {
 
 /** What a new leader reads back from the Node to resume counting. */
 function resumedCount(progress: DrainProgress | null): number {
-  const node = { annotations: { ...slotAnnotations({ group: 'g', id: 'i', claim: 'c', phase: 'draining', claimedAt: 'x', bootId: 'b', cordonedByUs: true, releaseRequestedAt: null, drain: progress }) } as Record<string, string> };
+  const node = { annotations: { ...slotAnnotations({ source: FLEETLOCK, group: 'g', id: 'i', claim: 'c', phase: 'draining', claimedAt: 'x', bootId: 'b', cordonedByUs: true, releaseRequestedAt: null, drain: progress }) } as Record<string, string> };
   return slotOf(node)?.drain?.evicted ?? 0;
 }

@@ -1,6 +1,7 @@
 // The health gate against a real control plane: the drain records the Deployment (resolved from the real
 // ReplicaSet's owner) and StatefulSet it disturbed and their budgets; the gate reads the status the real
 // ReplicaSet, Deployment, StatefulSet and disruption controllers write, naming what is missing until it is whole.
+import { FLEETLOCK } from '../../src/slot/slot.js';
 import { pino } from 'pino';
 import t from 'tap';
 import { pollUntil } from '../../kit/poll.js';
@@ -71,7 +72,7 @@ void t.test('the gate reads the real controllers: it names what a drain disturbe
   await plane.kubectl(['cordon', drained]);
   await pollUntil('the cordon in the cache', async () => nodes.get(drained)?.unschedulable);
   const token = 'e2e-claim';
-  const claimed = await nodes.cas(drained, (n) => claim(n, { group: 'default', id: drained, claim: token, at: Date.now() }));
+  const claimed = await nodes.cas(drained, (n) => claim(n, { source: FLEETLOCK, group: 'default', id: drained, claim: token, at: Date.now() }));
   if (claimed.fenced || claimed.outcome.kind !== 'claimed') throw new Error('could not claim');
   await pollUntil('the claim in the cache', async () => slotOf(nodes.get(drained) ?? { annotations: {} })?.claim === token);
   drainer.prepare(claimed.node, claimed.outcome.slot);

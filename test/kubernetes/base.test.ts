@@ -13,6 +13,7 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
     'ClusterRole/reboot-manager',
     'ClusterRole/reboot-manager-operator',
     'ClusterRoleBinding/reboot-manager',
+    'CustomResourceDefinition/maintenancerequests.rebootmanager.io',
     'CustomResourceDefinition/rebootpolicies.rebootmanager.io',
     'Deployment/reboot-manager',
     'Namespace/reboot-manager',

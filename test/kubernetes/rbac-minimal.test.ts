@@ -3,6 +3,7 @@
 import t from 'tap';
 import { SERVICE_ACCOUNT } from '../support/cluster.js';
 import { applyPolicy } from '../support/policy.js';
+import { createRequest, phaseOf } from '../support/requests.js';
 import { addPdb, addReplicaSet, assertNoOrphanCordon, drainNoteMatches, startDrainCluster } from '../support/drain-cluster.js';
 
 void t.test('a claim, a conflict, a blocked drain deleted on timeout and a release use every rule', async (t) => {
@@ -10,6 +11,9 @@ void t.test('a claim, a conflict, a blocked drain deleted on timeout and a relea
   const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-timeout', '1s', '--drain-timeout-policy', 'delete', '--health-gate'] });
   // A RebootPolicy: the leader watches it and writes its status.
   t.equal((await applyPolicy(c.sim, { maxUnavailable: 1 })).accepted, true);
+  // A MaintenanceRequest: watched, and its status written (here Rejected: no such node).
+  createRequest(c.sim, 'ghost', { nodeName: 'node-99' });
+  await phaseOf(c.sim, 'ghost', 'Rejected');
   addReplicaSet(c, 'shop', 'web', ['node-01', 'node-02']);
   addPdb(c, 'shop', 'web', 'web', 2);
   // One conflict on the claim's write: the server reads the Node again (nodes get).

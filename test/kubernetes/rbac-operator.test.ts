@@ -9,7 +9,7 @@ import { NodeCache } from '../../src/kube/nodes.js';
 import { createKubeApi } from '../../src/kube/rest-api.js';
 import { pauseReboots, resumeReboots } from '../../src/policy/pause-switch.js';
 import { machineIdFor, makeNode, startKubeSim, type SimUser } from '../../src/sim/kube/index.js';
-import { NO_PROGRESS, type Slot } from '../../src/slot/slot.js';
+import { FLEETLOCK, NO_PROGRESS, type Slot } from '../../src/slot/slot.js';
 import { slotAnnotations } from '../../src/slot/encoding.js';
 import { SERVICE_ACCOUNT } from '../support/cluster.js';
 import { KUBERNETES } from '../support/manifests.js';
@@ -39,7 +39,7 @@ void t.test('status, release, pause (creating, then patching) and resume use eve
   await writeFile(`${dir}/bindings.yaml`, BINDINGS);
   const sim = await startKubeSim({ rbacDir: dir });
   t.teardown(() => sim.close());
-  const slot = { group: 'default', id: 'x', claim: 'c', phase: 'drained' as const, claimedAt: new Date().toISOString(), bootId: 'b', cordonedByUs: true, releaseRequestedAt: null, drain: NO_PROGRESS };
+  const slot = { source: FLEETLOCK, group: 'default', id: 'x', claim: 'c', phase: 'drained' as const, claimedAt: new Date().toISOString(), bootId: 'b', cordonedByUs: true, releaseRequestedAt: null, drain: NO_PROGRESS };
   sim.store.createNode(makeNode({ name: 'node-01', machineID: machineIdFor(1), unschedulable: true, annotations: annotationsOf(slot) }));
   await sim.writeKubeconfig(`${dir}/kubeconfig`, OPERATOR);
   const api = createKubeApi(`${dir}/kubeconfig`);

@@ -5,7 +5,7 @@ import { toNodeView, type NodeView } from '../../src/kube/node-view.js';
 import { makeNode } from '../../src/sim/kube/fixtures.js';
 import { MAX_DISTURBED, NOTHING_DISTURBED, decodeDisturbed, encodeDisturbed, withDisturbance, type Disturbed } from '../../src/slot/disturbed.js';
 import { Annotation, disturbedOf } from '../../src/slot/encoding.js';
-import { NO_PROGRESS } from '../../src/slot/slot.js';
+import { FLEETLOCK, NO_PROGRESS } from '../../src/slot/slot.js';
 import { claim, markDrained, recordDrain, releaseByOperator, releaseIfBack, settleRelease, startDrain, steadyState, withdraw } from '../../src/slot/transitions.js';
 import type { Decision } from '../../src/kube/nodes.js';
 
@@ -26,7 +26,7 @@ function apply<O>(node: NodeView, d: Decision<O>): NodeView {
 /** A node that claimed, drained (recording WEB) and was granted. */
 function drainedNode(): NodeView {
   let node = toNodeView(makeNode({ name: 'node-a', machineID: 'a'.repeat(32), bootID: 'boot-1' }));
-  node = apply(node, claim(node, { group: 'default', id: 'id', claim: 'c1', at: AT }));
+  node = apply(node, claim(node, { source: FLEETLOCK, group: 'default', id: 'id', claim: 'c1', at: AT }));
   node = apply(node, startDrain(node, 'c1'));
   node = apply(node, recordDrain(node, 'c1', { ...NO_PROGRESS, evicted: 1, total: 1, done: 'drained' }, WEB));
   return apply(node, markDrained(node, 'c1'));
@@ -72,7 +72,7 @@ void t.test('every kind of release keeps the record; the next claim clears it', 
   const draining = apply(drainedNode(), { write: { annotations: { [Annotation.phase]: 'draining' } }, outcome: null });
   t.same(disturbedOf(apply(draining, withdraw(draining, 'c1', AT + 1000))), WEB, 'a withdrawn drain keeps what it disturbed');
 
-  const reclaimed = apply(released[0] as NodeView, claim(released[0] as NodeView, { group: 'default', id: 'id', claim: 'c2', at: AT + 5000 }));
+  const reclaimed = apply(released[0] as NodeView, claim(released[0] as NodeView, { source: FLEETLOCK, group: 'default', id: 'id', claim: 'c2', at: AT + 5000 }));
   t.equal(reclaimed.annotations[Annotation.disturbed], undefined, 'the next claim clears it; its drain writes its own');
 });
 

@@ -1,5 +1,6 @@
 // The health gate on a simulated cluster and a virtual clock: real drains (the Drainer), real caches, the
 // simulator's controllers replacing evicted pods slowly; a "replica" is the caches, drainer and gate of one leader.
+import { FLEETLOCK } from '../../src/slot/slot.js';
 import { pino, type Logger } from 'pino';
 import type { Test } from 'tap';
 import { VirtualClock } from '../../src/clock/virtual-clock.js';
@@ -113,7 +114,7 @@ export async function startHealthRig(t: Test, o: HealthRigOptions): Promise<Heal
     async drain(name) {
       await until(() => leader.nodes.synced && leader.workloads.synced);
       const token = `claim-${name}-${clock.now()}`;
-      const claimed = await settle(leader.nodes.cas(name, (n) => claim(n, { group: 'default', id: name, claim: token, at: clock.now() })));
+      const claimed = await settle(leader.nodes.cas(name, (n) => claim(n, { source: FLEETLOCK, group: 'default', id: name, claim: token, at: clock.now() })));
       if (claimed.fenced || claimed.outcome.kind !== 'claimed') throw new Error(`could not claim ${name}`);
       // As the coordinator does: the drain starts once the cache shows the claim.
       await until(() => slotOf(leader.nodes.get(name) ?? { annotations: {} })?.claim === token);

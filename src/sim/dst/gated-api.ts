@@ -35,8 +35,8 @@ export function gatedApi(api: KubeApi, gate: ProcessGate): KubeApi {
     createLease: (ns, name, lease) => through(() => api.createLease(ns, name, lease)),
     replaceLease: (ns, name, lease) => through(() => api.replaceLease(ns, name, lease)),
     createEvent: (ns, event) => through(() => api.createEvent(ns, event)),
-    readPolicy: (name) => through(() => api.readPolicy(name)),
-    createPolicy: (policy) => through(() => api.createPolicy(policy)),
-    patchPolicy: (name, patch, subresource) => through(() => api.patchPolicy(name, patch, subresource)),
+    readCustom: (resource, name) => through(() => api.readCustom(resource, name)),
+    createCustom: (resource, body) => through(() => api.createCustom(resource, body)),
+    patchCustom: (resource, name, patch, subresource) => through(() => api.patchCustom(resource, name, patch, subresource)),
   };
 }

@@ -1,5 +1,5 @@
 // KubeApi in process: the HTTP simulator's handlers without HTTP, every answer delivered later through the clock.
-import type { Collection, KubeApi, LeaseRecord, ListPage, ListQuery, NodeEventRecord, StopWatch, WatchEventHandler, WatchQuery } from '../../kube/api.js';
+import { CUSTOM_KINDS, type Collection, type CustomResource, type KubeApi, type LeaseRecord, type ListPage, type ListQuery, type NodeEventRecord, type StopWatch, type WatchEventHandler, type WatchQuery } from '../../kube/api.js';
 import { KubeError } from '../../kube/errors.js';
 import type { HandlerContext } from './handlers.js';
 import type { SimRequest } from './memory-calls.js';
@@ -93,18 +93,18 @@ export class MemoryKubeApi implements KubeApi {
     );
   }
 
-  readPolicy(name: string): Promise<unknown> {
-    return this.call({ verb: 'get', resource: 'rebootpolicies', name }, `reading RebootPolicy ${name}`, () => this.serve({ verb: 'get', resource: 'rebootpolicies', name }));
+  readCustom(resource: CustomResource, name: string): Promise<unknown> {
+    return this.call({ verb: 'get', resource, name }, `reading ${CUSTOM_KINDS[resource]} ${name}`, () => this.serve({ verb: 'get', resource, name }));
   }
 
-  createPolicy(policy: object): Promise<unknown> {
-    return this.call({ verb: 'create', resource: 'rebootpolicies' }, 'creating the RebootPolicy', () => this.serve({ verb: 'create', resource: 'rebootpolicies', body: policy }));
+  createCustom(resource: CustomResource, body: object): Promise<unknown> {
+    return this.call({ verb: 'create', resource }, `creating a ${CUSTOM_KINDS[resource]}`, () => this.serve({ verb: 'create', resource, body }));
   }
 
-  patchPolicy(name: string, patch: object, subresource?: 'status'): Promise<unknown> {
-    const what = `patching RebootPolicy ${name}${subresource ? ' status' : ''}`;
-    return this.call({ verb: 'patch', resource: 'rebootpolicies', name }, what, () =>
-      this.serve({ verb: 'patch', resource: 'rebootpolicies', name, body: patch, contentType: MERGE_PATCH, ...(subresource ? { subresource } : {}) }),
+  patchCustom(resource: CustomResource, name: string, patch: object, subresource?: 'status'): Promise<unknown> {
+    const what = `patching ${CUSTOM_KINDS[resource]} ${name}${subresource ? ' status' : ''}`;
+    return this.call({ verb: 'patch', resource, name, ...(subresource ? { subresource } : {}) }, what, () =>
+      this.serve({ verb: 'patch', resource, name, body: patch, contentType: MERGE_PATCH, ...(subresource ? { subresource } : {}) }),
     );
   }
 

@@ -29,6 +29,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, verbs: RW, shortNames: ['rs'], subresources: ['status'], generation: true },
   { group: 'apps', version: 'v1', resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, verbs: RW, shortNames: ['sts'], subresources: ['status'], generation: true },
   { group: 'rebootmanager.io', version: 'v1alpha1', resource: 'rebootpolicies', singular: 'rebootpolicy', kind: 'RebootPolicy', namespaced: false, verbs: RW, shortNames: ['rbp'], subresources: ['status'], generation: true },
+  { group: 'rebootmanager.io', version: 'v1alpha1', resource: 'maintenancerequests', singular: 'maintenancerequest', kind: 'MaintenanceRequest', namespaced: false, verbs: RW, shortNames: ['mr'], subresources: ['status'], generation: true },
   { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, verbs: RW, shortNames: ['deploy'], subresources: ['status'], generation: true },
 ];
 
