@@ -44,7 +44,7 @@ export function wireRequests(w: RequestWiring) {
     requests: { values: () => requests.values(), get: (n) => requests.get(n), on: (l) => requests.on(() => l()), get synced() { return requests.synced; } },
     nodes: w.nodes,
     slots: w.slots,
-    coordinator: w.coordinator,
+    keeper: w.coordinator.keeper,
     writeStatus: (name, rv, status) => writeRequestStatus(w.api, name, rv, status),
     events: w.events,
     log: w.log,

@@ -13,7 +13,7 @@ import { firstCome, isTerminal, validSpec, type MaintenanceRequestView, type Req
 import { slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import type { RequestMetrics } from './coordinator-metrics.js';
-import type { Coordinator } from './coordinator.js';
+import type { SlotKeeper } from './slot-keeper.js';
 
 export interface RequestCache {
   values(): Iterable<MaintenanceRequestView>;
@@ -26,7 +26,8 @@ export interface RequestDriverDeps {
   readonly requests: RequestCache;
   readonly nodes: NodeCache;
   readonly slots: SlotIndex;
-  readonly coordinator: Coordinator;
+  /** The queue, admission and slot writes FleetLock claims go through too. */
+  readonly keeper: SlotKeeper;
   readonly writeStatus: (name: string, resourceVersion: string, status: RequestStatusWrite) => Promise<void>;
   readonly events: EventRecorder;
   readonly log: Logger;
@@ -125,11 +126,11 @@ export class RequestDriver {
     for (const { node, slot } of this.deps.slots.holders()) {
       if (slot.source.kind !== 'request' || uids.has(slot.source.uid)) continue;
       const why = `MaintenanceRequest ${slot.source.name} was deleted`;
-      const answer = await this.deps.coordinator.decide(async () => {
+      const answer = await this.deps.keeper.decide(async () => {
         const now = this.deps.nodes.get(node.name);
         const current = now && slotOf(now);
         if (!current || current.claim !== slot.claim) return OK;
-        return this.deps.coordinator.releaseClaim(node.name, current, why, 'request_deleted', this.deps.log);
+        return this.deps.keeper.releaseClaim(node.name, current, why, 'request_deleted', this.deps.log);
       });
       if (answer instanceof Refusal) this.deps.log.warn({ node: node.name, err: answer.value }, 'giving back the slot of a deleted MaintenanceRequest failed; retrying');
     }
@@ -138,7 +139,7 @@ export class RequestDriver {
   /** One request, inside the queue: up to a few steps, then its status. */
   private async advance(name: string): Promise<RequestStep | undefined> {
     let last: RequestStep | undefined;
-    const answer = await this.deps.coordinator.decide(async () => {
+    const answer = await this.deps.keeper.decide(async () => {
       const r = this.deps.requests.get(name);
       if (!r) return OK;
       let message: string | undefined;
@@ -170,7 +171,7 @@ export class RequestDriver {
   }
 
   private async act(r: MaintenanceRequestView, action: RequestAction): Promise<Answer> {
-    const { coordinator, log } = this.deps;
+    const { keeper, log } = this.deps;
     switch (action.kind) {
       case 'none':
         return OK;
@@ -178,18 +179,18 @@ export class RequestDriver {
         const node = this.deps.nodes.get(action.spec.nodeName);
         if (!node) return new Refusal('unknown_id', `node ${action.spec.nodeName} was just deleted`);
         const label = `MaintenanceRequest ${r.name} (${action.spec.requester}: ${action.spec.reason})`;
-        const taken = await coordinator.take(node, { group: action.spec.group, id: '', source: { kind: 'request', name: r.name, uid: r.uid, drain: action.spec.drain }, label }, log);
+        const taken = await keeper.take(node, { group: action.spec.group, id: '', source: { kind: 'request', name: r.name, uid: r.uid, drain: action.spec.drain }, label }, log);
         if (taken instanceof Refusal) return taken;
         return heldBy(r, taken.slot) ? OK : new Refusal('slots_full', `node ${node.name} was claimed by another holder meanwhile`);
       }
       case 'advance': {
         const node = this.deps.nodes.get(validSpec(r)?.nodeName ?? '');
-        return node ? coordinator.advance(node, action.slot, log) : OK;
+        return node ? keeper.advance(node, action.slot, log) : OK;
       }
       case 'request-release':
-        return coordinator.requestRelease(validSpec(r)?.nodeName ?? '', action.slot, log);
+        return keeper.requestRelease(validSpec(r)?.nodeName ?? '', action.slot, log);
       case 'release':
-        return coordinator.releaseClaim(validSpec(r)?.nodeName ?? '', action.slot, action.why, action.reason, log);
+        return keeper.releaseClaim(validSpec(r)?.nodeName ?? '', action.slot, action.why, action.reason, log);
     }
   }
 
