@@ -60,7 +60,8 @@ export function desiredConditions(slot: Slot | undefined): DesiredConditions {
   const drained: DesiredCondition = {
     status: 'True',
     reason: slot.drain?.done === 'granted' ? ConditionReason.drainTimedOut : ConditionReason.drainCompleted,
-    message: `${slot.drain ? describeProgress(slot.drain) : 'nothing to drain'}, for ${who}`,
+    // Pod counts stay out: progress written after the grant would rewrite the condition for nothing.
+    message: `${slot.drain?.done === 'granted' ? describeProgress(slot.drain) : 'drained'}, for ${who}`,
   };
   const going = slot.phase === 'drained' ? yes(`${who} may take the node down now`) : no(`${who} is granted the reboot when it asks again`);
   return { MaintenancePlanned: planned, DrainInProgress: { ...drained, status: 'False' }, Drained: drained, MaintenanceInProgress: going };
