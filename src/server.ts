@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock/clock.js';
 import type { ServeConfig } from './config/serve.js';
+import { ConditionPublisher } from './coordinator/condition-publisher.js';
 import { Coordinator, type Leadership } from './coordinator/coordinator.js';
 import { Reconciler } from './coordinator/reconciler.js';
 import { StaleHolders } from './coordinator/stale.js';
@@ -158,6 +159,8 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   // A window closing on a running drain gives the claim back (drainOutsideWindow Stop): one leader timer, re-armed on every change.
   const windowClose = new WindowClose({ slots, nodes, policy, windows: () => windows, asking: (n, g) => admission.asking(n, g), clock, isLeader: () => leader.isLeader(), events, reconcile: (name): Promise<void> => reconciler.reconcile(name) });
 
+  // KEP-5683 lifecycle conditions follow the slot on every node, written by the leader outside the FleetLock path.
+  const conditions = new ConditionPublisher({ nodes, clock, log, metrics, isLeader: () => leader.isLeader(), ...jitter });
   const drainer = new Drainer({ api, clock, ...jitter, nodes, events, log, options: drainOptionsOf(config), isLeader: () => leader.isLeader(), metrics, disturbance: cachedDisturbance(workloads) });
   const leader = config.leaderElect
     ? new LeaderElector({
@@ -172,6 +175,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
           log.info({ leading }, leading ? 'became the leader' : 'no longer the leader');
           coordinator.leadershipChanged();
           windowClose.arm();
+          conditions.leadershipChanged(leading);
           if (leading) policy.republish();
           if (leading) void nodes.whenSynced().then(() => reconciler.sweep()).then(() => requests.driver.kick());
           else drainer.stopAll();
@@ -199,6 +203,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const requests = wireRequests({ api, clock, ...jitter, nodes, slots, coordinator, events, log, metrics, isLeader: () => leader.isLeader(), sweepIntervalMs: config.resyncInterval });
   reconciler.start();
   requests.start();
+  conditions.start();
   nodes.start();
   agentPods?.start();
   policyObjects.start();
@@ -221,6 +226,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     void blockers.stop();
     reconciler.stop();
     requests.stop();
+    conditions.stop();
     nodes.stop();
     agentPods?.stop();
     policyObjects.stop();

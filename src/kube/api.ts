@@ -96,6 +96,8 @@ export interface KubeApi {
   readNode(name: string): Promise<unknown>;
   /** A JSON merge patch; with `metadata.resourceVersion` in it, a compare-and-swap (409 when stale). */
   patchNode(name: string, patch: object): Promise<unknown>;
+  /** A strategic merge patch of the Node's `status` subresource (conditions merge by type); with `metadata.resourceVersion`, a compare-and-swap. */
+  patchNodeStatus(name: string, patch: object): Promise<unknown>;
   /** policy/v1 Eviction pinned to `uid`. */
   evictPod(namespace: string, name: string, uid: string): Promise<void>;
   /** Deletes with the pod's own grace period, pinned to `uid`. */

@@ -4,6 +4,29 @@
 /** Only annotations under this prefix are kept: reboot-manager's own. */
 export const ANNOTATION_PREFIX = 'rebootmanager/';
 
+/** KEP-5683's Node lifecycle condition types: the only conditions reboot-manager reads back or writes. */
+export const LIFECYCLE_CONDITIONS = ['MaintenancePlanned', 'MaintenanceInProgress', 'DrainInProgress', 'Drained'] as const;
+
+export type LifecycleConditionType = (typeof LIFECYCLE_CONDITIONS)[number];
+
+export interface ConditionState {
+  /** `True`, `False` or `Unknown`, as written. */
+  readonly status: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** The lifecycle conditions a Node carries, by type; most nodes carry none. */
+export type LifecycleConditions = Readonly<Partial<Record<LifecycleConditionType, ConditionState>>>;
+
+/** One lifecycle condition as written; without times the stored ones stay (they change only with the status). */
+export interface ConditionWrite extends ConditionState {
+  readonly type: LifecycleConditionType;
+  readonly status: 'True' | 'False';
+  readonly lastTransitionTime?: string;
+  readonly lastHeartbeatTime?: string;
+}
+
 export interface NodeView {
   readonly name: string;
   readonly uid: string;
@@ -23,6 +46,8 @@ export interface NodeView {
   readonly labels: Readonly<Record<string, string>>;
   /** When the Ready condition last changed (ms since the epoch, the API server's clock), or 0. */
   readonly readySince: number;
+  /** Only the KEP-5683 lifecycle conditions, whoever wrote them. */
+  readonly lifecycle: LifecycleConditions;
 }
 
 /** Fields of a Node that reboot-manager writes. `null` removes an annotation. */
@@ -36,7 +61,7 @@ interface RawNode {
   spec?: { unschedulable?: boolean };
   status?: {
     nodeInfo?: { machineID?: string; bootID?: string };
-    conditions?: { type?: string; status?: string; lastHeartbeatTime?: unknown; lastTransitionTime?: unknown }[];
+    conditions?: { type?: string; status?: string; reason?: string; message?: string; lastHeartbeatTime?: unknown; lastTransitionTime?: unknown }[] | null;
     addresses?: { type?: string; address?: string }[] | null;
   };
 }
@@ -64,7 +89,22 @@ export function toNodeView(node: unknown): NodeView {
     annotations,
     labels: { ...(raw.metadata?.labels ?? {}) },
     readySince: since,
+    lifecycle: lifecycleOf(raw.status?.conditions),
   };
+}
+
+/** Shared by every node without lifecycle conditions: nearly all of them. */
+const NO_CONDITIONS: LifecycleConditions = Object.freeze({});
+const LIFECYCLE_TYPES: ReadonlySet<string> = new Set(LIFECYCLE_CONDITIONS);
+
+function lifecycleOf(conditions: NonNullable<RawNode['status']>['conditions']): LifecycleConditions {
+  let out: Partial<Record<LifecycleConditionType, ConditionState>> | undefined;
+  for (const c of conditions ?? []) {
+    if (!LIFECYCLE_TYPES.has(c.type ?? '')) continue;
+    out ??= {};
+    out[c.type as LifecycleConditionType] = { status: c.status ?? '', reason: c.reason ?? '', message: c.message ?? '' };
+  }
+  return out ?? NO_CONDITIONS;
 }
 
 function timeOf(t: unknown): number {
@@ -84,7 +124,15 @@ function ipAddresses(list: { type?: string; address?: string }[] | null | undefi
 export function sameView(a: NodeView, b: NodeView): boolean {
   if (a.machineId !== b.machineId || a.bootId !== b.bootId || a.ready !== b.ready || a.unschedulable !== b.unschedulable || a.readySince !== b.readySince) return false;
   if (a.addresses.length !== b.addresses.length || a.addresses.some((x, i) => x !== b.addresses[i])) return false;
-  return sameRecord(a.annotations, b.annotations) && sameRecord(a.labels, b.labels);
+  return sameRecord(a.annotations, b.annotations) && sameRecord(a.labels, b.labels) && sameLifecycle(a.lifecycle, b.lifecycle);
+}
+
+function sameLifecycle(a: LifecycleConditions, b: LifecycleConditions): boolean {
+  return LIFECYCLE_CONDITIONS.every((type) => {
+    const x = a[type];
+    const y = b[type];
+    return x === y || (x !== undefined && y !== undefined && x.status === y.status && x.reason === y.reason && x.message === y.message);
+  });
 }
 
 function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
@@ -102,4 +150,9 @@ export function patchOf(change: NodeChange, resourceVersion?: string): object {
   if (Object.keys(metadata).length > 0) body.metadata = metadata;
   if (change.unschedulable !== undefined) body.spec = { unschedulable: change.unschedulable ? true : null };
   return body;
+}
+
+/** The strategic merge patch of the status subresource for `conditions`: merged by type, so every other condition stays; with `resourceVersion`, a compare-and-swap. */
+export function conditionsPatchOf(conditions: readonly ConditionWrite[], resourceVersion?: string): object {
+  return { ...(resourceVersion === undefined ? {} : { metadata: { resourceVersion } }), status: { conditions } };
 }

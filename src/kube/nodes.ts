@@ -2,14 +2,14 @@ import type { Clock } from '../clock/clock.js';
 import { retry } from '../clock/retry.js';
 import type { KubeApi } from './api.js';
 import { KubeError, isRetryable } from './errors.js';
-import { patchOf, sameView, toNodeView, type NodeChange, type NodeView } from './node-view.js';
+import { conditionsPatchOf, patchOf, sameView, toNodeView, type ConditionWrite, type NodeChange, type NodeView } from './node-view.js';
 import { Reflector, type CacheEvent } from './reflector.js';
 
 export type NodeEvent = CacheEvent<NodeView>;
 
 /** What a compare-and-swap decided on the freshest Node: the change to write (if any) and the outcome. */
-export interface Decision<O> {
-  readonly write?: NodeChange;
+export interface Decision<O, W = NodeChange> {
+  readonly write?: W;
   readonly outcome: O;
 }
 
@@ -86,7 +86,16 @@ export class NodeCache extends Reflector<NodeView> {
    * Node as the API server had it. API failures are retried with backoff, then thrown (the write's fate
    * is then unknown: it may have committed).
    */
-  async cas<O>(name: string, decide: (node: NodeView) => Decision<O>, opts: CasOptions = {}): Promise<CasResult<O>> {
+  cas<O>(name: string, decide: (node: NodeView) => Decision<O>, opts: CasOptions = {}): Promise<CasResult<O>> {
+    return this.casWith(name, decide, (change, rv) => this.o.api.patchNode(name, patchOf(change, rv)), opts);
+  }
+
+  /** As `cas`, for lifecycle conditions: written through the status subresource, where they merge by type with the kubelet's. */
+  casConditions<O>(name: string, decide: (node: NodeView) => Decision<O, readonly ConditionWrite[]>, opts: CasOptions = {}): Promise<CasResult<O>> {
+    return this.casWith(name, decide, (conditions, rv) => this.o.api.patchNodeStatus(name, conditionsPatchOf(conditions, rv)), opts);
+  }
+
+  private async casWith<O, W>(name: string, decide: (node: NodeView) => Decision<O, W>, send: (write: W, resourceVersion: string) => Promise<unknown>, opts: CasOptions): Promise<CasResult<O>> {
     let node = this.get(name) ?? (await this.read(name));
     let fenced = false;
     const result = await retry(
@@ -98,7 +107,7 @@ export class NodeCache extends Reflector<NodeView> {
           return undefined;
         }
         try {
-          const written = toNodeView(await this.o.api.patchNode(name, patchOf(decision.write, node.resourceVersion)));
+          const written = toNodeView(await send(decision.write, node.resourceVersion));
           return { node: written, outcome: decision.outcome, wrote: true };
         } catch (err) {
           if (err instanceof KubeError && err.code === 'conflict') node = await this.read(name);

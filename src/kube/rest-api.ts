@@ -13,6 +13,7 @@ function pathOf(collection: Collection, namespace: string | undefined): string {
   return namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${collection}` : `${prefix}/${collection}`;
 }
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const strategicMergePatch = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 const LIST_TIMEOUT_MS = 60_000;
 
 export class RestKubeApi implements KubeApi {
@@ -57,6 +58,10 @@ export class RestKubeApi implements KubeApi {
 
   async patchNode(name: string, patch: object): Promise<unknown> {
     return this.call(`patching node ${name}`, () => this.client.core.patchNode({ name, body: patch }, mergePatch));
+  }
+
+  async patchNodeStatus(name: string, patch: object): Promise<unknown> {
+    return this.call(`patching the status of node ${name}`, () => this.client.core.patchNodeStatus({ name, body: patch }, strategicMergePatch));
   }
 
   async evictPod(namespace: string, name: string, uid: string): Promise<void> {

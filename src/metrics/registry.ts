@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConditionMetrics } from '../coordinator/condition-publisher.js';
 import type { CoordinatorMetrics, ReleaseReason } from '../coordinator/coordinator-metrics.js';
 import type { Rule } from '../policy/reasons.js';
 import type { DrainMetrics, EvictionOutcome } from '../drain/drain-metrics.js';
@@ -17,7 +18,7 @@ const EVICTION_OUTCOMES: readonly EvictionOutcome[] = ['evicted', 'gone', 'block
  * The server's Prometheus metrics; one registry per server so tests can run several side by side.
  * Gauges of state are computed at scrape time from `LiveState`; the rest are recorded where things happen.
  */
-export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
+export class ServerMetrics implements CoordinatorMetrics, DrainMetrics, ConditionMetrics {
   readonly registry = new Registry();
   /** Told by the HTTP layer how each FleetLock request was answered. */
   readonly requests: FleetLockRequests;
@@ -31,6 +32,7 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
   private readonly drainDuration: Histogram;
   private readonly evictions: Counter<'result'>;
   private readonly releases: Counter<'reason'>;
+  private readonly conditionWriteErrors: Counter;
   /**
    * When each node waiting for a slot was first refused, kept in memory on this replica: after a
    * failover the wait counts from the node's first refusal by the new leader.
@@ -68,6 +70,11 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.conditionWriteErrors = new Counter({
+      name: 'reboot_manager_node_condition_write_errors_total',
+      help: 'Failed writes of the Node lifecycle conditions (MaintenancePlanned, DrainInProgress, Drained, MaintenanceInProgress); each is retried with backoff.',
+      registers,
+    });
     // Every series exists from the start, at 0, so rate() and alerts see the first increment.
     for (const reason of RELEASE_REASONS) this.releases.inc({ reason }, 0);
     for (const result of EVICTION_OUTCOMES) this.evictions.inc({ result }, 0);
@@ -97,6 +104,10 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics {
 
   evicted(result: EvictionOutcome): void {
     this.evictions.inc({ result });
+  }
+
+  conditionWriteFailed(): void {
+    this.conditionWriteErrors.inc();
   }
 
   drained(seconds: number): void {

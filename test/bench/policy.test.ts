@@ -9,7 +9,7 @@ import { ScopeIndex } from '../../src/slot/scope-index.js';
 import { AGENT_POOL_LABEL, agentPoolOf } from '../../src/sim/kube/index.js';
 
 const DEFAULTS = { maxUnavailable: 1, countUnavailable: true, healthGate: DEFAULT_HEALTH_GATE };
-const NODE: NodeView = { name: 'node-00002', uid: 'u', resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0 };
+const NODE: NodeView = { name: 'node-00002', uid: 'u', resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0, lifecycle: {} };
 // Around a day change in every zone, and across a daylight-saving change in New York (2026-03-08).
 const INSTANTS = ['2026-06-03T12:34:00Z', '2026-06-06T23:59:00Z', '2026-03-08T06:30:00Z', '2026-12-31T15:10:00Z'].map(Date.parse);
 

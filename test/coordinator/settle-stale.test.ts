@@ -38,7 +38,7 @@ void t.test('a stale holder is reported once per slot, and the count follows the
   });
   const claimedAt = '2026-01-01T00:00:00.000Z';
   const holder = (name: string, at = claimedAt) => ({
-    node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0 },
+    node: { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0, lifecycle: {} },
     slot: { source: FLEETLOCK, group: 'default', id: 'x', claim: at, phase: 'drained' as const, claimedAt: at, bootId: 'b', cordonedByUs: false, releaseRequestedAt: null, drain: null },
   });
   const later = Date.parse(claimedAt) + 120_000;

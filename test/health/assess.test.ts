@@ -24,6 +24,7 @@ const node = (over: Partial<NodeView> = {}): NodeView => ({
   annotations: {},
   labels: {},
   readySince: T0 - 5 * MINUTE,
+  lifecycle: {},
   ...over,
 });
 

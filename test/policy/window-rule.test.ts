@@ -6,7 +6,7 @@ import { WindowRule } from '../../src/policy/window-rule.js';
 import type { Window } from '../../src/policy/windows.js';
 
 const at = (iso: string): number => Date.parse(iso);
-const NODE: NodeView = { name: 'db-1', uid: 'u', resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0 };
+const NODE: NodeView = { name: 'db-1', uid: 'u', resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0, lifecycle: {} };
 const asking = (iso: string, pools: string[], urgent = false): Asking => ({ node: NODE, group: 'default', now: at(iso), pools, urgent });
 
 const BERLIN = 'Europe/Berlin';

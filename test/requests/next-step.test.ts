@@ -9,7 +9,7 @@ import { FLEETLOCK, type Slot } from '../../src/slot/slot.js';
 const T0 = Date.parse('2026-12-03T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const SPEC: RequestSpec = { nodeName: 'node-02', reason: 'disk', requester: 'alice', drain: true, group: 'default', startWithinMs: 60_000, finishWithinMs: 600_000, state: 'Requested' };
-const NODE: NodeView = { name: 'node-02', uid: 'n2', resourceVersion: '1', machineId: 'm', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0 };
+const NODE: NodeView = { name: 'node-02', uid: 'n2', resourceVersion: '1', machineId: 'm', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0, lifecycle: {} };
 
 function request(spec: Partial<RequestSpec> = {}, status?: RequestStatus, name = 'disk'): MaintenanceRequestView {
   return { name, uid: `uid-${name}`, resourceVersion: '5', generation: 1, createdAt: T0, spec: { ...SPEC, ...spec }, status };

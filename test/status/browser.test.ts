@@ -152,7 +152,7 @@ function bigCluster(now: number): StatusService {
     const labels = { [ZONE]: `zone-${String(i % 40).padStart(2, '0')}`, role: i % 10 === 0 ? 'db' : 'web' };
     const holding = i === 11 || i === 12;
     const annotations: Record<string, string> = holding ? { 'rebootmanager/status': 'Rebooting', 'rebootmanager/group': 'default', 'rebootmanager/phase': 'draining', 'rebootmanager/claimed-at': new Date(now - 120_000).toISOString() } : {};
-    nodes.push({ name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: !(i >= 100 && i < 130), heartbeat: '', unschedulable: false, addresses: [], annotations, labels, readySince: 0 });
+    nodes.push({ name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: !(i >= 100 && i < 130), heartbeat: '', unschedulable: false, addresses: [], annotations, labels, readySince: 0, lifecycle: {} });
   }
   const spec = {
     maxUnavailable: '1%',

@@ -10,7 +10,7 @@ import { policyViews } from '../support/policy-views.js';
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 
 function view(name: string, opts: Partial<NodeView> = {}): NodeView {
-  return { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0, ...opts };
+  return { name, uid: name, resourceVersion: '1', machineId: '', bootId: 'b', ready: true, heartbeat: '', unschedulable: false, addresses: [], annotations: {}, labels: {}, readySince: 0, lifecycle: {}, ...opts };
 }
 
 const holder = view('node-b', {

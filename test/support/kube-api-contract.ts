@@ -81,6 +81,30 @@ export function kubeApiContract(t: Test, makeRig: MakeRig): void {
     t.match(await rejection(api.patchNode('nope', { spec: {} })), { code: 'not_found', status: 404 });
   });
 
+  void t.test("patchNodeStatus: conditions merge by type, the kubelet's stay; resourceVersion compare-and-swap", async (t) => {
+    const { api, store } = await makeRig(t, {});
+    await store.createNode(node('n1'));
+    const before = (await api.readNode('n1')) as { metadata: { resourceVersion?: string } };
+    const created = await store.getNode('n1');
+    const kubelet = created?.status.conditions;
+    const at = '2026-01-01T00:00:00Z';
+    const planned = { type: 'MaintenancePlanned', status: 'True', reason: 'RebootRequested', message: 'held', lastTransitionTime: at, lastHeartbeatTime: at };
+    await api.patchNodeStatus('n1', { metadata: { resourceVersion: before.metadata.resourceVersion }, status: { conditions: [planned] } });
+    const stored = await store.getNode('n1');
+    const conditions = (stored?.status.conditions ?? []) as unknown as Record<string, unknown>[];
+    t.same(conditions.filter((c) => c.type !== 'MaintenancePlanned'), kubelet, "every condition of the kubelet's is as it was");
+    t.same(conditions.find((c) => c.type === 'MaintenancePlanned'), planned, 'ours is added');
+    t.same(stored?.metadata.annotations, created?.metadata.annotations, 'metadata is not written');
+
+    await api.patchNodeStatus('n1', { status: { conditions: [{ type: 'MaintenancePlanned', status: 'True', reason: 'RebootRequested', message: 'held since noon' }] } });
+    const renamed = ((await store.getNode('n1'))?.status.conditions ?? []).find((c) => c.type === 'MaintenancePlanned');
+    t.same(renamed, { ...planned, message: 'held since noon' }, 'fields left out of the patch keep their value (the times)');
+    const stale = await rejection(api.patchNodeStatus('n1', { metadata: { resourceVersion: before.metadata.resourceVersion }, status: { conditions: [{ ...planned, status: 'False' }] } }));
+    t.match(stale, { code: 'conflict', status: 409, reason: 'Conflict' });
+    t.equal(((await store.getNode('n1'))?.status.conditions ?? []).find((c) => c.type === 'MaintenancePlanned')?.status, 'True', 'a refused compare-and-swap changes nothing');
+    t.match(await rejection(api.patchNodeStatus('nope', { status: { conditions: [planned] } })), { code: 'not_found', status: 404 });
+  });
+
   void t.test('watch: in order, resumes from a resourceVersion, follows a fieldSelector', async (t) => {
     const { api, store } = await makeRig(t, {});
     const from = (await api.list('nodes', {})).resourceVersion;

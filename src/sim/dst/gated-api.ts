@@ -29,6 +29,7 @@ export function gatedApi(api: KubeApi, gate: ProcessGate): KubeApi {
       ),
     readNode: (name) => through(() => api.readNode(name)),
     patchNode: (name, patch) => through(() => api.patchNode(name, patch)),
+    patchNodeStatus: (name, patch) => through(() => api.patchNodeStatus(name, patch)),
     evictPod: (ns, name, uid) => through(() => api.evictPod(ns, name, uid)),
     deletePod: (ns, name, uid) => through(() => api.deletePod(ns, name, uid)),
     readLease: (ns, name) => through(() => api.readLease(ns, name)),

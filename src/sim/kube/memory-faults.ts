@@ -7,6 +7,8 @@ export type ApiVerb = 'list' | 'watch' | 'get' | 'patch' | 'evict' | 'delete' | 
 export interface ApiCall {
   readonly verb: ApiVerb;
   readonly resource: string;
+  /** `status` for a write to the status subresource. */
+  readonly subresource?: string;
   readonly namespace?: string;
   readonly name?: string;
 }

@@ -20,6 +20,7 @@ interface RawList {
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
+const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 
 /** One client's view of a MemoryCluster, with its own faults; get it from `cluster.api()`. */
 export class MemoryKubeApi implements KubeApi {
@@ -50,6 +51,12 @@ export class MemoryKubeApi implements KubeApi {
   patchNode(name: string, patch: object): Promise<unknown> {
     return this.call({ verb: 'patch', resource: 'nodes', name }, `patching node ${name}`, () =>
       this.serve({ verb: 'patch', resource: 'nodes', name, body: patch, contentType: MERGE_PATCH }),
+    );
+  }
+
+  patchNodeStatus(name: string, patch: object): Promise<unknown> {
+    return this.call({ verb: 'patch', resource: 'nodes', name, subresource: 'status' }, `patching the status of node ${name}`, () =>
+      this.serve({ verb: 'patch', resource: 'nodes', name, subresource: 'status', body: patch, contentType: STRATEGIC_MERGE_PATCH }),
     );
   }
 
