@@ -1,4 +1,19 @@
-import { explainOptions, operatorOptions, parseExplainConfig, parseOperatorConfig, parsePauseConfig, parseResumeConfig, parseStatusConfig, pauseOptions, resumeOptions, statusOptions } from '../config/operator.js';
+import {
+  doneOptions,
+  explainOptions,
+  maintainOptions,
+  operatorOptions,
+  parseDoneConfig,
+  parseExplainConfig,
+  parseMaintainConfig,
+  parseOperatorConfig,
+  parsePauseConfig,
+  parseResumeConfig,
+  parseStatusConfig,
+  pauseOptions,
+  resumeOptions,
+  statusOptions,
+} from '../config/operator.js';
 import { ConfigError, helpText } from '../config/options.js';
 import { parseServeConfig, serveOptions } from '../config/serve.js';
 import { TlsFilesError } from '../http/tls-files.js';
@@ -128,6 +143,28 @@ export const commands: Record<string, Command> = {
       const { lifted } = await resumeReboots(createOperatorKubeApi(config.kubeconfig).api);
       process.stdout.write(lifted ? `resumed: new reboots may start (lifted the pause${byAndSince(lifted)}: ${lifted.reason})\n` : 'new reboots were not paused; nothing changed\n');
       return 0;
+    },
+  },
+  maintain: {
+    summary: 'Ask for NODE out of service (a MaintenanceRequest): drained and approved within the reboot budget.',
+    help: () =>
+      helpText(
+        'Usage: reboot-manager maintain NODE --reason TEXT [--wait] [options]\n\nExit status: 0 created (without --wait) or approved and started (--wait); 1 rejected, expired or not written; 2 bad usage; 130 Ctrl-C while waiting (the request is left as it is).',
+        maintainOptions,
+      ),
+    async run(argv, env) {
+      const config = parseMaintainConfig(argv, env);
+      const { maintain } = await import('./maintain.js');
+      return maintain(config);
+    },
+  },
+  done: {
+    summary: "Complete NODE's MaintenanceRequest: its slot is given back once the node is Ready.",
+    help: () => helpText('Usage: reboot-manager done NODE [options]\n\nExit status: 0 completed (or completed already); 1 no live request for NODE, or not written; 2 bad usage.', doneOptions),
+    async run(argv, env) {
+      const config = parseDoneConfig(argv, env);
+      const { done } = await import('./maintain.js');
+      return done(config);
     },
   },
   'imds-agent': {

@@ -70,7 +70,11 @@ export function nextStep(f: RequestFacts): RequestStep {
   if (!ours && f.earlier) return endHere('Rejected', `MaintenanceRequest ${f.earlier.name} already asks for node ${spec.nodeName}`, 'rejected');
 
   if (!ours) {
-    if (spec.state === 'Completed') return endHere('Completed', 'completed by the requester before it was approved; nothing was held', 'completed');
+    if (spec.state === 'Completed') {
+      // Approved before: the slot just went back (the node is Ready); else the requester withdrew while it waited.
+      const words = times.approved ? `completed: the slot of node ${spec.nodeName} was given back with the node Ready` : 'completed by the requester before it was approved; nothing was held';
+      return endHere('Completed', words, 'completed');
+    }
     const had = r.status?.phase === 'Approved' || r.status?.phase === 'InProgress';
     if (had) return endHere('Expired', `the slot of node ${spec.nodeName} was given back by someone else (reboot-manager release, or the Node was re-created)`, 'expired');
     if (f.slot) {

@@ -12,6 +12,7 @@ void t.test('the base renders every object in the reboot-manager namespace', asy
   t.same(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), [
     'ClusterRole/reboot-manager',
     'ClusterRole/reboot-manager-operator',
+    'ClusterRole/reboot-manager-requester',
     'ClusterRoleBinding/reboot-manager',
     'CustomResourceDefinition/maintenancerequests.rebootmanager.io',
     'CustomResourceDefinition/rebootpolicies.rebootmanager.io',

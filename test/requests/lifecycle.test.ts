@@ -57,6 +57,7 @@ void t.test('completed by the requester: the slot goes once the node is Ready, o
   c.sim.store.setNodeReady('node-02', true);
   const done = await phaseOf(c.sim, 'disk', 'Completed');
   t.ok(done.status?.times?.completed);
+  t.equal(done.status?.message, 'completed: the slot of node node-02 was given back with the node Ready', 'not "before it was approved"');
   t.equal(holderOf(c.sim, 'node-02').status, 'Ready');
   assertNoOrphanCordon(t, c.sim);
 });
