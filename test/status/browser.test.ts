@@ -120,8 +120,15 @@ const hostile = (): StatusSnapshot => ({
       drainWaitingOn: '<script>window.injected=1</script>&amp;',
       drainTimedOut: false,
       releasedAt: null,
+      source: 'fleetlock',
+      fleetlockId: '<b>id</b>',
+      request: '',
+      requester: '',
+      reason: '',
+      requestPhase: '',
     },
   ],
+  requests: [],
 });
 
 void t.test('every value from the cluster is shown as text, never as markup', async (t) => {
@@ -177,6 +184,7 @@ function bigCluster(now: number): StatusService {
   });
   return new StatusService({
     nodes: { values: () => nodes.values(), synced: true, lastRelease: () => undefined },
+    requests: { values: () => [] },
     budget: () => ({ maxTotal: 50, defaultPerGroup: Number.POSITIVE_INFINITY, perGroup: new Map(), urgentGroups: new Set(['azure-urgent']) }),
     policy,
     identity: 'replica-0',
