@@ -3,12 +3,9 @@
 import type { NodeView } from '../kube/node-view.js';
 import type { MaintenanceRequestView } from '../requests/request.js';
 import { validSpec } from '../requests/request.js';
-import { Annotation, releasedAt, slotOf } from '../slot/encoding.js';
+import { Annotation, releasedAt, slotOf, sourceName, type SourceName } from '../slot/encoding.js';
 import { describeBlockers, describeProgress } from '../slot/progress-text.js';
 import type { Slot } from '../slot/slot.js';
-
-/** Who holds a slot, as the status API names it: the value of the `rebootmanager/source` annotation. */
-export type HolderSource = 'fleetlock' | 'maintenance-request';
 
 /**
  * Field names are part of the status API (documented in the README): add fields, never rename.
@@ -42,7 +39,7 @@ export interface StatusRow {
   /** When reboot-manager last released this node's slot (RFC 3339), kept after the release. */
   readonly releasedAt: string | null;
   /** Who holds the slot: `fleetlock` (Zincati, the Azure agent) or `maintenance-request`; '' when none. */
-  readonly source: '' | HolderSource;
+  readonly source: '' | SourceName;
   /** The FleetLock id the holder asked with (FleetLock holders). */
   readonly fleetlockId: string;
   /** The MaintenanceRequest holding the slot: its name, and from the request itself its requester, reason and phase. */
@@ -82,11 +79,11 @@ export function statusRows(nodes: Iterable<NodeView>, now: number, requests: Ite
 
 function holderFields(slot: Slot | undefined, requests: ReadonlyMap<string, MaintenanceRequestView>): Pick<StatusRow, 'source' | 'fleetlockId' | 'request' | 'requester' | 'reason' | 'requestPhase'> {
   if (!slot) return { source: '', fleetlockId: '', request: '', requester: '', reason: '', requestPhase: '' };
-  if (slot.source.kind === 'fleetlock') return { source: 'fleetlock', fleetlockId: slot.id, request: '', requester: '', reason: '', requestPhase: '' };
+  if (slot.source.kind === 'fleetlock') return { source: sourceName(slot.source), fleetlockId: slot.id, request: '', requester: '', reason: '', requestPhase: '' };
   // By uid: a request re-created under the same name is not the holder.
   const r = requests.get(slot.source.uid);
   const spec = r && validSpec(r);
-  return { source: 'maintenance-request', fleetlockId: '', request: slot.source.name, requester: spec?.requester ?? '', reason: spec?.reason ?? '', requestPhase: r ? (r.status?.phase ?? 'Pending') : '' };
+  return { source: sourceName(slot.source), fleetlockId: '', request: slot.source.name, requester: spec?.requester ?? '', reason: spec?.reason ?? '', requestPhase: r ? (r.status?.phase ?? 'Pending') : '' };
 }
 
 function rowOf(node: NodeView, now: number, requests: ReadonlyMap<string, MaintenanceRequestView>): StatusRow {
