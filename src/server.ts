@@ -22,6 +22,7 @@ import type { KubeError } from './kube/errors.js';
 import { EventRecorder } from './kube/events.js';
 import { LeaderElector, apiLeaseStore } from './kube/leader.js';
 import { NodeCache } from './kube/nodes.js';
+import type { MaintenanceRequests } from './kube/maintenance-requests.js';
 import { WorkloadCaches } from './kube/workloads.js';
 import { HealthGate } from './health/health-gate.js';
 import { cachedDisturbance } from './health/lookup.js';
@@ -52,6 +53,8 @@ export interface RunningServer {
   readonly internalUrl: string;
   readonly coordinator: Coordinator;
   readonly nodes: NodeCache;
+  /** The watch-fed MaintenanceRequest cache the status is built from. */
+  readonly requests: MaintenanceRequests;
   isLeader(): boolean;
   /** Resolves once this replica leads and its node, agent-pod and policy caches are synced: it answers FleetLock then. */
   whenServing(): Promise<void>;
@@ -288,6 +291,7 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
   const { nodes, slots, coordinator, metrics } = replica;
   const status = new StatusService({
     nodes: { values: () => nodes.values(), get synced() { return nodes.synced; }, lastRelease: () => slots.lastRelease() },
+    requests: replica.requests.requests,
     budget: () => replica.admission.budget(),
     policy: replica,
     identity: config.identity,
@@ -319,6 +323,7 @@ export async function startServer(config: ServeConfig, runtime: ServerRuntime = 
     internalUrl,
     coordinator,
     nodes,
+    requests: replica.requests.requests,
     isLeader: () => replica.isLeader(),
     whenServing: () => replica.whenServing(),
     async close() {

@@ -46,28 +46,30 @@ export const commands: Record<string, Command> = {
     },
   },
   status: {
-    summary: 'Print every node: lock, group, phase, how long it has held its slot, cordon, drain progress.',
+    summary: 'Print every node: lock, who holds it, group, phase, how long, cordon, drain progress; live MaintenanceRequests.',
     help: () => helpText('Usage: reboot-manager status [options]', statusOptions),
     async run(argv, env) {
       const config = parseStatusConfig(argv, env);
-      const { formatPolicySummary, formatStatusTable } = await import('./status-table.js');
-      let rows;
+      const { formatPolicySummary, formatRequestsTable, formatStatusTable } = await import('./status-table.js');
+      let status;
       let summary: string[] = [];
       if (config.server !== undefined) {
-        // What the server's cache shows: same rows, built by the same code on the server side; and its policy.
+        // What the server's caches show: same rows, built by the same code on the server side; and its policy.
         const { fetchStatus } = await import('../status/remote.js');
         const snapshot = await fetchStatus(config.server);
-        rows = snapshot.nodes;
+        status = { rows: snapshot.nodes, requests: snapshot.requests ?? [], now: Date.parse(snapshot.generatedAt) };
         summary = formatPolicySummary(snapshot.policy);
       } else {
         const { createKubeApi } = await import('../kube/rest-api.js');
-        const { NodeCache } = await import('../kube/nodes.js');
-        const { statusRows } = await import('../status/rows.js');
+        const { clusterStatus } = await import('../status/from-cluster.js');
         const { systemClock: clock } = await import('../clock/clock.js');
-        rows = statusRows(await new NodeCache({ api: createKubeApi(config.kubeconfig), clock }).listOnce(), clock.now());
+        const listed = await clusterStatus(createKubeApi(config.kubeconfig), clock);
+        if (listed.requestsUnavailable) process.stderr.write(`reboot-manager: warning: ${listed.requestsUnavailable}: requests are not shown\n`);
+        status = { ...listed, now: clock.now() };
       }
-      const text = config.output === 'json' ? JSON.stringify(rows, null, 2) : [formatStatusTable(rows), ...(summary.length > 0 ? ['', ...summary] : [])].join('\n');
-      process.stdout.write(`${text}\n`);
+      const requests = formatRequestsTable(status.requests, status.now);
+      const blocks = [formatStatusTable(status.rows), ...requests, ...(summary.length > 0 ? [summary.join('\n')] : [])];
+      process.stdout.write(`${config.output === 'json' ? JSON.stringify(status.rows, null, 2) : blocks.join('\n\n')}\n`);
       return 0;
     },
   },

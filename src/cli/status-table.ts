@@ -1,5 +1,6 @@
 // `reboot-manager status` as a table; the rows come from `src/status`, shared with the server's status API.
 import type { PolicySection } from '../status/policy-section.js';
+import type { RequestRow } from '../status/request-rows.js';
 import type { StatusRow } from '../status/rows.js';
 
 export function formatAge(seconds: number | null): string {
@@ -10,13 +11,47 @@ export function formatAge(seconds: number | null): string {
   return `${Math.floor(seconds / 86_400)}d`;
 }
 
-/** A kubectl-style table: upper-case headers, columns padded to their widest cell. */
-export function formatStatusTable(rows: readonly StatusRow[]): string {
-  const header = ['NODE', 'LOCK', 'GROUP', 'PHASE', 'HELD FOR', 'READY', 'CORDONED', 'DRAIN'];
-  const cells = rows.map((r) => [r.node, r.lock, r.group || '-', r.phase || '-', formatAge(r.heldForSeconds), r.ready ? 'True' : 'False', r.cordoned || '-', r.drain || '-']);
+// Requester and reason come from anyone who may create a request: no control character reaches the terminal.
+const printable = (v: string): string => v.replace(/\p{Cc}/gu, '\uFFFD');
+
+/** A kubectl-style table: upper-case headers, columns padded to their widest cell, the last one not. */
+function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cells = rows.map((r) => r.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]): string => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join('   ');
+  const line = (c: readonly string[]): string => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join('   ');
   return [line(header), ...cells.map(line)].join('\n');
+}
+
+/** Who holds the slot as kubectl names it: `fleetlock`, or `maintenancerequest/NAME` (`kubectl describe` takes it). */
+function heldBy(r: StatusRow): string {
+  if (r.source === 'fleetlock') return 'fleetlock';
+  if (r.source === 'maintenance-request') return `maintenancerequest/${r.request}`;
+  return '-';
+}
+
+export function formatStatusTable(rows: readonly StatusRow[]): string {
+  const header = ['NODE', 'LOCK', 'HELD BY', 'GROUP', 'PHASE', 'HELD FOR', 'READY', 'CORDONED', 'DRAIN'];
+  return formatTable(
+    header,
+    rows.map((r) => [r.node, r.lock, heldBy(r), r.group || '-', r.phase || '-', formatAge(r.heldForSeconds), r.ready ? 'True' : 'False', r.cordoned || '-', r.drain || '-']),
+  );
+}
+
+const ENDED = new Set(['Completed', 'Expired', 'Rejected']);
+
+/**
+ * The live MaintenanceRequests under the node table, `now` (ms) the moment their ages count to; no lines when none is
+ * live. The message says why a request waits, or until when it may go on.
+ */
+export function formatRequestsTable(requests: readonly RequestRow[], now: number): string[] {
+  const live = requests.filter((r) => !ENDED.has(r.phase));
+  if (live.length === 0) return [];
+  const age = (iso: string | null): string => {
+    const at = iso === null ? NaN : Date.parse(iso);
+    return formatAge(Number.isFinite(at) ? Math.max(0, Math.round((now - at) / 1000)) : null);
+  };
+  const header = ['MAINTENANCE REQUEST', 'NODE', 'PHASE', 'SINCE', 'REQUESTER', 'REASON', 'MESSAGE'];
+  return [formatTable(header, live.map((r) => [r.name, r.node, r.phase, age(r.since), r.requester || '-', r.reason || '-', r.message || '-']))];
 }
 
 /** Reasons listed under the table before "and N more": the status page has them all. */

@@ -18,7 +18,8 @@ export async function releaseByHand(nodes: NodeCache, clock: Clock, events: Even
   const result = await nodes.cas(name, (n) => releaseByOperator(n, clock.now()));
   if (result.fenced || result.outcome.kind !== 'released' || !result.wrote) return { released: false, uncordoned: false };
   const { slot } = result.outcome;
-  events?.record(result.node, 'Normal', 'RebootSlotReleased', `Reboot slot released by hand: ${why}`);
+  const holder = slot.source.kind === 'request' ? ` (held for MaintenanceRequest ${slot.source.name})` : '';
+  events?.record(result.node, 'Normal', 'RebootSlotReleased', `Reboot slot released by hand: ${why}${holder}`);
   if (slot.cordonedByUs) events?.record(result.node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   await events?.flush();
   return { released: true, uncordoned: slot.cordonedByUs };

@@ -180,7 +180,7 @@ export class SlotKeeper {
     if (applied instanceof Refusal) return applied;
     if (applied.outcome.kind !== 'withdrawn') return undefined;
     if (reason === 'window_closed') this.deps.windows?.stopped(applied.node, why, log);
-    this.releasedNow(applied.node, applied.outcome.slot, why, reason, log);
+    this.releasedNow(applied.node, applied.outcome.slot, slot.source.kind === 'request' ? `${why} (held for MaintenanceRequest ${slot.source.name})` : why, reason, log);
     return undefined;
   }
 

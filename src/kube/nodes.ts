@@ -63,18 +63,6 @@ export class NodeCache extends Reflector<NodeView> {
     return 'node' in r ? r.node : undefined;
   }
 
-  /** Every Node, listed once from the API (for one-shot commands; the server uses the cache). */
-  async listOnce(): Promise<NodeView[]> {
-    const out: NodeView[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.o.api.list('nodes', { limit: this.o.pageSize ?? 25, ...(token ? { continue: token } : {}) });
-      for (const raw of page.items) out.push(toNodeView(raw));
-      token = page.continueToken;
-    } while (token);
-    return out;
-  }
-
   /** A fresh read from the API, bypassing the cache. */
   async read(name: string): Promise<NodeView> {
     return toNodeView(await this.o.api.readNode(name));

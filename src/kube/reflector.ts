@@ -85,6 +85,22 @@ export class Reflector<T> {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every item, listed once from the API page by page, for one-shot commands; the cache is left alone. Throws a KubeError. */
+  async listOnce(): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.opts.api.list(this.opts.collection, { limit: this.opts.pageSize, ...this.selection(), ...(token ? { continue: token } : {}) });
+        for (const raw of page.items) out.push(this.opts.transform(raw));
+        token = page.continueToken;
+      } while (token);
+    } catch (err) {
+      throw toKubeError(err, `listing ${this.opts.what}`);
+    }
+    return out;
+  }
+
   /** Resolves after the first complete list. */
   whenSynced(): Promise<void> {
     if (this.syncedFlag) return Promise.resolve();

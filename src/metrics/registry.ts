@@ -66,7 +66,7 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics, Conditio
     });
     this.releases = new Counter({
       name: 'reboot_manager_releases_total',
-      help: 'Reboot slots given back, by reason: rebooted, steady_state, withdrawn (tie-break), window_closed (a maintenance window closed on the drain), manual (reboot-manager release), node_deleted.',
+      help: 'Reboot slots given back, by reason: rebooted, steady_state, withdrawn (tie-break), window_closed (a maintenance window closed on the drain), manual (reboot-manager release), node_deleted, request_completed, request_expired, request_deleted.',
       labelNames: ['reason'],
       registers,
     });

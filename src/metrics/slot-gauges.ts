@@ -1,11 +1,13 @@
 // Gauges computed at scrape time from the node cache: they cannot drift from what the Nodes say.
 import { Gauge, type Registry } from 'prom-client';
 import { groupsOf, type SlotBudget } from '../slot/budget.js';
+import { sourceName } from '../slot/encoding.js';
+import type { SlotSource } from '../slot/slot.js';
 
 /** A holder as the node cache shows it. */
 export interface HolderSample {
   readonly node: { readonly name: string };
-  readonly slot: { readonly group: string; readonly phase: string; readonly claimedAt: string };
+  readonly slot: { readonly group: string; readonly phase: string; readonly claimedAt: string; readonly source: Pick<SlotSource, 'kind'> };
 }
 
 /** What the scrape reads; every function is called once per scrape. */
@@ -54,12 +56,12 @@ export function registerSlotGauges(registry: Registry, state: LiveState): void {
   });
   new Gauge({
     name: 'reboot_manager_holder_info',
-    help: 'One series per node holding a reboot slot, always 1: its group and phase (claimed, draining, drained).',
-    labelNames: ['node', 'group', 'phase'],
+    help: 'One series per node holding a reboot slot, always 1: its group, phase (claimed, draining, drained) and source (fleetlock, maintenance-request).',
+    labelNames: ['node', 'group', 'phase', 'source'],
     registers,
     collect() {
       this.reset();
-      for (const { node, slot } of state.holders()) this.set({ node: node.name, group: slot.group, phase: slot.phase }, 1);
+      for (const { node, slot } of state.holders()) this.set({ node: node.name, group: slot.group, phase: slot.phase, source: sourceName(slot.source) }, 1);
     },
   });
   new Gauge({

@@ -79,9 +79,16 @@ export function slotAnnotations(slot: Slot): Record<string, string | null> {
 
 const REQUEST_SOURCE = 'maintenance-request';
 
+/** Who holds a slot in one word: the `rebootmanager/source` annotation, the status API's `source`, the metrics' `source` label. */
+export type SourceName = 'fleetlock' | typeof REQUEST_SOURCE;
+
+export function sourceName(source: Pick<SlotSource, 'kind'>): SourceName {
+  return source.kind === 'request' ? REQUEST_SOURCE : 'fleetlock';
+}
+
 function sourceAnnotations(source: SlotSource): Record<string, string | null> {
-  if (source.kind === 'fleetlock') return { [Annotation.source]: 'fleetlock', [Annotation.request]: null, [Annotation.requestUid]: null, [Annotation.skipDrain]: null };
-  return { [Annotation.source]: REQUEST_SOURCE, [Annotation.request]: source.name, [Annotation.requestUid]: source.uid, [Annotation.skipDrain]: source.drain ? null : 'true' };
+  if (source.kind === 'fleetlock') return { [Annotation.source]: sourceName(source), [Annotation.request]: null, [Annotation.requestUid]: null, [Annotation.skipDrain]: null };
+  return { [Annotation.source]: sourceName(source), [Annotation.request]: source.name, [Annotation.requestUid]: source.uid, [Annotation.skipDrain]: source.drain ? null : 'true' };
 }
 
 function sourceOf(a: Readonly<Record<string, string>>): SlotSource {

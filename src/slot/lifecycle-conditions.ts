@@ -7,6 +7,8 @@ import type { Slot } from './slot.js';
 export const ConditionReason = {
   /** A FleetLock client (Zincati, the Azure agent) holds the slot. */
   rebootRequested: 'RebootRequested',
+  /** A MaintenanceRequest holds the slot. */
+  maintenanceRequested: 'MaintenanceRequested',
   /** Every pod that had to leave is gone. */
   drainCompleted: 'DrainCompleted',
   /** The drain timed out and `--drain-timeout-policy grant` let the reboot go with pods left. */
@@ -27,6 +29,7 @@ export interface Holder {
 
 /** One case per slot source: each names its holder and brings its own reason. */
 export function holderOf(slot: Slot): Holder {
+  if (slot.source.kind === 'request') return { reason: ConditionReason.maintenanceRequested, who: `MaintenanceRequest ${slot.source.name} in group ${slot.group} since ${slot.claimedAt}` };
   return { reason: ConditionReason.rebootRequested, who: `FleetLock id ${slot.id} in group ${slot.group} since ${slot.claimedAt}` };
 }
 

@@ -1,8 +1,11 @@
 // One row per Node, as `reboot-manager status` prints it and `GET /api/v1/status` serves it: the CLI
 // (from a one-off list) and the server (from its watch-fed cache) share this code, so they agree.
 import type { NodeView } from '../kube/node-view.js';
-import { Annotation, releasedAt, slotOf } from '../slot/encoding.js';
+import type { MaintenanceRequestView } from '../requests/request.js';
+import { validSpec } from '../requests/request.js';
+import { Annotation, releasedAt, slotOf, sourceName, type SourceName } from '../slot/encoding.js';
 import { describeBlockers, describeProgress } from '../slot/progress-text.js';
+import type { Slot } from '../slot/slot.js';
 
 /**
  * Field names are part of the status API (documented in the README): add fields, never rename.
@@ -35,23 +38,58 @@ export interface StatusRow {
   readonly drainTimedOut: boolean;
   /** When reboot-manager last released this node's slot (RFC 3339), kept after the release. */
   readonly releasedAt: string | null;
+  /** Who holds the slot: `fleetlock` (Zincati, the Azure agent) or `maintenance-request`; '' when none. */
+  readonly source: '' | SourceName;
+  /** The FleetLock id the holder asked with (FleetLock holders). */
+  readonly fleetlockId: string;
+  /** The MaintenanceRequest holding the slot: its name, and from the request itself its requester, reason and phase. */
+  readonly request: string;
+  readonly requester: string;
+  readonly reason: string;
+  readonly requestPhase: string;
 }
 
-export function statusRows(nodes: Iterable<NodeView>, now: number): StatusRow[] {
+/** The drain fields of a row, from a slot: a request's row shows its node's. */
+export type DrainFields = Pick<StatusRow, 'drain' | 'drainEvicted' | 'drainTotal' | 'drainWaitingOn' | 'drainTimedOut'>;
+
+export const NO_DRAIN: DrainFields = { drain: '', drainEvicted: null, drainTotal: null, drainWaitingOn: '', drainTimedOut: false };
+
+export function drainFields(node: Pick<NodeView, 'annotations'>, slot: Slot): DrainFields {
+  const progress = slot.drain;
+  const running = progress !== null && progress.done === null;
+  return {
+    // The line kubectl shows; written from the data, so it says the same (a node may carry only the line).
+    drain: node.annotations[Annotation.drain] ?? (progress ? describeProgress(progress) : ''),
+    drainEvicted: running ? progress.evicted : null,
+    drainTotal: running ? progress.total : null,
+    drainWaitingOn: running ? describeBlockers(progress.blockers) : '',
+    drainTimedOut: progress?.timedOut != null,
+  };
+}
+
+/** `requests`: the MaintenanceRequests known (a cache); a request holder's requester and reason come from there. */
+export function statusRows(nodes: Iterable<NodeView>, now: number, requests: Iterable<MaintenanceRequestView> = []): StatusRow[] {
+  const byUid = new Map<string, MaintenanceRequestView>();
+  for (const r of requests) byUid.set(r.uid, r);
   const rows: StatusRow[] = [];
-  for (const node of nodes) rows.push(rowOf(node, now));
+  for (const node of nodes) rows.push(rowOf(node, now, byUid));
   // Holders first, then by name: what an operator looks for comes on top.
   return rows.sort((a, b) => Number(b.lock === 'Rebooting') - Number(a.lock === 'Rebooting') || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
 }
 
-function rowOf(node: NodeView, now: number): StatusRow {
+function holderFields(slot: Slot | undefined, requests: ReadonlyMap<string, MaintenanceRequestView>): Pick<StatusRow, 'source' | 'fleetlockId' | 'request' | 'requester' | 'reason' | 'requestPhase'> {
+  if (!slot) return { source: '', fleetlockId: '', request: '', requester: '', reason: '', requestPhase: '' };
+  if (slot.source.kind === 'fleetlock') return { source: sourceName(slot.source), fleetlockId: slot.id, request: '', requester: '', reason: '', requestPhase: '' };
+  // By uid: a request re-created under the same name is not the holder.
+  const r = requests.get(slot.source.uid);
+  const spec = r && validSpec(r);
+  return { source: sourceName(slot.source), fleetlockId: '', request: slot.source.name, requester: spec?.requester ?? '', reason: spec?.reason ?? '', requestPhase: r ? (r.status?.phase ?? 'Pending') : '' };
+}
+
+function rowOf(node: NodeView, now: number, requests: ReadonlyMap<string, MaintenanceRequestView>): StatusRow {
   const slot = slotOf(node);
   const claimedAt = slot ? Date.parse(slot.claimedAt) : NaN;
-  const progress = slot?.drain ?? null;
-  // The line kubectl shows; written from the data, so it says the same (a node may carry only the line).
-  const drain = slot ? (node.annotations[Annotation.drain] ?? (progress ? describeProgress(progress) : '')) : '';
   const released = releasedAt(node);
-  const running = progress !== null && progress.done === null;
   return {
     node: node.name,
     lock: slot ? 'Rebooting' : 'Ready',
@@ -61,11 +99,8 @@ function rowOf(node: NodeView, now: number): StatusRow {
     claimedAt: Number.isFinite(claimedAt) ? new Date(claimedAt).toISOString() : null,
     ready: node.ready,
     cordoned: node.unschedulable ? (slot?.cordonedByUs ? 'us' : 'admin') : '',
-    drain,
-    drainEvicted: running ? progress.evicted : null,
-    drainTotal: running ? progress.total : null,
-    drainWaitingOn: running ? describeBlockers(progress.blockers) : '',
-    drainTimedOut: progress?.timedOut != null,
+    ...(slot ? drainFields(node, slot) : NO_DRAIN),
     releasedAt: released === undefined ? null : new Date(released).toISOString(),
+    ...holderFields(slot, requests),
   };
 }

@@ -2,8 +2,10 @@
 // cache on each request, so reading it costs no Kubernetes API call, on the leader or a follower.
 import type { Clock } from '../clock/clock.js';
 import type { NodeView } from '../kube/node-view.js';
+import type { MaintenanceRequestView } from '../requests/request.js';
 import { groupsOf, type GroupSlots, type SlotBudget } from '../slot/budget.js';
 import { policySection, type PolicySection, type PolicyViews } from './policy-section.js';
+import { requestRows, type RequestRow } from './request-rows.js';
 import { statusRows, type StatusRow } from './rows.js';
 
 /** Field names are part of the status API (documented in the README): add fields, never rename. */
@@ -25,6 +27,8 @@ export interface StatusSnapshot {
   readonly nodes: readonly StatusRow[];
   /** The rollout policy in force and what it holds back now. */
   readonly policy: PolicySection;
+  /** Every live MaintenanceRequest, first come first, then the latest ended ones (at most 20, within 24 h). */
+  readonly requests: readonly RequestRow[];
 }
 
 /** The budget in force: the flags, or with a RebootPolicy its cluster cap (resolved to a count now). */
@@ -50,8 +54,14 @@ export interface NodeSource {
   lastRelease(): { name: string; at: number } | undefined;
 }
 
+/** What the snapshot reads of the MaintenanceRequest cache (`MaintenanceRequests` has it). */
+export interface RequestSource {
+  values(): Iterable<MaintenanceRequestView>;
+}
+
 export interface StatusServiceDeps {
   readonly nodes: NodeSource;
+  readonly requests: RequestSource;
   /** The budget in force (`Admission.budget()`): a policy's cluster cap follows the node count. */
   budget(): SlotBudget;
   readonly policy: PolicyViews;
@@ -67,7 +77,8 @@ export class StatusService {
     const { nodes } = this.deps;
     const budget = this.deps.budget();
     const now = this.deps.clock.now();
-    const rows = statusRows(nodes.values(), now);
+    const requests = [...this.deps.requests.values()];
+    const rows = statusRows(nodes.values(), now, requests);
     const holders = rows.filter((r) => r.lock === 'Rebooting');
     const last = nodes.lastRelease();
     return {
@@ -86,6 +97,7 @@ export class StatusService {
       lastRelease: last ? { node: last.name, at: new Date(last.at).toISOString() } : null,
       nodes: rows,
       policy: policySection(this.deps.policy, now),
+      requests: requestRows(requests, nodes.values(), now),
     };
   }
 }

@@ -36,15 +36,15 @@ async function clusterWithHolder(t: Test): Promise<{ sim: KubeSim; kubeconfig: s
   return { sim, kubeconfig };
 }
 
-void t.test('status prints every node: holder first, with group, phase, age, who cordoned, drain progress', async (t) => {
+void t.test('status prints every node: holder first, with who holds it, group, phase, age, who cordoned, drain progress', async (t) => {
   const { kubeconfig } = await clusterWithHolder(t);
   const { code, stdout } = await cli(kubeconfig, 'status');
   t.equal(code, 0);
   const lines = stdout.trim().split('\n');
-  t.match(lines[0], /^NODE\s+LOCK\s+GROUP\s+PHASE\s+HELD FOR\s+READY\s+CORDONED\s+DRAIN$/);
-  t.match(lines[1], /^node-01\s+Rebooting\s+workers\s+draining\s+25m\s+True\s+us\s+3\/7 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
-  t.match(lines[2], /^node-02\s+Ready\s+-\s+-\s+-\s+True\s+admin\s+-$/);
-  t.match(lines[3], /^node-03\s+Ready\s+-\s+-\s+-\s+True\s+-\s+-$/);
+  t.match(lines[0], /^NODE\s+LOCK\s+HELD BY\s+GROUP\s+PHASE\s+HELD FOR\s+READY\s+CORDONED\s+DRAIN$/);
+  t.match(lines[1], /^node-01\s+Rebooting\s+fleetlock\s+workers\s+draining\s+25m\s+True\s+us\s+3\/7 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
+  t.match(lines[2], /^node-02\s+Ready\s+-\s+-\s+-\s+-\s+True\s+admin\s+-$/);
+  t.match(lines[3], /^node-03\s+Ready\s+-\s+-\s+-\s+-\s+True\s+-\s+-$/);
 
   const json = JSON.parse((await cli(kubeconfig, 'status', '--output', 'json')).stdout) as { node: string; lock: string }[];
   t.same(json.map((r) => `${r.node} ${r.lock}`), ['node-01 Rebooting', 'node-02 Ready', 'node-03 Ready']);
@@ -72,7 +72,7 @@ void t.test('status --server reads a running reboot-manager: the same table and 
   const fromApi = await cli(kubeconfig, 'status');
   t.equal(fromApi.code, 0, fromApi.stderr);
   t.equal(fromServer.stdout, fromApi.stdout, 'the same table');
-  t.match(fromServer.stdout.split('\n')[1], /^node-01\s+Rebooting\s+workers\s+draining\s+25m\s+True\s+us\s+3\/7 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
+  t.match(fromServer.stdout.split('\n')[1], /^node-01\s+Rebooting\s+fleetlock\s+workers\s+draining\s+25m\s+True\s+us\s+3\/7 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
 
   type Row = { heldForSeconds: number | null };
   const rows = (out: string): Row[] => JSON.parse(out) as Row[];

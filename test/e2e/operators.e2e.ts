@@ -69,7 +69,7 @@ void t.test("an admin's kubectl drain is kept; an operator finds a holder that n
   // reboot-manager status, from the API with the operator's kubeconfig and from the server's cache: they agree.
   const table = await operator(['status']);
   const line = table.split('\n').find((l) => l.startsWith(`${n1.name} `)) ?? '';
-  t.match(line.split(/\s+/).slice(0, 7), [n1.name, 'Rebooting', 'default', 'drained', /^\d+s$/, 'False', 'us'], `status lists node-01 holding, drained, not Ready, cordoned by us:\n${table}`);
+  t.match(line.split(/\s+/).slice(0, 8), [n1.name, 'Rebooting', 'fleetlock', 'default', 'drained', /^\d+s$/, 'False', 'us'], `status lists node-01 held by FleetLock, drained, not Ready, cordoned by us:\n${table}`);
   t.ok(table.split('\n')[1]?.startsWith(`${n1.name} `), 'holders come first');
   const viaApi = JSON.parse(await operator(['status', '--output', 'json'])) as StatusRow[];
   const viaServer = JSON.parse(await operator(['status', '--output', 'json', '--server', `${replica.internalUrl}/`])) as StatusRow[];

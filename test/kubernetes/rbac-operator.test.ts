@@ -6,6 +6,7 @@ import { systemClock as clock } from '../../src/clock/clock.js';
 import { releaseByHand } from '../../src/coordinator/manual-release.js';
 import { EventRecorder } from '../../src/kube/events.js';
 import { NodeCache } from '../../src/kube/nodes.js';
+import { clusterStatus } from '../../src/status/from-cluster.js';
 import { createKubeApi } from '../../src/kube/rest-api.js';
 import { pauseReboots, resumeReboots } from '../../src/policy/pause-switch.js';
 import { machineIdFor, makeNode, startKubeSim, type SimUser } from '../../src/sim/kube/index.js';
@@ -44,7 +45,11 @@ void t.test('status, release, pause (creating, then patching) and resume use eve
   await sim.writeKubeconfig(`${dir}/kubeconfig`, OPERATOR);
   const api = createKubeApi(`${dir}/kubeconfig`);
 
-  t.same((await new NodeCache({ api, clock }).listOnce()).map((n) => n.name), ['node-01'], 'status');
+  sim.store.create('maintenancerequests', { apiVersion: 'rebootmanager.io/v1alpha1', kind: 'MaintenanceRequest', metadata: { name: 'disk' }, spec: { nodeName: 'node-01', reason: 'replace disk sdb', requester: 'bob' } });
+  const status = await clusterStatus(api, clock);
+  t.same(status.rows.map((n) => n.node), ['node-01'], 'status lists the nodes');
+  t.same(status.requests.map((r) => `${r.name} ${r.requester}`), ['disk bob'], 'and the requests');
+  t.equal(status.requestsUnavailable, undefined);
   const events = new EventRecorder(api, clock, { instance: 'reboot-manager-cli', onError: (err) => t.fail(err.message) });
   t.same(await releaseByHand(new NodeCache({ api, clock }), clock, events, 'node-01', 'test'), { released: true, uncordoned: true }, 'release');
   const pause = { reason: 'maintenance', by: 'alice', since: new Date().toISOString() };
@@ -56,7 +61,7 @@ void t.test('status, release, pause (creating, then patching) and resume use eve
   t.same(sim.rbac.unusedPermissions(OPERATOR), [], 'no operator permission unused');
   t.same(
     sim.rbac.usedRules().filter((r) => r.role.includes('operator')).map((r) => `${r.role}#${r.index} ${r.verbs.sort().join(',')}`).sort(),
-    ['ClusterRole/reboot-manager-operator#0 get,list,patch', 'ClusterRole/reboot-manager-operator#1 get,patch', 'ClusterRole/reboot-manager-operator#2 create', 'Role/default/reboot-manager-operator-events#0 create'],
+    ['ClusterRole/reboot-manager-operator#0 get,list,patch', 'ClusterRole/reboot-manager-operator#1 get,patch', 'ClusterRole/reboot-manager-operator#2 create', 'ClusterRole/reboot-manager-operator#3 list', 'Role/default/reboot-manager-operator-events#0 create'],
   );
   t.same(sim.rbac.unusedPermissions(SERVICE_ACCOUNT).filter((p) => p.role.includes('operator')), [], 'the server account is bound to no operator role');
 });

@@ -44,7 +44,7 @@ void t.test('server metrics after claims, a refusal, a PDB-blocked drain and rel
     t.equal(m.value('reboot_manager_slots_allowed', { group: 'default' }), 1);
     t.equal(m.value('reboot_manager_slots_allowed', { group: 'workers' }), 2);
     t.equal(m.value('reboot_manager_max_rebooting'), 2);
-    t.equal(m.value('reboot_manager_holder_info', { node: 'node-01', group: 'default', phase: 'draining' }), 1);
+    t.equal(m.value('reboot_manager_holder_info', { node: 'node-01', group: 'default', phase: 'draining', source: 'fleetlock' }), 1);
     t.equal(m.all('reboot_manager_holder_info').length, 1, 'one series per holder');
     t.ok((m.value('reboot_manager_holder_age_seconds', { node: 'node-01' }) ?? -1) >= 0, 'holder age is reported for node-01');
     t.equal(m.value('reboot_manager_drains_in_progress'), 1);

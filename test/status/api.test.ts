@@ -45,6 +45,9 @@ void t.test('the leader and a follower serve the snapshot from their own caches'
     drainWaitingOn: 'PodDisruptionBudget shop/web',
     drainTimedOut: false,
     releasedAt: null,
+    source: 'fleetlock',
+    fleetlockId: c.zincatiIdOf('node-01'),
+    request: '',
   });
   t.equal(holder?.claimedAt, c.sim.store.getNode('node-01')?.metadata.annotations?.['rebootmanager/claimed-at'], 'the claim time as the annotation has it');
   t.same(cordoned, {
@@ -62,10 +65,17 @@ void t.test('the leader and a follower serve the snapshot from their own caches'
     drainWaitingOn: '',
     drainTimedOut: false,
     releasedAt: null,
+    source: '',
+    fleetlockId: '',
+    request: '',
+    requester: '',
+    reason: '',
+    requestPhase: '',
   });
   const releasedAt = c.sim.store.getNode('node-03')?.metadata.annotations?.['rebootmanager/released-at'];
   t.match(released, { node: 'node-03', lock: 'Ready', cordoned: '', heldForSeconds: null, releasedAt: new Date(releasedAt ?? '').toISOString() });
   t.same(snap.lastRelease, { node: 'node-03', at: new Date(releasedAt ?? '').toISOString() });
+  t.same(snap.requests, [], 'no MaintenanceRequest');
 
   const fromFollower = await getStatus(follower);
   t.equal(fromFollower.status, 200, 'a follower serves it too');

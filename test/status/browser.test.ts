@@ -4,13 +4,17 @@ import { join, resolve } from 'node:path';
 import t from 'tap';
 import type { NodeView } from '../../src/kube/node-view.js';
 import type { PolicySection } from '../../src/status/policy-section.js';
+import type { RequestRow } from '../../src/status/request-rows.js';
+import { NO_DRAIN } from '../../src/status/rows.js';
 import { StatusService, type StatusSnapshot } from '../../src/status/snapshot.js';
 import { dumpDom, requireChromium, screenshot } from '../support/chromium.js';
 import { decodePng, distinctColours } from '../support/png.js';
 import { facts, policyViews } from '../support/policy-views.js';
+import { startDrainCluster } from '../support/drain-cluster.js';
+import { createRequest, phaseOf } from '../support/requests.js';
 import { startPageServer, startStatusCluster } from '../support/status-cluster.js';
 
-/** The text of an element's HTML with tags removed and entities of `&`, `<`, `>` decoded. */
+/** The text of an element's HTML with tags removed (a space in their place) and entities of `&`, `<`, `>` decoded. */
 function textOf(html: string): string {
   return html.replace(/<[^>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
 }
@@ -45,7 +49,7 @@ void t.test('the page renders the budget, the holder with its drain progress and
   const holders = tableRows(dom, 'holders');
   t.equal(holders.length, 1, 'one holder row');
   const holder = holders[0] ?? '';
-  t.match(textOf(holder), /^node-01 default draining \d+s Ready by reboot-manager 1\/2 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
+  t.match(textOf(holder), /^node-01 FleetLock [0-9a-f]{32} default draining \d+s Ready by reboot-manager 1\/2 pods evicted; waiting on PodDisruptionBudget shop\/web$/);
   t.match(holder, '<progress max="2" value="1"', 'a progress bar');
   t.match(holder, '<mark class="blocker">waiting on PodDisruptionBudget shop/web</mark>', 'what blocks the drain is highlighted');
   t.match(holder, /<tr class="blocked">/);
@@ -59,6 +63,7 @@ void t.test('the page renders the budget, the holder with its drain progress and
 
   const others = tableRows(dom, 'others').map(textOf);
   t.match(others, [/^node-02 Ready Ready by an admin –$/, /^node-03 Ready Ready – \d+s ago$/]);
+  t.match(dom, /<p id="no-requests" class="empty">No MaintenanceRequest is live or ended in the last 24 hours\.<\/p>/);
 
   // The cluster made the directory already (its kubeconfig); t.testdir() again would empty it.
   const png = join(t.testdirName, 'status-page.png');
@@ -72,6 +77,12 @@ void t.test('the page renders the budget, the holder with its drain progress and
 
 const EVIL = '<img src=x id=injected>';
 const SCRIPT = '<script>window.injected=1</script>';
+const ONERROR = '<img src=x onerror="window.injected=1">';
+
+function requestRow(name: string, phase: RequestRow['phase']): RequestRow {
+  const at = new Date().toISOString();
+  return { name, node: '<i>node</i>', phase, requester: '', reason: '', group: '<b>g</b>', drains: true, message: '', holding: false, ...NO_DRAIN, createdAt: at, since: at, times: {}, overrunAt: null };
+}
 
 function hostilePolicy(now: string): PolicySection {
   const slots = { members: 1, allowed: 1, used: 1, holders: [EVIL], holderCount: 1, unavailable: [SCRIPT], unavailableCount: 1 };
@@ -120,7 +131,18 @@ const hostile = (): StatusSnapshot => ({
       drainWaitingOn: '<script>window.injected=1</script>&amp;',
       drainTimedOut: false,
       releasedAt: null,
+      source: 'maintenance-request',
+      fleetlockId: '',
+      request: '<b>disk</b>',
+      requester: ONERROR,
+      reason: SCRIPT,
+      requestPhase: 'Pending',
     },
+  ],
+  requests: [
+    { ...requestRow('<b>disk</b>', 'Pending'), requester: ONERROR, reason: SCRIPT, message: `draining: ${EVIL}`, holding: true, drainEvicted: 0, drainTotal: 1 },
+    { ...requestRow('<i>fw</i>', 'Pending'), requester: '<b>bob</b>', reason: ONERROR, message: `slots_full: ${SCRIPT}` },
+    { ...requestRow(EVIL, 'Rejected'), requester: SCRIPT, reason: EVIL, message: ONERROR },
   ],
 });
 
@@ -139,6 +161,32 @@ void t.test('every value from the cluster is shown as text, never as markup', as
   t.match(textOf(tableRows(dom, 'scopes')[1] ?? ''), `pool <b>pool</b> paused <i>sel</i>`);
   t.match(textOf(tableRows(dom, 'blockers')[1] ?? ''), `${EVIL}{${SCRIPT}=<i>v</i>}`, 'alert labels are text');
   t.match(textOf(tableRows(dom, 'releases')[0] ?? ''), `${EVIL} `);
+  t.match(textOf(holder), `MaintenanceRequest <b>disk</b> — ${ONERROR} : ${SCRIPT}`, 'the request holder, its requester and reason are text');
+  t.match(tableRows(dom, 'requests').map(textOf), [
+    `<b>disk</b> <i>node</i> Pending ${ONERROR} : ${SCRIPT} 0s ago draining: ${EVIL}`,
+    `<i>fw</i> <i>node</i> Pending <b>bob</b> : ${ONERROR} 0s ago slots_full: ${SCRIPT}`,
+    `${EVIL} <i>node</i> Rejected ${SCRIPT} : ${EVIL} 0s ago ${ONERROR}`,
+  ]);
+});
+
+void t.test('a MaintenanceRequest holds a slot and another waits: the holder names the request, the section lists both', async (t) => {
+  await requireChromium();
+  const c = await startDrainCluster(t);
+  const leader = await c.leader();
+  createRequest(c.sim, 'disk', { nodeName: 'node-02', drain: false });
+  await phaseOf(c.sim, 'disk', 'Approved');
+  createRequest(c.sim, 'fw', { nodeName: 'node-03', requester: 'firmware-bot', reason: ONERROR });
+  await phaseOf(c.sim, 'fw', 'Pending', /^slots_full: /);
+  await leader.requests.waitFor(() => /^slots_full: /.test(leader.requests.get('fw')?.status?.message ?? ''), 15_000);
+
+  const dom = await dumpDom(leader.internalUrl);
+  t.match(tableRows(dom, 'holders').map(textOf), [/^node-02 MaintenanceRequest disk — alice : replace disk sdb default drained \d+s Ready – –$/]);
+  t.equal(textOf(byId(dom, 'requests-count')), '(2 live, 0 ended lately)');
+  t.match(tableRows(dom, 'requests').map(textOf), [
+    /^disk node-02 Approved alice : replace disk sdb \d+s ago approved: node node-02 is yours until \S+ to start \(spec\.state InProgress\)$/,
+    new RegExp(`^fw node-03 Pending firmware-bot : ${ONERROR.replace(/[.*+?^$()[\]{}|\\]/g, '\\$&')} \\d+s ago slots_full: .* held \\(by node-02\\)$`),
+  ]);
+  t.notMatch(dom, /<img/, 'the reason is shown as text, not as an image');
 });
 
 const ZONE = 'topology.kubernetes.io/zone';
@@ -177,6 +225,7 @@ function bigCluster(now: number): StatusService {
   });
   return new StatusService({
     nodes: { values: () => nodes.values(), synced: true, lastRelease: () => undefined },
+    requests: { values: () => [] },
     budget: () => ({ maxTotal: 50, defaultPerGroup: Number.POSITIVE_INFINITY, perGroup: new Map(), urgentGroups: new Set(['azure-urgent']) }),
     policy,
     identity: 'replica-0',

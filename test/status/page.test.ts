@@ -12,6 +12,7 @@ import { startPageServer } from '../support/status-cluster.js';
 const emptyCluster = (): StatusService =>
   new StatusService({
     nodes: { values: () => [][Symbol.iterator](), synced: true, lastRelease: () => undefined },
+    requests: { values: () => [] },
     budget: () => ({ maxTotal: 1, defaultPerGroup: 1, perGroup: new Map(), urgentGroups: new Set() }),
     policy: policyViews(),
     identity: 'replica-0',

@@ -44,13 +44,19 @@ void t.test('a holder row carries its slot, cordon and drain progress broken out
     drainWaitingOn: 'PodDisruptionBudget shop/web',
     drainTimedOut: false,
     releasedAt: null,
+    source: 'fleetlock',
+    fleetlockId: '',
+    request: '',
+    requester: '',
+    reason: '',
+    requestPhase: '',
   });
 });
 
 void t.test('holders come first, then by name; fields that do not apply are empty or null, never missing', async (t) => {
   const rows = statusRows([adminCordoned, released, holder], NOW);
   t.same(rows.map((r) => r.node), ['node-b', 'node-a', 'node-c']);
-  t.match(rows[1], { lock: 'Ready', group: '', phase: '', heldForSeconds: null, claimedAt: null, cordoned: '', drain: '', drainEvicted: null, drainTotal: null, drainWaitingOn: '', releasedAt: '2025-06-01T11:00:00.000Z' });
+  t.match(rows[1], { lock: 'Ready', group: '', phase: '', heldForSeconds: null, claimedAt: null, cordoned: '', drain: '', drainEvicted: null, drainTotal: null, drainWaitingOn: '', releasedAt: '2025-06-01T11:00:00.000Z', source: '', fleetlockId: '', request: '', requester: '', reason: '', requestPhase: '' });
   t.match(rows[2], { lock: 'Ready', ready: false, cordoned: 'admin', releasedAt: null });
   t.same(Object.keys(rows[1] ?? {}), Object.keys(rows[0] ?? {}), 'every row has the same fields');
   t.ok(JSON.stringify(rows).includes('"heldForSeconds":null'), 'a null is serialized, not dropped');
@@ -71,6 +77,7 @@ void t.test('the snapshot: identity, leadership, budget per group and the latest
   const nodes = [holder, released, adminCordoned];
   const service = new StatusService({
     nodes: { values: () => nodes.values(), synced: true, lastRelease: () => ({ name: 'node-a', at: Date.parse('2025-06-01T11:00:00Z') }) },
+    requests: { values: () => [] },
     budget: () => ({ maxTotal: 2, defaultPerGroup: 1, perGroup: new Map([['workers', 3]]), urgentGroups: new Set(['azure-urgent']) }),
     policy: policyViews(),
     identity: 'replica-0',

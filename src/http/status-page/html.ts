@@ -38,7 +38,16 @@ export const STATUS_HTML = `<!doctype html>
     <p id="no-holders" class="empty" hidden>No node holds a reboot slot.</p>
     <table id="holders" class="nodes" hidden>
       <caption class="sr-only">Nodes holding a reboot slot</caption>
-      <thead><tr><th scope="col">Node</th><th scope="col">Group</th><th scope="col">Phase</th><th scope="col">Held for</th><th scope="col">Ready</th><th scope="col">Cordoned</th><th scope="col">Drain</th></tr></thead>
+      <thead><tr><th scope="col">Node</th><th scope="col">Held by</th><th scope="col">Group</th><th scope="col">Phase</th><th scope="col">Held for</th><th scope="col">Ready</th><th scope="col">Cordoned</th><th scope="col">Drain</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section aria-labelledby="requests-title">
+    <h2 id="requests-title">Maintenance requests <span id="requests-count" class="count"></span></h2>
+    <p id="no-requests" class="empty" hidden>No MaintenanceRequest is live or ended in the last 24 hours.</p>
+    <table id="requests" class="nodes" hidden>
+      <caption class="sr-only">MaintenanceRequests: live ones first come first, then the latest ended</caption>
+      <thead><tr><th scope="col">Request</th><th scope="col">Node</th><th scope="col">Phase</th><th scope="col">Requester: reason</th><th scope="col">Since</th><th scope="col">Status</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

@@ -1,9 +1,10 @@
 // The status page's script, served at `/status.js` (the page's CSP runs no inline script): the helpers, the
-// policy part and the main part below, in one function scope. Plain browser JavaScript, kept free of backticks
+// policy part, the MaintenanceRequest part and the main part below, in one function scope. Plain browser JavaScript, kept free of backticks
 // and `${` so it can live in these strings as written. Every value from the cluster reaches the page through
 // text nodes, never through an HTML parser.
 import { DOM_JS } from './dom-script.js';
 import { POLICY_JS } from './policy-script.js';
+import { REQUESTS_JS } from './request-script.js';
 
 const MAIN_JS = String.raw`
   const REFRESH_MS = 5000;
@@ -25,15 +26,18 @@ const MAIN_JS = String.raw`
     return el('td', 'muted', ['\u2013']);
   }
 
+  // Pods evicted of those that must leave: a node's row and its request's row have the same fields.
+  function drainBar(row) {
+    const bar = document.createElement('progress');
+    bar.max = Math.max(1, row.drainTotal);
+    bar.value = row.drainTotal === 0 ? 1 : row.drainEvicted;
+    bar.setAttribute('aria-label', row.drainEvicted + ' of ' + row.drainTotal + ' pods evicted');
+    return bar;
+  }
+
   function drainCell(row) {
     const cell = el('td', 'drain', []);
-    if (row.drainTotal !== null) {
-      const bar = document.createElement('progress');
-      bar.max = Math.max(1, row.drainTotal);
-      bar.value = row.drainTotal === 0 ? 1 : row.drainEvicted;
-      bar.setAttribute('aria-label', row.drainEvicted + ' of ' + row.drainTotal + ' pods evicted');
-      cell.appendChild(bar);
-    }
+    if (row.drainTotal !== null) cell.appendChild(drainBar(row));
     if (row.drainTimedOut) cell.appendChild(el('span', 'badge timedout', ['timed out']));
     if (!row.drain) {
       cell.appendChild(el('span', 'muted', [row.phase === 'claimed' ? 'starting' : '\u2013']));
@@ -57,6 +61,7 @@ const MAIN_JS = String.raw`
   function holderRow(row) {
     return el('tr', row.drainWaitingOn || row.drainTimedOut ? 'blocked' : '', [
       el('th', 'node', [row.node]),
+      heldByCell(row),
       el('td', '', [row.group]),
       el('td', '', [el('span', 'badge phase-' + row.phase, [row.phase])]),
       el('td', 'num', [age(row.heldForSeconds)]),
@@ -102,6 +107,7 @@ const MAIN_JS = String.raw`
     const others = data.nodes.filter((r) => r.lock !== 'Rebooting');
     renderBudget(data);
     renderPolicy(data);
+    renderRequests(data);
     byId('replica').textContent =
       'Served by ' + data.identity + (data.leader ? ' \u00b7 leader' : ' \u00b7 follower: its own view of the cluster; the leader decides');
     byId('holders-count').textContent = '(' + holders.length + ')';
@@ -169,5 +175,5 @@ const MAIN_JS = String.raw`
 `;
 
 export const STATUS_JS = `'use strict';
-(function () {${DOM_JS}${POLICY_JS}${MAIN_JS}})();
+(function () {${DOM_JS}${POLICY_JS}${REQUESTS_JS}${MAIN_JS}})();
 `;

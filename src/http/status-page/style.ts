@@ -84,6 +84,18 @@ tr.closed td:nth-child(2), tr.paused th { color: #7d4e00; }
 .error { margin-top: 4px; color: var(--bad); overflow-wrap: anywhere; }
 .note { margin: 6px 0 0; }
 
+/* MaintenanceRequests: who holds a slot, and the requests. */
+.badge.source-request, .badge.request-approved, .badge.request-inprogress { background: #ddf4ff; color: #0a3069; }
+.badge.request-pending { background: var(--warn-bg); color: var(--warn-fg); }
+.badge.request-completed { background: #dafbe1; color: #0f5323; }
+.badge.request-expired, .badge.request-rejected { background: #ffebe9; color: #82071e; }
+.held-by, .who, .request-status .message { overflow-wrap: anywhere; }
+.held-by .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+.requester { font-weight: 600; }
+#requests tbody tr.pending { box-shadow: inset 4px 0 0 #d4a72c; }
+#requests tbody tr.ended { color: var(--muted); }
+#holders tbody th.node, #requests tbody th.node { white-space: nowrap; }
+
 body.stale main table, body.stale .top .budget { opacity: 0.55; }
 footer { padding: 0 24px 24px; font-size: 12px; }
 `;
