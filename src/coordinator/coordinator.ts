@@ -1,46 +1,22 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../clock/clock.js';
-import type { NodePreparer } from '../drain/preparer.js';
 import { OK, Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../fleetlock/types.js';
 import type { NodeIndex } from '../identity/node-index.js';
-import type { EventRecorder } from '../kube/events.js';
 import type { NodeView } from '../kube/node-view.js';
-import type { NodeCache } from '../kube/nodes.js';
 import { slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import { FLEETLOCK, type Slot } from '../slot/slot.js';
 import { isBack, releaseIfBack, steadyState } from '../slot/transitions.js';
-import type { Admission } from './admission.js';
-import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import { resolveNode } from './resolve.js';
-import { SlotKeeper, type Leadership } from './slot-keeper.js';
-import type { WindowCheck } from './window-close.js';
+import { SlotKeeper, type SlotKeeperDeps } from './slot-keeper.js';
 
 export type { Claimant, Leadership } from './slot-keeper.js';
 
-export interface CoordinatorDeps {
-  readonly nodes: NodeCache;
+/** The keeper's needs, plus the id index and holders FleetLock answers read. */
+export interface CoordinatorDeps extends SlotKeeperDeps {
   readonly slots: SlotIndex;
   readonly index: NodeIndex;
-  /** Budgets, pools, zones and the policy's rules: whether a new claim may be taken. */
-  readonly admission: Admission;
-  readonly leadership: Leadership;
-  readonly events: EventRecorder;
-  readonly preparer: NodePreparer;
-  readonly log: Logger;
-  readonly clock: Clock;
-  /** This replica's identity: part of every claim token. */
-  readonly identity: string;
-  /** False with leader election: the first decision after taking over relists the node cache. */
-  readonly freshAtStart: boolean;
   /** How long a pre-reboot waits for a quick preparation (an empty node) before refusing with `draining`. */
   readonly prepareWaitMs?: number;
-  /** How long a decision waits for the watch to show a write before giving up. */
-  readonly catchUpTimeoutMs?: number;
-  readonly metrics?: CoordinatorMetrics;
-  /** Whether a holder's window closed on its drain (drainOutsideWindow Stop); none: drains always finish. */
-  readonly windows?: WindowCheck;
 }
 
 /**
