@@ -10,8 +10,9 @@ import { startCluster, type TestCluster } from '../support/cluster.js';
 const AGENT_LABELS = { 'app.kubernetes.io/name': 'reboot-manager-imds-agent' };
 
 /** What a request could change on a node: the lock, our annotations, the cordon. */
+/** What a refused caller could have changed: the lock and the cordon (the leader's lifecycle conditions follow a grant on their own). */
 function nodeState(c: TestCluster): string {
-  return JSON.stringify(c.sim.store.listNodes().map((n) => [n.metadata.name, n.metadata.resourceVersion, n.metadata.annotations, n.spec.unschedulable ?? false]));
+  return JSON.stringify(c.sim.store.listNodes().map((n) => [n.metadata.name, n.metadata.annotations, n.spec.unschedulable ?? false]));
 }
 
 function agentPod(name: string, nodeName: string, podIP: string, owner: { kind: string; name: string } = { kind: 'DaemonSet', name: 'reboot-manager-imds-agent' }) {
