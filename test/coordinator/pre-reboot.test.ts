@@ -23,6 +23,8 @@ void t.test('a refused pre-reboot costs no Kubernetes API request', async (t) =>
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   const client = await c.client('node-02');
+  // The leader publishes the grant as node-01's lifecycle conditions on its own: let that write land first.
+  await c.sim.store.waitFor(() => c.sim.store.getNode('node-01')?.status.conditions?.some((x) => x.type === 'MaintenanceInProgress' && x.status === 'True'));
   c.sim.requests.reset();
   for (let i = 0; i < 20; i++) t.equal((await client.preReboot()).ok, false);
   const steady = await c.client('node-02');
