@@ -32,8 +32,11 @@ void t.test('the service account gets exactly what the manifests grant', async (
   });
   const otherNs = await apiError(coord.createNamespacedLease({ namespace: 'default', body: lease('leader') }));
   t.equal(otherNs.status.message, 'leases.coordination.k8s.io is forbidden: User "system:serviceaccount:reboot-manager:reboot-manager" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "default"');
-  const status = await apiError(core.patchNodeStatus({ name: 'n1', body: { status: {} } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)));
-  t.match(status.status.message, /cannot patch resource "nodes\/status" in API group "" at the cluster scope/, 'subresources are authorised as resource/subresource');
+  // The role grants pods (list, watch, delete) but not pods/status.
+  const status = await apiError(
+    core.patchNamespacedPodStatus({ name: 'p1', namespace: 'default', body: { status: {} } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+  );
+  t.match(status.status.message, /cannot patch resource "pods\/status" in API group "" in the namespace "default"/, 'subresources are authorised as resource/subresource');
   t.ok(sim.store.getNode('n1'), 'nothing was deleted');
   t.notOk(sim.store.get('leases', 'default', 'leader'));
 
