@@ -9,7 +9,7 @@ import type { EventRecorder } from '../kube/events.js';
 import type { NodeCache } from '../kube/nodes.js';
 import type { RequestStatusWrite } from '../kube/request-status.js';
 import { heldBy, nextStep, type RequestAction, type RequestStep } from '../requests/lifecycle.js';
-import { firstCome, isTerminal, validSpec, type MaintenanceRequestView, type RequestPhase } from '../requests/request.js';
+import { firstCome, isTerminal, sameTimes, validSpec, type MaintenanceRequestView, type RequestPhase } from '../requests/request.js';
 import { slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import type { RequestMetrics } from './coordinator-metrics.js';
@@ -203,7 +203,7 @@ export class RequestDriver {
     const drain = slot?.drain ?? null;
     const write: RequestStatusWrite = { ...status, observedGeneration: r.generation, drain };
     const before = r.status;
-    const same = before && before.phase === status.phase && before.message === status.message && before.overrunAt === status.overrunAt && JSON.stringify(before.times) === JSON.stringify(status.times);
+    const same = before && before.phase === status.phase && before.message === status.message && before.overrunAt === status.overrunAt && sameTimes(before.times, status.times);
     if (same && this.lastDrain.get(r.uid) === JSON.stringify(drain)) return;
     try {
       await this.deps.writeStatus(r.name, r.resourceVersion, write);

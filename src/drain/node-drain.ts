@@ -72,7 +72,7 @@ export class NodeDrain {
     // A resumed drain keeps counting where the last leader stopped.
     this.leaving = new LeavingPods(deps.options.unmanagedPods, (pod) => this.isOwnPod(pod), slot.drain?.evicted ?? 0);
     this.disturbed = DisturbedPods.forDrain(node, slot, deps.disturbance);
-    this.log = deps.log.child({ node: node.name, id: slot.id });
+    this.log = deps.log.child(slot.source.kind === 'request' ? { node: node.name, request: slot.source.name } : { node: node.name, id: slot.id });
     this.progress = new ProgressWriter<DrainRecord>(
       deps.clock,
       async ({ progress, disturbed }) => {

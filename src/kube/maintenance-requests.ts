@@ -1,13 +1,12 @@
 // Watch-fed cache of MaintenanceRequest objects, parsed once into the view the request lifecycle reads.
 import type { Clock } from '../clock/clock.js';
-import type { MaintenanceRequestView, RequesterState, RequestPhase, RequestSpec, RequestStatus } from '../requests/request.js';
+import { TIME_KEYS, type MaintenanceRequestView, type RequesterState, type RequestPhase, type RequestSpec, type RequestStatus } from '../requests/request.js';
 import type { KubeApi } from './api.js';
 import type { KubeError } from './errors.js';
 import { Reflector } from './reflector.js';
 
 const PHASES: readonly RequestPhase[] = ['Pending', 'Approved', 'InProgress', 'Completed', 'Expired', 'Rejected'];
 const STATES: readonly RequesterState[] = ['Requested', 'InProgress', 'Completed'];
-const TIME_KEYS = ['pending', 'approved', 'inProgress', 'completed', 'expired', 'rejected'] as const;
 /** The CRD's defaults, for objects the API server did not default (the simulator, or an older CRD). */
 const DEFAULTS = { drain: true, group: 'default', startWithinSeconds: 3600, finishWithinSeconds: 14_400, state: 'Requested' } as const;
 const MAX_SECONDS = 604_800;

@@ -52,7 +52,7 @@ export function nextStep(f: RequestFacts): RequestStep {
   const status = (phase: RequestStatus['phase'], message: string, extra: PhaseTimes = {}, overrunAt?: string): RequestStatus => ({
     phase,
     message,
-    times: { pending: times.pending ?? iso, ...times, ...extra },
+    times: { pending: times.pending ?? iso, ...times, ...(ours ? { claimed: times.claimed ?? ours.claimedAt } : {}), ...extra },
     ...(overrunAt ? { overrunAt } : {}),
   });
   const endHere = (phase: 'Expired' | 'Rejected' | 'Completed', message: string, key: 'expired' | 'rejected' | 'completed'): RequestStep => ({
@@ -72,7 +72,11 @@ export function nextStep(f: RequestFacts): RequestStep {
   if (!ours) {
     if (spec.state === 'Completed') {
       // Approved before: the slot just went back (the node is Ready); else the requester withdrew while it waited.
-      const words = times.approved ? `completed: the slot of node ${spec.nodeName} was given back with the node Ready` : 'completed by the requester before it was approved; nothing was held';
+      const words = times.approved
+        ? `completed: the slot of node ${spec.nodeName} was given back with the node Ready`
+        : times.claimed
+          ? `completed by the requester before it was approved: the drain stopped and the slot of node ${spec.nodeName} was given back`
+          : 'completed by the requester before it was approved; nothing was held';
       return endHere('Completed', words, 'completed');
     }
     const had = r.status?.phase === 'Approved' || r.status?.phase === 'InProgress';

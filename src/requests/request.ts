@@ -8,8 +8,16 @@ export type RequesterState = 'Requested' | 'InProgress' | 'Completed';
 
 export const TERMINAL_PHASES: ReadonlySet<RequestPhase> = new Set(['Completed', 'Expired', 'Rejected']);
 
+/** The keys of `status.times`: each phase, and `claimed`, when it first held the node's slot (cordon and drain begin). */
+export const TIME_KEYS = ['pending', 'claimed', 'approved', 'inProgress', 'completed', 'expired', 'rejected'] as const;
+
 /** `status.times`: when the request entered each phase (RFC 3339). */
-export type PhaseTimes = Partial<Record<'pending' | 'approved' | 'inProgress' | 'completed' | 'expired' | 'rejected', string>>;
+export type PhaseTimes = Partial<Record<(typeof TIME_KEYS)[number], string>>;
+
+/** Equal times whatever the order of their keys (the API server sorts them). */
+export function sameTimes(a: PhaseTimes, b: PhaseTimes): boolean {
+  return TIME_KEYS.every((k) => a[k] === b[k]);
+}
 
 export interface RequestSpec {
   readonly nodeName: string;

@@ -92,14 +92,16 @@ export function markDrained(node: NodeView, claimToken: string): Decision<'drain
  * The node is back from its reboot, on evidence from its kubelet newer than the slot: Ready with a new
  * bootID, or Ready in a status the kubelet posted after the holder said steady-state. A remembered
  * Ready is no evidence: a node that reboots faster than the node controller marks it NotReady still
- * shows the last boot's Ready.
+ * shows the last boot's Ready. A MaintenanceRequest's slot needs its requester's "done" first, rebooted or not.
  */
 export function isBack(node: NodeView, slot: Slot): boolean {
   if (!node.ready) return false;
-  // A request's node may reboot or not: it is back when its requester said done and it is Ready.
-  if (slot.source.kind === 'request') return slot.releaseRequestedAt !== null;
-  if (node.bootId !== '' && node.bootId !== slot.bootId) return true;
+  const rebooted = node.bootId !== '' && node.bootId !== slot.bootId;
+  // A new boot ends a FleetLock slot; a request's node may reboot or not, and only its requester's "done" ends it.
+  if (slot.source.kind === 'fleetlock' && rebooted) return true;
   if (slot.releaseRequestedAt === null) return false;
+  if (rebooted) return true;
+  // Ready must be posted after the release was asked for: a Ready from before a reboot that just began is stale.
   // Heartbeats have whole seconds: one in the request's second counts, as a reboot takes longer than a second.
   return Date.parse(node.heartbeat) >= Math.floor(Date.parse(slot.releaseRequestedAt) / 1000) * 1000;
 }

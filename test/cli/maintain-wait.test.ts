@@ -30,8 +30,11 @@ void t.test('--wait shows each pending reason until approved, then starts the wo
 
   const finished = await cli(kubeconfig, 'done', 'node-02');
   t.equal(finished.stdout, 'completed MaintenanceRequest disk: the slot of node node-02 is given back once the node is Ready (kubectl get mr disk -w)\n');
+  await phaseOf(c.sim, 'disk', 'InProgress', /given back once node node-02 is Ready/);
+  t.equal(c.holders().length, 1, 'a Ready posted before "done" is no proof the node is back: kept');
+  c.sim.store.postNodeStatus('node-02');
   await phaseOf(c.sim, 'disk', 'Completed');
-  t.same(c.holders(), [], 'the slot is back');
+  t.same(c.holders(), [], 'the slot is back once the kubelet posts Ready again');
   t.equal(c.sim.store.getNode('node-02')?.spec.unschedulable, undefined, 'and our cordon lifted');
 });
 

@@ -2,40 +2,25 @@
 import t from 'tap';
 import { FleetLockClient } from '../../src/fleetlock/client.js';
 import { zincatiId } from '../../src/identity/app-specific-id.js';
-import { createKubeApi } from '../../src/kube/rest-api.js';
-import { HolderWatch, holdsSlot } from '../../src/sim/fleet/holder-watch.js';
+import { holdsSlot } from '../../src/sim/fleet/holder-watch.js';
 import { Annotation, slotOf } from '../../src/slot/encoding.js';
 import { NAMESPACE, startE2eCluster } from './support/e2e-cluster.js';
-import { NodeFeed } from './support/node-feed.js';
+import { blockedDrain, setWebBudget } from './support/blocked-drain.js';
 import { leaderOf, startReplica } from './support/replicas.js';
 import { startService } from './support/service.js';
-import { APP_NAMESPACE, deployWorkloads, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
+import { podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
 import { pollUntil } from '../../kit/poll.js';
 
 interface Lease {
   spec: { holderIdentity?: string; leaseTransitions?: number };
 }
 
-interface PodList {
-  items: { spec: { nodeName?: string }; metadata: { labels?: Record<string, string> } }[];
-}
-
 void t.test('the leader dies mid-drain: another replica takes the Lease and finishes the drain, one holder throughout', async (t) => {
   const cluster = await startE2eCluster(t, { nodes: 4 });
   const { plane } = cluster;
   const admin = plane.admin;
-  await deployWorkloads(admin, { web: 4, db: 3 });
-  await pollUntil('the applications Ready', () => workloadsHealthy(admin));
-  // No web pod may leave until the test says so: the drain stops half-way, blocked by this budget.
-  await admin.ok('PATCH', `/apis/policy/v1/namespaces/${APP_NAMESPACE}/poddisruptionbudgets/web`, { spec: { maxUnavailable: 0 } }, 'merge');
-
-  const pods = await admin.ok<PodList>('GET', `/api/v1/namespaces/${APP_NAMESPACE}/pods?labelSelector=app%3Dweb`);
-  const target = cluster.nodes.find((n) => pods.items.some((p) => p.spec.nodeName === n.name));
-  if (!target) throw new Error('no node runs a web pod');
-
-  const feed = await NodeFeed.start(createKubeApi(plane.adminKubeconfig));
-  t.teardown(() => feed.stop());
-  const holders = new HolderWatch(feed);
+  // No web pod may leave until the test says so: the drain stops half-way, blocked by the web budget.
+  const { target, feed, holders } = await blockedDrain(t, cluster);
 
   const replicas = [await startReplica(t, cluster, 'replica-a'), await startReplica(t, cluster, 'replica-b'), await startReplica(t, cluster, 'replica-c')];
   const first = await leaderOf(replicas);
@@ -60,7 +45,7 @@ void t.test('the leader dies mid-drain: another replica takes the Lease and fini
   t.equal(after.spec.leaseTransitions, (before.spec.leaseTransitions ?? 0) + 1, 'the Lease records one transition');
 
   // The budget allows one disruption again: the new leader resumes the drain it did not start.
-  await admin.ok('PATCH', `/apis/policy/v1/namespaces/${APP_NAMESPACE}/poddisruptionbudgets/web`, { spec: { maxUnavailable: 1 } }, 'merge');
+  await setWebBudget(admin, 1);
   let granted = await zincati.preReboot();
   for (let tries = 1; !granted.ok; tries += 1) {
     if (tries > 50) throw new Error(`still refused after ${tries} pre-reboots: ${JSON.stringify(granted)}`);

@@ -4,21 +4,16 @@
 import t from 'tap';
 import type { FakeNode } from '../../kit/nodes.js';
 import { pollUntil } from '../../kit/poll.js';
-import { createKubeApi } from '../../src/kube/rest-api.js';
-import { HolderWatch, holdsSlot } from '../../src/sim/fleet/holder-watch.js';
+import { holdsSlot } from '../../src/sim/fleet/holder-watch.js';
 import { Annotation } from '../../src/slot/encoding.js';
 import { startE2eCluster } from './support/e2e-cluster.js';
 import { preRebootUntilGranted, zincati } from './support/fleetlock.js';
 import { metric } from './support/metrics.js';
-import { NodeFeed } from './support/node-feed.js';
+import { blockedDrain, setWebBudget } from './support/blocked-drain.js';
 import { rebootManager } from './support/operator-cli.js';
 import { leaderOf, startReplica } from './support/replicas.js';
 import { conditionOf, createRequest, kubectlRun, MR_PATH, phaseOf, readRequest, requestJson, requestUntil } from './support/requests.js';
-import { APP_NAMESPACE, deployWorkloads, podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
-
-interface PodList {
-  items: { spec: { nodeName?: string }; metadata: { labels?: Record<string, string> } }[];
-}
+import { podsThatMustLeave, workloadsHealthy } from './support/workloads.js';
 
 void t.test('the CRD validates and defaults; requests share the budget with Zincati, wait, expire, overrun; the CLI needs only the requester role', async (t) => {
   const cluster = await startE2eCluster(t, { nodes: 4 });
@@ -109,16 +104,8 @@ void t.test('deleted mid-drain it gives the node back; a leader killed while a r
   const cluster = await startE2eCluster(t, { nodes: 4 });
   const { plane } = cluster;
   const admin = plane.admin;
-  await deployWorkloads(admin, { web: 4, db: 3 });
-  await pollUntil('the applications Ready', () => workloadsHealthy(admin));
-  // No web pod may leave until the test says so: drains stop half-way, blocked by this budget.
-  await admin.ok('PATCH', `/apis/policy/v1/namespaces/${APP_NAMESPACE}/poddisruptionbudgets/web`, { spec: { maxUnavailable: 0 } }, 'merge');
-  const pods = await admin.ok<PodList>('GET', `/api/v1/namespaces/${APP_NAMESPACE}/pods?labelSelector=app%3Dweb`);
-  const target = cluster.nodes.find((n) => pods.items.some((p) => p.spec.nodeName === n.name));
-  if (!target) throw new Error('no node runs a web pod');
-  const feed = await NodeFeed.start(createKubeApi(plane.adminKubeconfig));
-  t.teardown(() => feed.stop());
-  const holders = new HolderWatch(feed);
+  // No web pod may leave until the test says so: drains stop half-way, blocked by the web budget.
+  const { target, feed, holders } = await blockedDrain(t, cluster);
   const blocked = (name: string) => requestUntil(plane, name, 'drain blocked by the web budget', (r) => r.status?.phase === 'Pending' && (r.status.drain?.blockers ?? []).some((b) => b.includes('web')));
 
   const replicas = [await startReplica(t, cluster, 'replica-a'), await startReplica(t, cluster, 'replica-b')];
@@ -140,7 +127,7 @@ void t.test('deleted mid-drain it gives the node back; a leader killed while a r
   first.process.signal('KILL');
   await first.process.exited;
   const second = await leaderOf(replicas.filter((r) => r !== first));
-  await admin.ok('PATCH', `/apis/policy/v1/namespaces/${APP_NAMESPACE}/poddisruptionbudgets/web`, { spec: { maxUnavailable: 1 } }, 'merge');
+  await setWebBudget(admin, 1);
   await plane.kubectl(['wait', '--for=condition=Approved', 'mr/disk', '--timeout=180s']);
   const approved = await readRequest(plane, 'disk');
   t.equal(approved.status?.times?.pending, before.status?.times?.pending, "the new leader kept the request's history");

@@ -39,6 +39,8 @@ void t.test('draining, approved, in progress and completing: each survives a cha
 
   await failover(c, 5);
   setState(c.sim, 'disk', 'Completed');
+  await phaseOf(c.sim, 'disk', 'InProgress', /given back once node node-02 is Ready/);
+  c.sim.store.postNodeStatus('node-02');
   await phaseOf(c.sim, 'disk', 'Completed');
   t.equal(holderOf(c.sim, 'node-02').status, 'Ready');
   assertNoOrphanCordon(t, c.sim);

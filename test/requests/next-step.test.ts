@@ -66,6 +66,18 @@ void t.test('completed: the release is asked for; once the slot is gone the requ
   t.match(nextStep(facts({ request: r, slot: undefined })), { status: { phase: 'Completed' }, action: { kind: 'none' } });
 });
 
+void t.test('withdrawn mid-drain: it says the drain stopped and the slot went back, not that nothing was held', async (t) => {
+  const draining = nextStep(facts({ slot: slot('draining', { claimedAt: iso(T0 - 5000) }), now: T0 }));
+  t.equal(draining.status.times.claimed, iso(T0 - 5000), 'the claim time is the slot\'s');
+  const r = request({ state: 'Completed' }, draining.status);
+  t.match(nextStep(facts({ request: r, slot: slot('draining') })), { status: { phase: 'Pending' }, action: { kind: 'request-release' } });
+  t.match(nextStep(facts({ request: r, slot: undefined })), {
+    status: { phase: 'Completed', message: 'completed by the requester before it was approved: the drain stopped and the slot of node node-02 was given back' },
+  });
+  const never = request({ state: 'Completed' }, { phase: 'Pending', message: 'waiting for a slot', times: { pending: iso(T0) } });
+  t.match(nextStep(facts({ request: never })), { status: { phase: 'Completed', message: /nothing was held$/ } });
+});
+
 void t.test('an approved request whose slot someone else gave back is Expired, not claimed again', async (t) => {
   const r = request({}, { phase: 'Approved', message: '', times: { pending: iso(T0), approved: iso(T0) } });
   t.match(nextStep(facts({ request: r, slot: undefined })), { status: { phase: 'Expired', message: /given back by someone else/ }, action: { kind: 'none' } });

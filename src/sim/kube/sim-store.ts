@@ -42,6 +42,8 @@ export interface SimStore {
   setNodeReady(name: string, ready: boolean): NodeObject;
   /** A new random bootID and Ready=False, as a node going down for reboot; call setNodeReady(name, true) when it is back. */
   rebootNode(name: string): NodeObject;
+  /** The kubelet's periodic status post: the Ready condition's lastHeartbeatTime moves to now, nothing else changes. */
+  postNodeStatus(name: string): NodeObject;
   deleteNode(name: string): void;
   createPod(pod: PodObject): PodObject;
   getPod(namespace: string, name: string): PodObject | undefined;
@@ -104,6 +106,11 @@ export function createSimStore(store: ObjectStore, deleter: Deleter): SimStore {
         if (n.status.nodeInfo) n.status.nodeInfo.bootID = randomBootID();
         const now = nowTime(store.clock);
         n.status.conditions = setCondition(n.status.conditions, 'Ready', false, { reason: 'KubeletNotReady', message: 'node is rebooting', lastHeartbeatTime: now }, now);
+      }),
+    postNodeStatus: (name) =>
+      updateNode(name, (n) => {
+        const ready = n.status.conditions?.find((c) => c.type === 'Ready');
+        if (ready) ready.lastHeartbeatTime = nowTime(store.clock);
       }),
     deleteNode: (name) => {
       store.remove(NODES, undefined, name);
