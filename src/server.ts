@@ -44,6 +44,7 @@ import { PolicySource } from './policy/policy-source.js';
 import type { PolicyDefaults } from './policy/policy.js';
 import { policyReport } from './policy/report.js';
 import { ScopeIndex } from './slot/scope-index.js';
+import { waitingNodes } from './slot/waiting.js';
 import { wireRequests } from './server-requests.js';
 
 export interface RunningServer {
@@ -121,7 +122,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   const budget = budgetOf(config);
   const events = new EventRecorder(api, clock, { instance: config.identity, onError: reportKube('recording a Kubernetes Event failed') });
   // Slot and leader gauges are read from the cache at scrape time; the rest is recorded where it happens.
-  const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now() });
+  const metrics = createServerMetrics({ holders: () => slots.holders(), budget, isLeader: () => leader.isLeader(), drainsInProgress: () => drainer.inProgress(), now: () => clock.now(), waits: () => waitingNodes(nodes.values(), clock.now()).map((w) => w.wait) });
 
   // Drains run only on the leader: losing the Lease stops them, the next leader resumes them from the API.
   const policyObjects = new PolicyObjects(api, clock, {

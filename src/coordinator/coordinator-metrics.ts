@@ -2,14 +2,15 @@
 import type { RequestPhase } from '../requests/request.js';
 import type { Rule } from '../policy/reasons.js';
 
-/** Why a slot ended: a small fixed set, a metric label. */
-export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'window_closed' | 'manual' | 'node_deleted' | 'request_completed' | 'request_expired' | 'request_deleted';
+import type { ReleaseReason } from '../slot/slot.js';
+
+export type { ReleaseReason };
 
 export interface CoordinatorMetrics {
   /** A pre-reboot from `node` was refused because no slot was free (only the first refusal of a wait counts). */
   waitingForSlot(node: string, at: number): void;
-  /** `node` claimed a slot: ends its wait. */
-  claimed(node: string, at: number): void;
+  /** `node` claimed a slot: ends its wait, which began at `waitedSince` (RFC 3339) when its Node recorded one. */
+  claimed(node: string, at: number, waitedSince?: string): void;
   nodeDeleted(node: string): void;
   released(reason: ReleaseReason): void;
   /** A new claim was refused; one count per rule among its reasons. */

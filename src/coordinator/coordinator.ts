@@ -2,12 +2,13 @@ import { OK, Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../fleetlock/types.js';
 import type { NodeIndex } from '../identity/node-index.js';
 import type { NodeView } from '../kube/node-view.js';
-import { slotOf } from '../slot/encoding.js';
+import { hasDownAt, slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import { FLEETLOCK, type Slot } from '../slot/slot.js';
 import { isBack, releaseIfBack, steadyState } from '../slot/transitions.js';
 import { resolveNode } from './resolve.js';
 import { SlotKeeper, type SlotKeeperDeps } from './slot-keeper.js';
+import { WaitingBook } from './waiting-book.js';
 
 export type { Claimant, Leadership } from './slot-keeper.js';
 
@@ -29,8 +30,12 @@ export class Coordinator implements LockService, Readiness {
   /** The queue, admission, compare-and-swap and tie-break every holder goes through (MaintenanceRequests too). */
   readonly keeper: SlotKeeper;
 
+  /** Who waits for a slot, written to their Nodes. */
+  readonly waiting: WaitingBook;
+
   constructor(private readonly deps: CoordinatorDeps) {
     this.keeper = new SlotKeeper(deps);
+    this.waiting = new WaitingBook({ nodes: deps.nodes, clock: deps.clock, log: deps.log, isLeader: () => deps.leadership.isLeader() });
   }
 
   readiness(): { ready: boolean; reason: string } {
@@ -47,9 +52,13 @@ export class Coordinator implements LockService, Readiness {
 
   async preReboot(params: ClientParams, ctx: RequestContext): Promise<Answer> {
     const answer = await this.answerPreReboot(params, ctx);
-    if (!(answer instanceof Refusal) || answer.kind !== 'draining') return answer;
+    if (!(answer instanceof Refusal)) return answer;
     const node = this.node(params.id);
-    if (node instanceof Refusal) return node;
+    if (node instanceof Refusal) return answer;
+    if (answer.kind !== 'draining') {
+      this.waiting.refused(this.deps.nodes.get(node.name) ?? node, params.group, answer);
+      return answer;
+    }
     // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
     await this.deps.preparer.settled(node.name, this.deps.prepareWaitMs ?? 2000);
     return this.answerPreReboot(params, ctx);
@@ -59,7 +68,10 @@ export class Coordinator implements LockService, Readiness {
     const node = this.node(params.id);
     if (node instanceof Refusal) return node;
     // Answered from the cache when nothing is held: the common case costs no API call.
-    if (!slotOf(node)) return OK;
+    if (!slotOf(node)) {
+      if (this.deps.leadership.isLeader()) this.waiting.stopped(node);
+      return OK;
+    }
     return this.keeper.decide(async () => {
       const applied = await this.keeper.release(node.name, (n) => steadyState(n, params.group, this.deps.clock.now()), ctx.log, { seen: false });
       if (applied instanceof Refusal) return applied;
@@ -85,12 +97,16 @@ export class Coordinator implements LockService, Readiness {
       const node = this.deps.nodes.get(name);
       const slot = node && slotOf(node);
       if (!node || !slot) return OK;
+      if (slot.phase === 'drained' && !node.ready && !hasDownAt(node)) {
+        const marked = await this.keeper.markDown(name, this.deps.log);
+        if (marked instanceof Refusal) return marked;
+      }
       if (isBack(node, slot)) {
         const applied = await this.keeper.release(name, (n) => releaseIfBack(n, this.deps.clock.now()), this.deps.log);
         if (applied instanceof Refusal || applied.outcome.kind !== 'released') return applied instanceof Refusal ? applied : OK;
-        const { rebooted, slot: ended } = applied.outcome;
-        if (ended.source.kind === 'request') this.keeper.releasedNow(applied.node, ended, `MaintenanceRequest ${ended.source.name} completed and the node is Ready`, 'request_completed', this.deps.log);
-        else this.keeper.releasedNow(applied.node, ended, rebooted ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state', rebooted ? 'rebooted' : 'steady_state', this.deps.log);
+        const { reason, slot: ended } = applied.outcome;
+        const why = ended.source.kind === 'request' ? `MaintenanceRequest ${ended.source.name} completed and the node is Ready` : reason === 'rebooted' ? 'the node rebooted and is Ready' : 'the node is Ready after steady-state';
+        this.keeper.releasedNow(applied.node, ended, why, reason, this.deps.log);
         return OK;
       }
       const closed = this.deps.windows?.due(node, slot);
@@ -128,6 +144,7 @@ export class Coordinator implements LockService, Readiness {
   nodeDeleted(name: string, held: boolean): void {
     this.deps.metrics?.nodeDeleted(name);
     this.keeper.blocked.forget(name);
+    this.waiting.forget(name);
     if (held && this.deps.leadership.isLeader()) this.deps.metrics?.released('node_deleted');
   }
 
@@ -156,6 +173,7 @@ export class Coordinator implements LockService, Readiness {
     if (held) return this.answerHolder(cached, held, params, ctx, true);
     const taken = await this.keeper.take(cached, { group: params.group, id: params.id, source: FLEETLOCK, label: `FleetLock id ${params.id}` }, ctx.log);
     if (taken instanceof Refusal) return taken;
+    this.waiting.forget(name);
     return this.answerHolder(taken.node, taken.slot, params, ctx, true);
   }
 

@@ -51,7 +51,10 @@ export class Reconciler {
       this.deps.log.error({ err: (err as Error).message }, 'enforcing the slot budget failed; retrying on the next sweep');
     }
     for (const { node } of this.deps.slots.holders()) await this.reconcile(node.name);
-    if (this.deps.isLeader()) this.deps.stale?.check(this.deps.slots.holders(), this.deps.clock.now());
+    if (this.deps.isLeader()) {
+      this.deps.stale?.check(this.deps.slots.holders(), this.deps.clock.now());
+      this.deps.coordinator.waiting.sweep();
+    }
   }
 
   private scheduleSweep(): void {

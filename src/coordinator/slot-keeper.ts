@@ -9,7 +9,8 @@ import type { NodeView } from '../kube/node-view.js';
 import type { Decision, NodeCache } from '../kube/nodes.js';
 import { slotOf } from '../slot/encoding.js';
 import type { Slot, SlotSource } from '../slot/slot.js';
-import { claim, markDrained, releaseClaim, requestRelease, withdraw } from '../slot/transitions.js';
+import { waitingOf } from '../slot/waiting.js';
+import { claim, markDown, markDrained, releaseClaim, requestRelease, withdraw } from '../slot/transitions.js';
 import { refusalFor, type Admission } from './admission.js';
 import { BlockedNotes } from './blocked-notes.js';
 import type { CoordinatorMetrics, ReleaseReason } from './coordinator-metrics.js';
@@ -106,6 +107,12 @@ export class SlotKeeper {
     return this.grant(node.name, slot, slot.source.kind === 'request' ? `MaintenanceRequest ${slot.source.name}` : `FleetLock id ${slot.id}`, log);
   }
 
+  /** In the queue: a granted node went down; when, for its history. */
+  async markDown(name: string, log: Log): Promise<Answer> {
+    const applied = await this.writer.apply(name, (n) => markDown(n, this.deps.clock.now()), log);
+    return applied instanceof Refusal ? applied : OK;
+  }
+
   /** In the queue: the requester is done; the reconciler releases the slot once the node is Ready. */
   async requestRelease(name: string, slot: Slot, log: Log): Promise<Answer> {
     const applied = await this.writer.apply(name, (n) => requestRelease(n, slot.claim, this.deps.clock.now()), log);
@@ -114,7 +121,7 @@ export class SlotKeeper {
 
   /** In the queue: a request's slot ends now, whatever its phase (expired, deleted, rejected). */
   async releaseClaim(name: string, slot: Slot, why: string, reason: ReleaseReason, log: Log): Promise<Answer> {
-    const applied = await this.release(name, (n) => releaseClaim(n, slot.claim, this.deps.clock.now()), log);
+    const applied = await this.release(name, (n) => releaseClaim(n, slot.claim, this.deps.clock.now(), reason), log);
     if (applied instanceof Refusal) return applied;
     if (applied.outcome.kind === 'released') this.releasedNow(applied.node, applied.outcome.slot, why, reason, log);
     return OK;
@@ -156,7 +163,7 @@ export class SlotKeeper {
       return this.noSlotFor(now, who.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
     }
     this.blocked.forget(name);
-    this.deps.metrics?.claimed(name, this.deps.clock.now());
+    this.deps.metrics?.claimed(name, this.deps.clock.now(), waitingOf(cached)?.since);
     log.info({ node: name, group: who.group, by: who.label }, 'claimed reboot slot');
     this.deps.events.record(node, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${who.group} by ${who.label}`);
     return { node, slot: outcome.slot };
@@ -164,7 +171,7 @@ export class SlotKeeper {
 
   /** Records that the holder is safe to reboot, before the first 200 is sent. */
   async grant(name: string, slot: Slot, to: string, log: Log): Promise<Answer> {
-    const applied = await this.writer.apply(name, (n) => markDrained(n, slot.claim), log);
+    const applied = await this.writer.apply(name, (n) => markDrained(n, slot.claim, this.deps.clock.now()), log);
     if (applied instanceof Refusal) return applied;
     if (applied.outcome === 'claim-gone') return new Refusal('unavailable', `the slot of node ${name} was released while granting; retry`);
     if (applied.wrote) {
@@ -176,7 +183,7 @@ export class SlotKeeper {
 
   /** Gives back a claim not granted yet (a granted one is rebooting: kept); its drain stops, our cordon goes. */
   async withdraw(name: string, slot: Slot, why: string, log: Log, reason: 'withdrawn' | 'window_closed' = 'withdrawn'): Promise<Refusal | undefined> {
-    const applied = await this.release(name, (n) => withdraw(n, slot.claim, this.deps.clock.now()), log);
+    const applied = await this.release(name, (n) => withdraw(n, slot.claim, this.deps.clock.now(), reason), log);
     if (applied instanceof Refusal) return applied;
     if (applied.outcome.kind !== 'withdrawn') return undefined;
     if (reason === 'window_closed') this.deps.windows?.stopped(applied.node, why, log);

@@ -19,6 +19,7 @@ import type { DrainOptions } from './options.js';
 import { LeavingPods, type Leaving } from './leaving-pods.js';
 import { deletePod, evictPod, isNoLongerLeading, type Blocker, type RemovalContext } from './pod-removal.js';
 import type { Preparation } from './preparer.js';
+import { BlockedSpans } from './blocked-spans.js';
 import { ProgressWriter } from './progress-writer.js';
 
 export interface NodeDrainDeps {
@@ -59,6 +60,7 @@ export class NodeDrain {
   private failure: string | undefined;
   private readonly reported = new Set<string>();
   private readonly progress: ProgressWriter<DrainRecord>;
+  private readonly blocked: BlockedSpans;
   private readonly disturbed: DisturbedPods;
   private readonly log: Logger;
   private readonly settleWaiters: (() => void)[] = [];
@@ -71,6 +73,7 @@ export class NodeDrain {
     this.claim = slot.claim;
     // A resumed drain keeps counting where the last leader stopped.
     this.leaving = new LeavingPods(deps.options.unmanagedPods, (pod) => this.isOwnPod(pod), slot.drain?.evicted ?? 0);
+    this.blocked = new BlockedSpans(slot.drain?.blocked);
     this.disturbed = DisturbedPods.forDrain(node, slot, deps.disturbance);
     this.log = deps.log.child(slot.source.kind === 'request' ? { node: node.name, request: slot.source.name } : { node: node.name, id: slot.id });
     this.progress = new ProgressWriter<DrainRecord>(
@@ -298,7 +301,7 @@ export class NodeDrain {
   }
 
   private complete(how: 'drained' | 'granted'): void {
-    const progress: DrainProgress = { ...this.current(), done: how };
+    const progress: DrainProgress = { ...this.current(), done: how, doneAt: new Date(this.deps.clock.now()).toISOString() };
     this.state = 'done';
     const claimed = Date.parse(this.slot.claimedAt);
     if (!Number.isNaN(claimed)) this.deps.metrics?.drained((this.deps.clock.now() - claimed) / 1000);
@@ -319,7 +322,8 @@ export class NodeDrain {
 
   /** The drain's progress as data. */
   private current(): DrainProgress {
-    return this.leaving.progress(this.timedOut ? { afterMs: this.deps.options.timeoutMs, policy: this.deps.options.timeoutPolicy } : null);
+    const progress = this.leaving.progress(this.timedOut ? { afterMs: this.deps.options.timeoutMs, policy: this.deps.options.timeoutPolicy } : null);
+    return { ...progress, blocked: this.blocked.observe(progress.blockers, this.deps.clock.now()) };
   }
 
   private isOwnPod(pod: PodView): boolean {

@@ -84,8 +84,9 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics, Conditio
     if (!this.waitingSince.has(node)) this.waitingSince.set(node, at);
   }
 
-  claimed(node: string, at: number): void {
-    const since = this.waitingSince.get(node) ?? at;
+  claimed(node: string, at: number, waitedSince?: string): void {
+    const recorded = Date.parse(waitedSince ?? '');
+    const since = Math.min(this.waitingSince.get(node) ?? at, Number.isFinite(recorded) ? recorded : at);
     this.waitingSince.delete(node);
     this.claimWait.observe(Math.max(0, (at - since) / 1000));
   }

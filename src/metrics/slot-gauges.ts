@@ -17,6 +17,8 @@ export interface LiveState {
   isLeader(): boolean;
   drainsInProgress(): number;
   now(): number;
+  /** Nodes refused a slot and still asking, with when their wait began (RFC 3339). */
+  waits(): readonly { readonly since: string }[];
 }
 
 function groupsNow(state: LiveState): ReturnType<typeof groupsOf> {
@@ -44,6 +46,23 @@ export function registerSlotGauges(registry: Registry, state: LiveState): void {
     collect() {
       this.reset();
       for (const { group, slots, urgent } of groupsNow(state)) if (!urgent) this.set({ group }, slots);
+    },
+  });
+  new Gauge({
+    name: 'reboot_manager_waiting_nodes',
+    help: 'Nodes refused a reboot slot (slots_full or blocked) that still ask: refused within the last 30 minutes.',
+    registers,
+    collect() {
+      this.set(state.waits().length);
+    },
+  });
+  new Gauge({
+    name: 'reboot_manager_oldest_wait_seconds',
+    help: 'How long the longest-waiting node has waited, since its first refused pre-reboot; 0 when none waits.',
+    registers,
+    collect() {
+      const first = Math.min(...state.waits().map((w) => Date.parse(w.since)).filter(Number.isFinite));
+      this.set(Number.isFinite(first) ? Math.max(0, (state.now() - first) / 1000) : 0);
     },
   });
   new Gauge({

@@ -1,8 +1,8 @@
 // The slot's one encoding on the Node: scalar annotations an operator reads with kubectl, drain progress as JSON.
-import { ANNOTATION_PREFIX, sameView, type NodeChange, type NodeView } from '../kube/node-view.js';
+import { ANNOTATION_PREFIX, sameView, type NodeView } from '../kube/node-view.js';
 import { decodeDisturbed, type Disturbed } from './disturbed.js';
 import { describeProgress } from './progress-text.js';
-import { FLEETLOCK, type DrainProgress, type Phase, type Slot, type SlotSource } from './slot.js';
+import { FLEETLOCK, type BlockedSpan, type DrainProgress, type Phase, type Slot, type SlotSource } from './slot.js';
 
 export const Annotation = {
   /** The lock: `Rebooting` exactly while the node holds a reboot slot, else `Ready`. */
@@ -31,10 +31,18 @@ export const Annotation = {
   releasedAt: `${ANNOTATION_PREFIX}released-at`,
   /** What the last drain disturbed, as JSON (src/slot/disturbed.ts); kept after the release for the health gate, cleared by the next claim. */
   disturbed: `${ANNOTATION_PREFIX}disturbed`,
+  /** The timeline of the slot held now: when its wait began, when it was granted, when the node went down (RFC 3339). */
+  askedAt: `${ANNOTATION_PREFIX}asked-at`,
+  grantedAt: `${ANNOTATION_PREFIX}granted-at`,
+  downAt: `${ANNOTATION_PREFIX}down-at`,
+  /** The last few reboots' timelines as JSON (src/slot/history.ts), newest first; kept by releases. */
+  history: `${ANNOTATION_PREFIX}history`,
+  /** A refused node's wait as JSON (src/slot/waiting.ts); cleared by its claim. */
+  waiting: `${ANNOTATION_PREFIX}waiting`,
 } as const;
 
 /** Annotations a release keeps: they describe the release itself, not the slot. */
-const KEPT_BY_RELEASE = new Set<string>([Annotation.disturbed]);
+export const KEPT_BY_RELEASE = new Set<string>([Annotation.disturbed, Annotation.history]);
 
 export const STATUS_REBOOTING = 'Rebooting';
 export const STATUS_READY = 'Ready';
@@ -101,15 +109,6 @@ export function progressAnnotations(progress: DrainProgress | null): Record<stri
   return { [Annotation.drainProgress]: JSON.stringify(progress), [Annotation.drain]: describeProgress(progress) };
 }
 
-/** Gives the slot back: `Ready`, when, what the drain disturbed kept, every other annotation of ours removed, uncordoned only if we cordoned. */
-export function releaseChange(node: NodeView, slot: Slot, at: number): NodeChange {
-  const annotations: Record<string, string | null> = {};
-  for (const key of Object.keys(node.annotations)) if (!KEPT_BY_RELEASE.has(key)) annotations[key] = null;
-  annotations[Annotation.status] = STATUS_READY;
-  annotations[Annotation.releasedAt] = new Date(at).toISOString();
-  return slot.cordonedByUs ? { annotations, unschedulable: false } : { annotations };
-}
-
 /**
  * When the node cache raises an event: as `sameView`, and also on a heartbeat of a holder waiting for one
  * (its release is judged on a kubelet status posted after its steady-state).
@@ -117,6 +116,9 @@ export function releaseChange(node: NodeView, slot: Slot, at: number): NodeChang
 export function sameForSlots(a: NodeView, b: NodeView): boolean {
   return sameView(a, b) && (a.heartbeat === b.heartbeat || b.annotations[Annotation.releaseRequested] === undefined);
 }
+
+/** The holder was seen down after its grant (its history has a `down` time). */
+export const hasDownAt = (node: Pick<NodeView, 'annotations'>): boolean => node.annotations[Annotation.downAt] !== undefined;
 
 /** When reboot-manager last released `node`'s slot (ms), or undefined. */
 export function releasedAt(node: Pick<NodeView, 'annotations'>): number | undefined {
@@ -143,8 +145,15 @@ function decodeProgress(raw: string | undefined): DrainProgress | null {
       ownPodLast: p.ownPodLast === true,
       timedOut: timedOut && ['refuse', 'delete', 'grant'].includes(timedOut.policy) ? { afterMs: n(timedOut.afterMs), policy: timedOut.policy } : null,
       done: p.done === 'drained' || p.done === 'granted' ? p.done : null,
+      ...(typeof p.doneAt === 'string' ? { doneAt: p.doneAt } : {}),
+      ...(Array.isArray(p.blocked) ? { blocked: p.blocked.filter(isSpan) } : {}),
     };
   } catch {
     return null; // written by hand or by another version: shown as no progress, and a drain starts counting afresh
   }
+}
+
+function isSpan(s: unknown): s is BlockedSpan {
+  const v = s as Partial<BlockedSpan> | null;
+  return typeof v === 'object' && v !== null && typeof v.what === 'string' && typeof v.from === 'string' && (v.to === null || typeof v.to === 'string');
 }

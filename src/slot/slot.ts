@@ -25,7 +25,21 @@ export interface DrainProgress {
   readonly timedOut: { readonly afterMs: number; readonly policy: DrainTimeoutPolicy } | null;
   /** `drained`: every pod gone; `granted`: the timeout policy `grant` gave up with pods left; null while running. */
   readonly done: 'drained' | 'granted' | null;
+  /** When `done` was reached (RFC 3339); absent while running and in records of older versions. */
+  readonly doneAt?: string;
+  /** Each blocker this drain met and when, oldest first (bounded): the history's "what blocked and for how long". */
+  readonly blocked?: readonly BlockedSpan[];
 }
+
+/** A blocker of a drain, from when it was first seen until it cleared (null while it still blocks). */
+export interface BlockedSpan {
+  readonly what: string;
+  readonly from: string;
+  readonly to: string | null;
+}
+
+/** Why a slot ended: a small fixed set, a metric label and the history's word. */
+export type ReleaseReason = 'rebooted' | 'steady_state' | 'withdrawn' | 'window_closed' | 'manual' | 'node_deleted' | 'request_completed' | 'request_expired' | 'request_deleted';
 
 /** Who holds the slot: a FleetLock client (Zincati, the Azure agent) or a MaintenanceRequest. */
 export type SlotSource =

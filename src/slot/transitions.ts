@@ -1,10 +1,12 @@
 // The slot's transitions as pure functions of the Node as the API server has it: each returns the change
 // to write (if any) and the outcome. The coordinator and the drain apply them through compare-and-swap.
 import type { Decision } from '../kube/nodes.js';
-import type { NodeView } from '../kube/node-view.js';
+import type { NodeChange, NodeView } from '../kube/node-view.js';
 import { encodeDisturbed, type Disturbed } from './disturbed.js';
-import { Annotation, disturbedOf, progressAnnotations, releaseChange, slotAnnotations, slotOf } from './encoding.js';
-import type { DrainProgress, Slot, SlotSource } from './slot.js';
+import { Annotation, disturbedOf, KEPT_BY_RELEASE, progressAnnotations, slotAnnotations, slotOf, STATUS_READY } from './encoding.js';
+import { recordOf, withRecord } from './history.js';
+import type { DrainProgress, ReleaseReason, Slot, SlotSource } from './slot.js';
+import { waitingOf } from './waiting.js';
 
 export interface ClaimRequest {
   readonly group: string;
@@ -36,8 +38,10 @@ export function claim(node: NodeView, req: ClaimRequest): Decision<ClaimOutcome>
     releaseRequestedAt: null,
     drain: null,
   };
-  // The last drain's record goes: this claim's drain writes its own.
-  return { write: { annotations: { ...slotAnnotations(slot), [Annotation.disturbed]: null } }, outcome: { kind: 'claimed', slot } };
+  // The last drain's record goes: this claim's drain writes its own. The wait ends here; when it began goes into the history.
+  const asked = waitingOf(node)?.since ?? slot.claimedAt;
+  const timeline = { [Annotation.askedAt]: asked, [Annotation.grantedAt]: null, [Annotation.downAt]: null, [Annotation.waiting]: null };
+  return { write: { annotations: { ...slotAnnotations(slot), ...timeline, [Annotation.disturbed]: null } }, outcome: { kind: 'claimed', slot } };
 }
 
 export type CordonOutcome =
@@ -81,11 +85,18 @@ export function settleRelease(node: NodeView, releasedAtIso: string, by: 'whole'
 }
 
 /** The holder is safe to reboot: recorded before the first 200 is sent. */
-export function markDrained(node: NodeView, claimToken: string): Decision<'drained' | 'claim-gone'> {
+export function markDrained(node: NodeView, claimToken: string, at: number): Decision<'drained' | 'claim-gone'> {
   const slot = ours(node, claimToken);
   if (!slot) return { outcome: 'claim-gone' };
   if (slot.phase === 'drained') return { outcome: 'drained' };
-  return { write: { annotations: { [Annotation.phase]: 'drained' } }, outcome: 'drained' };
+  return { write: { annotations: { [Annotation.phase]: 'drained', [Annotation.grantedAt]: new Date(at).toISOString() } }, outcome: 'drained' };
+}
+
+/** A granted node seen NotReady: when it went down, for the history (once per slot). */
+export function markDown(node: NodeView, at: number): Decision<'marked' | 'not-down'> {
+  const slot = slotOf(node);
+  if (!slot || slot.phase !== 'drained' || node.ready || node.annotations[Annotation.downAt]) return { outcome: 'not-down' };
+  return { write: { annotations: { [Annotation.downAt]: new Date(node.readySince > 0 ? node.readySince : at).toISOString() } }, outcome: 'marked' };
 }
 
 /**
@@ -116,7 +127,7 @@ export function steadyState(node: NodeView, group: string, at: number): Decision
   if (!slot) return { outcome: { kind: 'not-held' } };
   // A MaintenanceRequest holds it: only the request's own lifecycle gives it back.
   if (slot.source.kind !== 'fleetlock') return { outcome: { kind: 'other-holder', slot } };
-  const released = { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } } as const;
+  const released = { write: releaseChange(node, slot, at, 'steady_state'), outcome: { kind: 'released', slot } } as const;
   // Two clients on one node (Zincati and the Azure agent) share its id: only the group that took the slot gives it back.
   if (slot.group !== group) return { outcome: { kind: 'other-group', slot } };
   // Never granted, so never rebooted: the client no longer needs the slot (an update or event called off).
@@ -127,29 +138,30 @@ export function steadyState(node: NodeView, group: string, at: number): Decision
   return { write: { annotations: { [Annotation.releaseRequested]: requested.releaseRequestedAt } }, outcome: { kind: 'release-requested', slot } };
 }
 
-export type ReturnOutcome = { readonly kind: 'released'; readonly rebooted: boolean; readonly slot: Slot } | { readonly kind: 'away' } | { readonly kind: 'not-held' };
+export type ReturnOutcome = { readonly kind: 'released'; readonly reason: ReleaseReason; readonly slot: Slot } | { readonly kind: 'away' } | { readonly kind: 'not-held' };
 
 /** The reconciler's release: the holder is back, whether or not its client calls again. */
 export function releaseIfBack(node: NodeView, at: number): Decision<ReturnOutcome> {
   const slot = slotOf(node);
   if (!slot) return { outcome: { kind: 'not-held' } };
   if (!isBack(node, slot)) return { outcome: { kind: 'away' } };
-  return { write: releaseChange(node, slot, at), outcome: { kind: 'released', rebooted: node.bootId !== slot.bootId, slot } };
+  const reason = slot.source.kind === 'request' ? 'request_completed' : node.bootId !== slot.bootId ? 'rebooted' : 'steady_state';
+  return { write: releaseChange(node, slot, at, reason), outcome: { kind: 'released', reason, slot } };
 }
 
 /** Gives back one claim (a tie-break loser); a later claim of the node, or a granted one, is left alone. */
-export function withdraw(node: NodeView, claimToken: string, at: number): Decision<{ readonly kind: 'withdrawn'; readonly slot: Slot } | { readonly kind: 'claim-gone' }> {
+export function withdraw(node: NodeView, claimToken: string, at: number, reason: 'withdrawn' | 'window_closed'): Decision<{ readonly kind: 'withdrawn'; readonly slot: Slot } | { readonly kind: 'claim-gone' }> {
   const slot = ours(node, claimToken);
   // A granted node may be rebooting now: its slot ends only when it is back.
   if (!slot || slot.phase === 'drained') return { outcome: { kind: 'claim-gone' } };
-  return { write: releaseChange(node, slot, at), outcome: { kind: 'withdrawn', slot } };
+  return { write: releaseChange(node, slot, at, reason), outcome: { kind: 'withdrawn', slot } };
 }
 
 /** A MaintenanceRequest's slot ends (expired, deleted, rejected): given back whatever its phase. */
-export function releaseClaim(node: NodeView, claimToken: string, at: number): Decision<{ readonly kind: 'released'; readonly slot: Slot } | { readonly kind: 'claim-gone' }> {
+export function releaseClaim(node: NodeView, claimToken: string, at: number, reason: ReleaseReason): Decision<{ readonly kind: 'released'; readonly slot: Slot } | { readonly kind: 'claim-gone' }> {
   const slot = ours(node, claimToken);
   if (!slot) return { outcome: { kind: 'claim-gone' } };
-  return { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } };
+  return { write: releaseChange(node, slot, at, reason), outcome: { kind: 'released', slot } };
 }
 
 /** The requester is done: the slot is released once the node is Ready (`isBack`). */
@@ -164,7 +176,20 @@ export function requestRelease(node: NodeView, claimToken: string, at: number): 
 export function releaseByOperator(node: NodeView, at: number): Decision<{ readonly kind: 'released'; readonly slot: Slot } | { readonly kind: 'not-held' }> {
   const slot = slotOf(node);
   if (!slot) return { outcome: { kind: 'not-held' } };
-  return { write: releaseChange(node, slot, at), outcome: { kind: 'released', slot } };
+  return { write: releaseChange(node, slot, at, 'manual'), outcome: { kind: 'released', slot } };
+}
+
+/**
+ * Gives the slot back: `Ready`, when, and why in the history; what the drain disturbed kept, every other annotation
+ * of ours removed, uncordoned only if we cordoned.
+ */
+export function releaseChange(node: NodeView, slot: Slot, at: number, reason: ReleaseReason): NodeChange {
+  const annotations: Record<string, string | null> = {};
+  for (const key of Object.keys(node.annotations)) if (!KEPT_BY_RELEASE.has(key)) annotations[key] = null;
+  annotations[Annotation.status] = STATUS_READY;
+  annotations[Annotation.releasedAt] = new Date(at).toISOString();
+  annotations[Annotation.history] = withRecord(node, recordOf(node, slot, at, reason));
+  return slot.cordonedByUs ? { annotations, unschedulable: false } : { annotations };
 }
 
 function ours(node: NodeView, claimToken: string): Slot | undefined {

@@ -7,6 +7,10 @@ import { groupsOf, type GroupSlots, type SlotBudget } from '../slot/budget.js';
 import { policySection, type PolicySection, type PolicyViews } from './policy-section.js';
 import { requestRows, type RequestRow } from './request-rows.js';
 import { statusRows, type StatusRow } from './rows.js';
+import { historyRows, type HistoryRow } from './history-rows.js';
+import { waitingRows, type WaitingRow } from './waiting-rows.js';
+
+const SNAPSHOT_HISTORY = 20;
 
 /** Field names are part of the status API (documented in the README): add fields, never rename. */
 export interface StatusSnapshot {
@@ -29,6 +33,10 @@ export interface StatusSnapshot {
   readonly policy: PolicySection;
   /** Every live MaintenanceRequest, first come first, then the latest ended ones (at most 20, within 24 h). */
   readonly requests: readonly RequestRow[];
+  /** Nodes refused a slot that still ask, and pending MaintenanceRequests: longest wait first. */
+  readonly waiting: readonly WaitingRow[];
+  /** The cluster's latest reboots, newest first (at most 20; `GET /api/v1/history` has more, and per node). */
+  readonly history: readonly HistoryRow[];
 }
 
 /** The budget in force: the flags, or with a RebootPolicy its cluster cap (resolved to a count now). */
@@ -98,7 +106,14 @@ export class StatusService {
       nodes: rows,
       policy: policySection(this.deps.policy, now),
       requests: requestRows(requests, nodes.values(), now),
+      waiting: waitingRows(nodes.values(), requests, now),
+      history: historyRows(nodes.values(), undefined, SNAPSHOT_HISTORY),
     };
+  }
+
+  history(node?: string): HistoryRow[] | undefined {
+    if (node !== undefined && ![...this.deps.nodes.values()].some((n) => n.name === node)) return undefined;
+    return historyRows(this.deps.nodes.values(), node);
   }
 }
 

@@ -29,7 +29,7 @@ function drainedNode(): NodeView {
   node = apply(node, claim(node, { source: FLEETLOCK, group: 'default', id: 'id', claim: 'c1', at: AT }));
   node = apply(node, startDrain(node, 'c1'));
   node = apply(node, recordDrain(node, 'c1', { ...NO_PROGRESS, evicted: 1, total: 1, done: 'drained' }, WEB));
-  return apply(node, markDrained(node, 'c1'));
+  return apply(node, markDrained(node, 'c1', AT));
 }
 
 void t.test('the record round-trips; lists are capped and the rest counted; garbage reads as no record', async (t) => {
@@ -70,7 +70,7 @@ void t.test('every kind of release keeps the record; the next claim clears it', 
     t.equal(r.annotations[Annotation.drainProgress], undefined, 'the slot annotations are gone');
   }
   const draining = apply(drainedNode(), { write: { annotations: { [Annotation.phase]: 'draining' } }, outcome: null });
-  t.same(disturbedOf(apply(draining, withdraw(draining, 'c1', AT + 1000))), WEB, 'a withdrawn drain keeps what it disturbed');
+  t.same(disturbedOf(apply(draining, withdraw(draining, 'c1', AT + 1000, 'withdrawn'))), WEB, 'a withdrawn drain keeps what it disturbed');
 
   const reclaimed = apply(released[0] as NodeView, claim(released[0] as NodeView, { source: FLEETLOCK, group: 'default', id: 'id', claim: 'c2', at: AT + 5000 }));
   t.equal(reclaimed.annotations[Annotation.disturbed], undefined, 'the next claim clears it; its drain writes its own');

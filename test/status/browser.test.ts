@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import t from 'tap';
 import type { NodeView } from '../../src/kube/node-view.js';
+import { historyRow } from '../../src/status/history-rows.js';
 import type { PolicySection } from '../../src/status/policy-section.js';
 import type { RequestRow } from '../../src/status/request-rows.js';
 import { NO_DRAIN } from '../../src/status/rows.js';
@@ -144,11 +145,18 @@ const hostile = (): StatusSnapshot => ({
     { ...requestRow('<i>fw</i>', 'Pending'), requester: '<b>bob</b>', reason: ONERROR, message: `slots_full: ${SCRIPT}` },
     { ...requestRow(EVIL, 'Rejected'), requester: SCRIPT, reason: EVIL, message: ONERROR },
   ],
+  waiting: [{ node: EVIL, source: 'fleetlock', request: '', group: '<b>g</b>', since: new Date().toISOString(), asks: 3, lastAsked: new Date().toISOString(), kind: 'blocked', reason: SCRIPT }],
+  history: [
+    historyRow(ONERROR, {
+      source: 'fleetlock', holder: '<i>id</i>', group: 'default', asked: new Date().toISOString(), claimed: new Date().toISOString(), drained: null, granted: null, down: null, back: null,
+      released: new Date().toISOString(), reason: 'withdrawn', rebooted: false, evicted: 0, blocked: [{ what: SCRIPT, from: new Date().toISOString(), to: null }],
+    }),
+  ],
 });
 
 void t.test('every value from the cluster is shown as text, never as markup', async (t) => {
   await requireChromium();
-  const origin = await startPageServer(t, { snapshot: hostile });
+  const origin = await startPageServer(t, { snapshot: hostile, history: () => [] });
   const dom = await dumpDom(`${origin}/`);
   const holder = tableRows(dom, 'holders')[0] ?? '';
   t.match(holder, '&lt;img src=x id=injected&gt;', 'the node name is text');
@@ -167,6 +175,9 @@ void t.test('every value from the cluster is shown as text, never as markup', as
     `<i>fw</i> <i>node</i> Pending <b>bob</b> : ${ONERROR} 0s ago slots_full: ${SCRIPT}`,
     `${EVIL} <i>node</i> Rejected ${SCRIPT} : ${EVIL} 0s ago ${ONERROR}`,
   ]);
+  t.match(textOf(tableRows(dom, 'waiting')[0] ?? ''), `${EVIL} FleetLock group <b>g</b> 0s ago 3 blocked ${SCRIPT}`, 'a waiting node and its reason are text');
+  t.match(textOf(tableRows(dom, 'history')[0] ?? ''), `${ONERROR} FleetLock <i>id</i>`, 'a reboot record is text');
+  t.match(textOf(tableRows(dom, 'history')[0] ?? ''), `blocked by ${SCRIPT}`);
 });
 
 void t.test('a MaintenanceRequest holds a slot and another waits: the holder names the request, the section lists both', async (t) => {
@@ -288,6 +299,9 @@ void t.test('when the server stops answering, the page says the data is stale an
       calls++;
       if (calls > 1) throw new Error('the status service failed');
       return hostile();
+    },
+    history() {
+      return [];
     },
   });
   // 12 s of virtual time: the first fetch succeeds, the ones 5 s and 10 s later fail.

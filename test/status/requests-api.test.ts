@@ -47,6 +47,8 @@ void t.test('a FleetLock holder, a request pending behind it, then the request h
   t.match(now.requests[0], { name: 'disk', phase: 'Approved', holding: true, since: approved.status?.times?.approved, message: /^approved: node node-02 is yours until / });
 
   setState(c.sim, 'disk', 'Completed');
+  await phaseOf(c.sim, 'disk', 'Approved', /given back once node node-02 is Ready/);
+  c.sim.store.postNodeStatus('node-02');
   await phaseOf(c.sim, 'disk', 'Completed');
   const ended = await statusWith(leader, 'disk', 'Completed');
   t.match(ended.nodes.find((r) => r.node === 'node-02'), { lock: 'Ready', source: '', request: '' }, 'the slot went back');

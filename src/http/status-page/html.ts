@@ -42,12 +42,40 @@ export const STATUS_HTML = `<!doctype html>
       <tbody></tbody>
     </table>
   </section>
+  <section aria-labelledby="waiting-title">
+    <h2 id="waiting-title">Waiting for a slot <span id="waiting-count" class="count"></span></h2>
+    <p id="no-waiting" class="empty" hidden>No node is waiting: every node that asked was let in.</p>
+    <table id="waiting" class="nodes" hidden>
+      <caption class="sr-only">Nodes refused a reboot slot that still ask, and pending MaintenanceRequests, longest wait first</caption>
+      <thead><tr><th scope="col">Node</th><th scope="col">Asks through</th><th scope="col">Waiting for</th><th scope="col">Asks</th><th scope="col">Why</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
   <section aria-labelledby="requests-title">
     <h2 id="requests-title">Maintenance requests <span id="requests-count" class="count"></span></h2>
     <p id="no-requests" class="empty" hidden>No MaintenanceRequest is live or ended in the last 24 hours.</p>
     <table id="requests" class="nodes" hidden>
       <caption class="sr-only">MaintenanceRequests: live ones first come first, then the latest ended</caption>
       <thead><tr><th scope="col">Request</th><th scope="col">Node</th><th scope="col">Phase</th><th scope="col">Requester: reason</th><th scope="col">Since</th><th scope="col">Status</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section aria-labelledby="history-title">
+    <h2 id="history-title">Recent reboots <span id="history-count" class="count"></span></h2>
+    <p id="no-history" class="empty" hidden>No reboot recorded yet.</p>
+    <div id="node-history" class="panel" hidden>
+      <h3 id="node-history-title"></h3>
+      <button id="node-history-close" type="button">Close</button>
+      <p id="node-history-note" class="note muted"></p>
+      <table id="node-history-table" class="nodes" hidden>
+        <caption class="sr-only">This node's last reboots, newest first</caption>
+        <thead><tr><th scope="col">Node</th><th scope="col">Held by</th><th scope="col">Waited</th><th scope="col">Drain</th><th scope="col">Granted</th><th scope="col">Down</th><th scope="col">Held</th><th scope="col">Released</th><th scope="col">Ended</th></tr></thead>
+        <tbody></tbody>
+      </table>
+    </div>
+    <table id="history" class="nodes" hidden>
+      <caption class="sr-only">The cluster's latest reboots, newest first: click a node for its own history</caption>
+      <thead><tr><th scope="col">Node</th><th scope="col">Held by</th><th scope="col">Waited</th><th scope="col">Drain</th><th scope="col">Granted</th><th scope="col">Down</th><th scope="col">Held</th><th scope="col">Released</th><th scope="col">Ended</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

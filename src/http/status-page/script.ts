@@ -3,6 +3,7 @@
 // and `${` so it can live in these strings as written. Every value from the cluster reaches the page through
 // text nodes, never through an HTML parser.
 import { DOM_JS } from './dom-script.js';
+import { HISTORY_JS } from './history-script.js';
 import { POLICY_JS } from './policy-script.js';
 import { REQUESTS_JS } from './request-script.js';
 
@@ -108,6 +109,8 @@ const MAIN_JS = String.raw`
     renderBudget(data);
     renderPolicy(data);
     renderRequests(data);
+    renderWaiting(data);
+    renderHistory(data);
     byId('replica').textContent =
       'Served by ' + data.identity + (data.leader ? ' \u00b7 leader' : ' \u00b7 follower: its own view of the cluster; the leader decides');
     byId('holders-count').textContent = '(' + holders.length + ')';
@@ -175,5 +178,5 @@ const MAIN_JS = String.raw`
 `;
 
 export const STATUS_JS = `'use strict';
-(function () {${DOM_JS}${POLICY_JS}${REQUESTS_JS}${MAIN_JS}})();
+(function () {${DOM_JS}${POLICY_JS}${REQUESTS_JS}${HISTORY_JS}${MAIN_JS}})();
 `;

@@ -95,6 +95,14 @@ tr.closed td:nth-child(2), tr.paused th { color: #7d4e00; }
 #requests tbody tr.pending { box-shadow: inset 4px 0 0 #d4a72c; }
 #requests tbody tr.ended { color: var(--muted); }
 #holders tbody th.node, #requests tbody th.node { white-space: nowrap; }
+button.linkish { border: 0; background: none; padding: 0; font: inherit; font-weight: 600; color: #0969da; cursor: pointer; text-align: left; }
+button.linkish:hover { text-decoration: underline; }
+.badge.wait-slots_full { background: #fff8c5; color: #7d4e00; }
+.badge.wait-blocked, .badge.wait-pending { background: #ffebe9; color: #82071e; }
+#history tbody tr.ended, #node-history-table tbody tr.ended { color: var(--muted); }
+.panel { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; margin-bottom: 12px; }
+.panel h3 { display: inline-block; margin: 0 12px 0 0; font-size: 15px; }
+.why { overflow-wrap: anywhere; }
 
 body.stale main table, body.stale .top .budget { opacity: 0.55; }
 footer { padding: 0 24px 24px; font-size: 12px; }
