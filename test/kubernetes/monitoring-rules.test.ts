@@ -1,8 +1,9 @@
 // kubernetes/monitoring: the alert rules pass promtool and its unit tests, the PrometheusRule holds the same rules,
-// and every alert says what to do (with a runbook in the README).
+// every alert says what to do (with a runbook in the README), and the folder renders apart from the base.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { kinds, render } from '../support/manifests.js';
 import { MONITORING, NO_PROMTOOL, promtool, readYaml, ruleGroups, type RuleGroup } from '../support/monitoring.js';
 
 const UNIT_TESTS = fileURLToPath(new URL('alerts.promtool.yaml', import.meta.url));
@@ -52,3 +53,21 @@ void t.test('every alert has a severity, a summary, a description that says what
   }
 });
 
+void t.test('kubectl kustomize kubernetes/monitoring: rules, scraping and the dashboard, none of it in the base', async (t) => {
+  let docs;
+  let base;
+  try {
+    [docs, base] = await Promise.all([render(MONITORING), render()]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'kubectl is not installed');
+    throw err;
+  }
+  t.same(kinds(docs), ['ConfigMap/reboot-manager-dashboard', 'PodMonitor/reboot-manager', 'PrometheusRule/reboot-manager']);
+  t.ok(docs.every((d) => d.metadata.namespace === 'reboot-manager'), 'all in the reboot-manager namespace');
+  const configMap = docs.find((d) => d.kind === 'ConfigMap') as unknown as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+  t.equal(configMap.metadata.labels.grafana_dashboard, '1', "labelled for Grafana's dashboard sidecar");
+  t.same(JSON.parse(configMap.data['reboot-manager.json'] ?? '{}'), JSON.parse(await readFile(`${MONITORING}grafana-dashboard.json`, 'utf8')), 'the dashboard file, unchanged');
+  const podMonitor = docs.find((d) => d.kind === 'PodMonitor');
+  t.match(podMonitor?.spec, { selector: { matchLabels: { 'app.kubernetes.io/name': 'reboot-manager' } }, podMetricsEndpoints: [{ port: 'internal', path: '/metrics' }] }, 'scrapes the internal port of the server pods');
+  t.same(base.filter((d) => d.kind.startsWith('Prometheus') || d.kind === 'PodMonitor'), [], 'the base needs no Prometheus Operator');
+});
