@@ -3,14 +3,31 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import t from 'tap';
 import { startCluster } from '../support/cluster.js';
-import { scrape } from '../support/metrics.js';
-import { NO_PROMTOOL, asPromQL, dashboard, dashboardQueries, exportedNames, metricNames, promtool, ruleGroups, ruleQueries, type Query } from '../support/monitoring.js';
+import { scrape, type Sample } from '../support/metrics.js';
+import { NO_PROMTOOL, asPromQL, dashboard, dashboardQueries, exportedNames, labelsRead, metricNames, promtool, ruleGroups, ruleQueries, type Query } from '../support/monitoring.js';
 
 /** Queried before the server exports them: the gauges of "who is waiting" (issue 13, item 1). */
 const EXPECTED_LATER: ReadonlyMap<string, string> = new Map([
   ['reboot_manager_waiting_nodes', 'expected, added by the waiting-nodes work'],
   ['reboot_manager_oldest_wait_seconds', 'expected, added by the waiting-nodes work'],
 ]);
+
+/** Labels Prometheus puts on every scraped series (a PodMonitor's target labels): the server does not export them. */
+const TARGET_LABELS = ['namespace', 'instance', 'job', 'pod', 'container'];
+
+/** `metric: label -> where it is used` for every label the queries read that no sample of that metric carries. */
+function unknownLabels(queries: readonly Query[], samples: readonly Sample[]): Map<string, string[]> {
+  const labels = new Map<string, Set<string>>();
+  for (const s of samples) labels.set(s.name, new Set([...(labels.get(s.name) ?? []), ...Object.keys(s.labels), ...TARGET_LABELS]));
+  const out = new Map<string, string[]>();
+  for (const q of queries) {
+    for (const [name, read] of labelsRead(q.expr)) {
+      const known = labels.get(name);
+      for (const label of known ? read : []) if (!known?.has(label)) out.set(`${name}: ${label}`, [...(out.get(`${name}: ${label}`) ?? []), q.where]);
+    }
+  }
+  return out;
+}
 
 /** `name -> where it is used` for every name the queries read that `exported` lacks. */
 function missing(queries: readonly Query[], exported: ReadonlySet<string>): Map<string, string[]> {
@@ -19,15 +36,18 @@ function missing(queries: readonly Query[], exported: ReadonlySet<string>): Map<
   return out;
 }
 
-void t.test('the PromQL name reader finds the metrics, not the functions, labels, ranges or variables', async (t) => {
+void t.test('the PromQL reader finds the metrics, not the functions, labels, ranges or variables, and the labels read of each', async (t) => {
   t.same([...metricNames('histogram_quantile(0.95, sum by (le) (rate(a_bucket{namespace=~"$namespace", x="y z"}[$__rate_interval])))')], ['a_bucket']);
   t.same([...metricNames('max by (namespace) (b and on (instance) (c == 1)) > 6 * 3600 or absent(d) unless e offset 5m')], ['b', 'c', 'd', 'e']);
   t.same([...metricNames('sum(rate(f[5m])) by (le) / ignoring(x) group_left(y) g')], ['f', 'g']);
+  t.same(labelsRead('max by (node) (h{phase=~"a|b", x!="c"}) and on (y) sum by (le, group) (rate(i_bucket[5m]))'), new Map([['h', new Set(['phase', 'x', 'node'])], ['i_bucket', new Set(['le', 'group'])]]));
 });
 
-void t.test('the rules and the dashboard query only metrics a running server exports', async (t) => {
+void t.test('the rules and the dashboard query only metrics and labels a running server exports', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
-  const exported = exportedNames((await scrape((await c.leader()).internalUrl)).types);
+  t.match(await c.preReboot('node-01'), { ok: true }, 'node-01 holds a slot: the holder gauges have series to read labels from');
+  const scraped = await scrape((await c.leader()).internalUrl);
+  const exported = exportedNames(scraped.types);
   t.ok(exported.has('reboot_manager_leader') && exported.has('reboot_manager_claim_wait_seconds_bucket'), 'the scrape lists gauges and histogram series');
 
   for (const [what, queries] of [
@@ -38,6 +58,7 @@ void t.test('the rules and the dashboard query only metrics a running server exp
     const absent = missing(queries, exported);
     for (const [name, reason] of EXPECTED_LATER) if (absent.delete(name)) t.comment(`${what}: ${name} is not exported yet (${reason})`);
     t.same(Object.fromEntries(absent), {}, `${what}: every metric name is exported by the server (missing name -> where it is used)`);
+    t.same(Object.fromEntries(unknownLabels(queries, scraped.samples)), {}, `${what}: every label read is one the metric carries (metric: label -> where it is used)`);
   }
 });
 

@@ -95,6 +95,25 @@ export function metricNames(expr: string): Set<string> {
   return names;
 }
 
+const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+
+/**
+ * The label names an expression reads of each metric: those in its matchers, and those of a `by (...)` that
+ * aggregates the metric directly (or its rate or increase). Labels of joins (`on`, `group_left`) are not read.
+ */
+export function labelsRead(expr: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (name: string, labels: Iterable<string>): void => {
+    const set = out.get(name) ?? new Set<string>();
+    for (const l of labels) set.add(l);
+    out.set(name, set);
+  };
+  for (const m of expr.matchAll(new RegExp(`(${NAME})\\{([^}]*)\\}`, 'g'))) add(m[1] ?? '', [...(m[2] ?? '').matchAll(/(\w+)\s*(?:=~|!~|!=|=)\s*"/g)].map((l) => l[1] ?? ''));
+  const grouped = new RegExp(`\\bby\\s*\\(([^)]*)\\)\\s*\\(\\s*(?:(?:rate|irate|increase|delta)\\s*\\(\\s*)?(${NAME})`, 'g');
+  for (const m of expr.matchAll(grouped)) add(m[2] ?? '', (m[1] ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''));
+  return out;
+}
+
 /** The series names a scrape's `# TYPE` lines promise: a histogram's _bucket, _sum and _count, a summary's _sum and _count. */
 export function exportedNames(types: ReadonlyMap<string, string>): Set<string> {
   const out = new Set<string>();
