@@ -73,3 +73,13 @@ void t.test('every dashboard query is valid PromQL (promtool, with Grafana varia
   t.equal(check.code, 0, 'promtool check rules over the dashboard queries', { output: check.output });
   t.match(check.output, `SUCCESS: ${queries.length} rules found`, `all ${queries.length} queries parse`);
 });
+
+void t.test('every panel, query and variable reads the Prometheus data source picked on the dashboard', async (t) => {
+  const d = await dashboard();
+  t.match(d.templating?.list.find((v) => v.name === 'datasource'), { type: 'datasource', query: 'prometheus' }, 'a data source picker, of Prometheus data sources');
+  // Grafana fills the variable in; a fixed uid would name a data source of the Grafana the dashboard was made on.
+  const picked = '${datasource}';
+  const panels = d.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
+  t.same(panels.filter((p) => !(p.datasource?.uid === picked && (p.targets ?? []).every((q) => q.datasource?.uid === picked))).map((p) => p.title), [], 'no panel bound to one Grafana instance');
+  t.same(d.templating?.list.filter((v) => v.type === 'query' && v.datasource?.uid !== picked).map((v) => v.name), [], 'no variable bound to one Grafana instance');
+});

@@ -35,15 +35,22 @@ export async function ruleGroups(): Promise<RuleGroup[]> {
 
 export const ruleQueries = (groups: readonly RuleGroup[]): Query[] => groups.flatMap((g) => g.rules.map((r) => ({ where: `rule ${r.alert ?? r.record ?? '?'}`, expr: r.expr })));
 
-interface Panel {
+interface DataSource {
+  type?: string;
+  uid?: string;
+}
+
+export interface Panel {
+  type: string;
   title?: string;
-  targets?: { expr?: string }[];
+  datasource?: DataSource;
+  targets?: { expr?: string; datasource?: DataSource }[];
   panels?: Panel[];
 }
 
 interface Dashboard {
   panels: Panel[];
-  templating?: { list: { name: string; query?: string | { query?: string } }[] };
+  templating?: { list: { name: string; type: string; query?: string | { query?: string }; datasource?: DataSource }[] };
 }
 
 export async function dashboard(): Promise<Dashboard> {
