@@ -15,6 +15,9 @@ const EXPECTED_LATER: ReadonlyMap<string, string> = new Map([
 /** Labels Prometheus puts on every scraped series (a PodMonitor's target labels): the server does not export them. */
 const TARGET_LABELS = ['namespace', 'instance', 'job', 'pod', 'container'];
 
+/** Adds where `q` is used to the failures found under `key`. */
+const usedAt = (out: Map<string, string[]>, key: string, q: Query): void => void out.set(key, [...(out.get(key) ?? []), q.where]);
+
 /** `metric: label -> where it is used` for every label the queries read that no sample of that metric carries. */
 function unknownLabels(queries: readonly Query[], samples: readonly Sample[]): Map<string, string[]> {
   const labels = new Map<string, Set<string>>();
@@ -23,7 +26,7 @@ function unknownLabels(queries: readonly Query[], samples: readonly Sample[]): M
   for (const q of queries) {
     for (const [name, read] of labelsRead(q.expr)) {
       const known = labels.get(name);
-      for (const label of known ? read : []) if (!known?.has(label)) out.set(`${name}: ${label}`, [...(out.get(`${name}: ${label}`) ?? []), q.where]);
+      for (const label of known ? read : []) if (!known?.has(label)) usedAt(out, `${name}: ${label}`, q);
     }
   }
   return out;
@@ -32,7 +35,7 @@ function unknownLabels(queries: readonly Query[], samples: readonly Sample[]): M
 /** `name -> where it is used` for every name the queries read that `exported` lacks. */
 function missing(queries: readonly Query[], exported: ReadonlySet<string>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const q of queries) for (const name of metricNames(q.expr)) if (!exported.has(name)) out.set(name, [...(out.get(name) ?? []), q.where]);
+  for (const q of queries) for (const name of metricNames(q.expr)) if (!exported.has(name)) usedAt(out, name, q);
   return out;
 }
 
