@@ -50,14 +50,14 @@ export const commands: Record<string, Command> = {
     help: () => helpText('Usage: reboot-manager status [options]', statusOptions),
     async run(argv, env) {
       const config = parseStatusConfig(argv, env);
-      const { formatPolicySummary, formatRequestsTable, formatStatusTable } = await import('./status-table.js');
+      const { formatPolicySummary, formatRequestsTable, formatStatusTable, formatWaitingTable } = await import('./status-table.js');
       let status;
       let summary: string[] = [];
       if (config.server !== undefined) {
         // What the server's caches show: same rows, built by the same code on the server side; and its policy.
         const { fetchStatus } = await import('../status/remote.js');
         const snapshot = await fetchStatus(config.server);
-        status = { rows: snapshot.nodes, requests: snapshot.requests ?? [], now: Date.parse(snapshot.generatedAt) };
+        status = { rows: snapshot.nodes, requests: snapshot.requests ?? [], waiting: snapshot.waiting ?? [], now: Date.parse(snapshot.generatedAt) };
         summary = formatPolicySummary(snapshot.policy);
       } else {
         const { createKubeApi } = await import('../kube/rest-api.js');
@@ -68,7 +68,7 @@ export const commands: Record<string, Command> = {
         status = { ...listed, now: clock.now() };
       }
       const requests = formatRequestsTable(status.requests, status.now);
-      const blocks = [formatStatusTable(status.rows), ...requests, ...(summary.length > 0 ? [summary.join('\n')] : [])];
+      const blocks = [formatStatusTable(status.rows), ...formatWaitingTable(status.waiting, status.now), ...requests, ...(summary.length > 0 ? [summary.join('\n')] : [])];
       process.stdout.write(`${config.output === 'json' ? JSON.stringify(status.rows, null, 2) : blocks.join('\n\n')}\n`);
       return 0;
     },

@@ -2,6 +2,7 @@
 import type { PolicySection } from '../status/policy-section.js';
 import type { RequestRow } from '../status/request-rows.js';
 import type { StatusRow } from '../status/rows.js';
+import type { WaitingRow } from '../status/waiting-rows.js';
 
 export function formatAge(seconds: number | null): string {
   if (seconds === null) return '-';
@@ -15,7 +16,7 @@ export function formatAge(seconds: number | null): string {
 const printable = (v: string): string => v.replace(/\p{Cc}/gu, '\uFFFD');
 
 /** A kubectl-style table: upper-case headers, columns padded to their widest cell, the last one not. */
-function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const cells = rows.map((r) => r.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]): string => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join('   ');
@@ -46,12 +47,23 @@ const ENDED = new Set(['Completed', 'Expired', 'Rejected']);
 export function formatRequestsTable(requests: readonly RequestRow[], now: number): string[] {
   const live = requests.filter((r) => !ENDED.has(r.phase));
   if (live.length === 0) return [];
-  const age = (iso: string | null): string => {
-    const at = iso === null ? NaN : Date.parse(iso);
-    return formatAge(Number.isFinite(at) ? Math.max(0, Math.round((now - at) / 1000)) : null);
-  };
+  const age = (iso: string | null): string => ageAt(iso, now);
   const header = ['MAINTENANCE REQUEST', 'NODE', 'PHASE', 'SINCE', 'REQUESTER', 'REASON', 'MESSAGE'];
   return [formatTable(header, live.map((r) => [r.name, r.node, r.phase, age(r.since), r.requester || '-', r.reason || '-', r.message || '-']))];
+}
+
+/** `now` - `iso` as an age, `-` when unknown. */
+export function ageAt(iso: string | null, now: number): string {
+  const at = iso === null ? NaN : Date.parse(iso);
+  return formatAge(Number.isFinite(at) ? Math.max(0, Math.round((now - at) / 1000)) : null);
+}
+
+/** Who waits for a slot and why, longest first; no lines when nobody waits. */
+export function formatWaitingTable(waiting: readonly WaitingRow[], now: number): string[] {
+  if (waiting.length === 0) return [];
+  const via = (w: WaitingRow): string => (w.source === 'maintenance-request' ? `maintenancerequest/${w.request}` : `fleetlock (${w.group})`);
+  const header = ['WAITING', 'ASKS THROUGH', 'FOR', 'ASKS', 'WHY'];
+  return [formatTable(header, waiting.map((w) => [w.node, via(w), ageAt(w.since, now), w.asks === null ? '-' : String(w.asks), `${w.kind}: ${w.reason}`]))];
 }
 
 /** Reasons listed under the table before "and N more": the status page has them all. */

@@ -7,10 +7,12 @@ import { NodeCache } from '../kube/nodes.js';
 import type { MaintenanceRequestView } from '../requests/request.js';
 import { requestRows, type RequestRow } from './request-rows.js';
 import { statusRows, type StatusRow } from './rows.js';
+import { waitingRows, type WaitingRow } from './waiting-rows.js';
 
 export interface ClusterStatus {
   readonly rows: StatusRow[];
   readonly requests: RequestRow[];
+  readonly waiting: WaitingRow[];
   /** Why the requests could not be listed (their holders then show no requester or reason), else undefined. */
   readonly requestsUnavailable?: string;
 }
@@ -27,5 +29,5 @@ export async function clusterStatus(api: KubeApi, clock: Clock): Promise<Cluster
     if (err.code !== 'not_found') requestsUnavailable = err.message;
   }
   const now = clock.now();
-  return { rows: statusRows(nodes, now, requests), requests: requestRows(requests, nodes, now), ...(requestsUnavailable ? { requestsUnavailable } : {}) };
+  return { rows: statusRows(nodes, now, requests), requests: requestRows(requests, nodes, now), waiting: waitingRows(nodes, requests, now), ...(requestsUnavailable ? { requestsUnavailable } : {}) };
 }
