@@ -20,11 +20,11 @@ const at = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<un
 const containerOf = (docs: Doc[], kind: string, name?: string): Container => at(find(docs, kind, name), 'spec', 'template', 'spec', 'containers', 0) as Container;
 const withoutNamespace = (docs: Doc[]): Doc[] => docs.filter((d) => d.kind !== 'Namespace');
 
-/** The chart's render and kustomize's, object for object: same keys, same contents. */
+/** The chart's render and kustomize's, object for object: same keys, same contents, same types ("8081" is not 8081). */
 function sameObjects(t: Test, chart: Doc[], kustomize: Doc[]): void {
   const [a, b] = [byKey(chart), byKey(kustomize)];
-  t.same([...a.keys()].sort(), [...b.keys()].sort(), 'the same objects');
-  for (const [k, doc] of b) t.same(a.get(k), doc, k);
+  t.strictSame([...a.keys()].sort(), [...b.keys()].sort(), 'the same objects');
+  for (const [k, doc] of b) t.strictSame(a.get(k), doc, k);
 }
 
 void t.test('helm lint passes, with the defaults and with every optional part on', async (t) => {
