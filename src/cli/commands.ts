@@ -73,6 +73,34 @@ export const commands: Record<string, Command> = {
       return 0;
     },
   },
+  history: {
+    summary: "Print each reboot's timeline, newest first: waited, drained (and what blocked it), down, held, why it ended; one node's with NODE.",
+    help: () => helpText('Usage: reboot-manager history [NODE] [options]\n\nEach Node keeps its last 5 reboots; without NODE, the cluster\'s latest 200.', statusOptions),
+    async run(argv, env) {
+      const node = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
+      const config = parseStatusConfig(node === undefined ? argv : argv.slice(1), env);
+      const { formatHistoryTable } = await import('./history-table.js');
+      let rows;
+      let now = Date.now();
+      if (config.server !== undefined) {
+        const { fetchHistory, RemoteError } = await import('../status/remote.js');
+        rows = await fetchHistory(config.server, node).catch((err: unknown) => {
+          throw err instanceof RemoteError ? new CommandFailure(err.message, 1) : err;
+        });
+      } else {
+        const { createKubeApi } = await import('../kube/rest-api.js');
+        const { NodeCache } = await import('../kube/nodes.js');
+        const { historyRows } = await import('../status/history-rows.js');
+        const { systemClock: clock } = await import('../clock/clock.js');
+        const nodes = await new NodeCache({ api: createKubeApi(config.kubeconfig), clock }).listOnce();
+        if (node !== undefined && !nodes.some((n) => n.name === node)) throw new CommandFailure(`no Node named ${node}`, 1);
+        rows = historyRows(nodes, node);
+        now = clock.now();
+      }
+      process.stdout.write(`${config.output === 'json' ? JSON.stringify(rows, null, 2) : formatHistoryTable(rows, now)}\n`);
+      return 0;
+    },
+  },
   release: {
     summary: 'Release a node\'s reboot slot by hand (and uncordon it if reboot-manager cordoned it).',
     help: () => helpText('Usage: reboot-manager release NODE [options]', operatorOptions),

@@ -1,6 +1,7 @@
 // `status --server URL` and `explain`: read the internal API of a running reboot-manager, for operators
 // who can reach the Service (a port-forward) but need no Kubernetes credentials of their own.
 import type { Explanation } from '../coordinator/explain.js';
+import type { HistoryRow } from './history-rows.js';
 import type { StatusSnapshot } from './snapshot.js';
 
 export const STATUS_PATH = 'api/v1/status';
@@ -71,4 +72,15 @@ export async function fetchExplanation(base: string, node: string, group: string
   const answer = body as Partial<Explanation>;
   if (typeof answer.grantable !== 'boolean' || !Array.isArray(answer.reasons)) throw new RemoteError('not_reboot_manager', `${url.href} answered JSON that is not an explanation: is this a reboot-manager server?`);
   return body as Explanation;
+}
+
+/** `GET /api/v1/history[?node=NODE]`: one node's reboots, or the cluster's latest; the server's message on 400/404. */
+export async function fetchHistory(base: string, node: string | undefined, opts: { timeoutMs?: number } = {}): Promise<HistoryRow[]> {
+  const url = under(base, 'api/v1/history');
+  if (node !== undefined) url.searchParams.set('node', node);
+  const { status, body } = await getJson(url, opts.timeoutMs ?? 10_000);
+  const answer = body as { reboots?: unknown; message?: unknown };
+  if (status !== 200) throw new RemoteError('refused', typeof answer.message === 'string' ? answer.message : `${url.href} answered ${status}`);
+  if (!Array.isArray(answer.reboots)) throw new RemoteError('not_reboot_manager', `${url.href} answered JSON without a reboot list: is this a reboot-manager server of this release?`);
+  return answer.reboots as HistoryRow[];
 }

@@ -31,11 +31,14 @@ void t.test('holders list their source, then a block of the live requests with w
   ]);
   t.match(lines.slice(4), [
     '',
+    /^WAITING\s+ASKS THROUGH\s+FOR\s+ASKS\s+WHY$/,
+    /^node-03\s+maintenancerequest\/fw\s+\d+s\s+-\s+pending: slots_full: .* held \(by node-01, node-02\)$/,
+    '',
     /^MAINTENANCE REQUEST\s+NODE\s+PHASE\s+SINCE\s+REQUESTER\s+REASON\s+MESSAGE$/,
     /^disk\s+node-02\s+Approved\s+\d+s\s+alice\s+replace disk sdb\s+approved: node node-02 is yours until \S+ to start \(spec\.state InProgress\)$/,
     /^fw\s+node-03\s+Pending\s+\d+s\s+firmware-bot\s+BIOS 2\.3\uFFFD\[2J\s+slots_full: .* held \(by node-01, node-02\)$/,
   ]);
-  t.equal(lines.length, 8, 'ended requests are left to the status page');
+  t.equal(lines.length, 11, 'ended requests are left to the status page');
   t.notOk(fromApi.stdout.includes('\u001b'), 'no control character from a reason reaches the terminal');
 
   const fromServer = await cli(admin, 'status', '--server', leader.internalUrl);
