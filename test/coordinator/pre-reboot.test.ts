@@ -19,16 +19,21 @@ void t.test('the first node gets the only slot; others are refused with who hold
   t.same(c.holders(), ['node-01']);
 });
 
-void t.test('a refused pre-reboot costs no Kubernetes API request', async (t) => {
+void t.test('a refused pre-reboot costs no Kubernetes API request once its wait is on record', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
   t.equal((await c.preReboot('node-01')).ok, true);
   const client = await c.client('node-02');
   // The leader publishes the grant as node-01's lifecycle conditions on its own: let that write land first.
   await c.sim.store.waitFor(() => c.sim.store.getNode('node-01')?.status.conditions?.some((x) => x.type === 'MaintenanceInProgress' && x.status === 'True'));
   c.sim.requests.reset();
-  for (let i = 0; i < 20; i++) t.equal((await client.preReboot()).ok, false);
   const steady = await c.client('node-02');
   for (let i = 0; i < 20; i++) t.equal((await steady.steadyState()).ok, true);
+  // The first refusal records the wait on node-02 (once); later ones are answered from the cache.
+  t.equal((await client.preReboot()).ok, false);
+  await c.sim.store.waitFor(() => c.sim.store.getNode('node-02')?.metadata.annotations?.['rebootmanager/waiting'] !== undefined);
+  t.equal(c.sim.requests.count({ user: 'system:serviceaccount:reboot-manager:reboot-manager', resource: 'nodes' }), 1, 'one write: the wait');
+  c.sim.requests.reset();
+  for (let i = 0; i < 20; i++) t.equal((await client.preReboot()).ok, false);
   const calls = c.sim.requests.count({ user: 'system:serviceaccount:reboot-manager:reboot-manager' });
   const nonLease = c.sim.requests.count({ user: 'system:serviceaccount:reboot-manager:reboot-manager', resource: 'nodes' });
   t.equal(nonLease, 0, `no node reads or writes for 40 answered requests (${calls} requests in all, leader Lease renewals only)`);

@@ -14,7 +14,7 @@ void t.test('steady-state before Ready: 200 at once, the slot is released when t
   await c.sim.store.waitFor(() => c.holders().length === 0);
   const node = c.sim.store.getNode('node-01');
   t.equal(node?.metadata.annotations?.['rebootmanager/status'], 'Ready');
-  t.same(Object.keys(node?.metadata.annotations ?? {}).filter((k) => k.startsWith('rebootmanager/')).sort(), ['rebootmanager/disturbed', 'rebootmanager/released-at', 'rebootmanager/status'], 'the slot annotations are cleared; the release time and what the drain disturbed stay (the health gate reads them)');
+  t.same(Object.keys(node?.metadata.annotations ?? {}).filter((k) => k.startsWith('rebootmanager/')).sort(), ['rebootmanager/disturbed', 'rebootmanager/history', 'rebootmanager/released-at', 'rebootmanager/status'], 'the slot annotations are cleared; the release time and what the drain disturbed stay (the health gate reads them), and the history');
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 }, 'the next node gets the slot');
 });
 

@@ -13,6 +13,8 @@ void t.test('claimed, granted and released: each Event on the Node names the req
   t.equal((await eventRecorded(c, 'node-02', 'RebootSlotClaimed')).message, 'Reboot slot claimed in group default by MaintenanceRequest disk (alice: replace disk sdb)');
   t.equal((await eventRecorded(c, 'node-02', 'RebootGranted')).message, 'Node is safe to reboot: granted to MaintenanceRequest disk');
   setState(c.sim, 'disk', 'Completed');
+  await phaseOf(c.sim, 'disk', 'Approved', /given back once node node-02 is Ready/);
+  c.sim.store.postNodeStatus('node-02');
   await phaseOf(c.sim, 'disk', 'Completed');
   t.equal((await eventRecorded(c, 'node-02', 'RebootSlotReleased')).message, 'Reboot slot released: MaintenanceRequest disk completed and the node is Ready');
 

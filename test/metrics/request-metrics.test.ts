@@ -36,6 +36,8 @@ void t.test('an approval, a request pending behind it and a completion, as a scr
   t.equal(fromFollower.value('reboot_manager_maintenance_request_transitions_total', { phase: 'Approved' }), 0, 'transitions are counted where they happen: on the leader');
 
   setState(c.sim, 'disk', 'Completed');
+  await phaseOf(c.sim, 'disk', 'Approved', /given back once node node-02 is Ready/);
+  c.sim.store.postNodeStatus('node-02');
   await phaseOf(c.sim, 'disk', 'Completed');
   await phaseOf(c.sim, 'fw', 'Approved');
   await cached(leader, 'fw', 'Approved');
