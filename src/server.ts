@@ -46,6 +46,7 @@ import { policyReport } from './policy/report.js';
 import { ScopeIndex } from './slot/scope-index.js';
 import { waitingNodes } from './slot/waiting.js';
 import { wireRequests } from './server-requests.js';
+import { startNotifications } from './notify/start.js';
 
 export interface RunningServer {
   /** Base URL of the public FleetLock server, e.g. `http://127.0.0.1:8080/` (`https://` with TLS). */
@@ -187,6 +188,10 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       })
     : alwaysLeader;
 
+  // Webhooks hear of claims, grants and releases where Events are recorded; only the leader decides, so only it sends.
+  const notifications = config.notify
+    ? startNotifications(config.notify, { clock, log, metrics: metrics.notifications, ...jitter, holders: () => slots.holders(), isLeader: () => leader.isLeader(), checkEveryMs: config.resyncInterval })
+    : undefined;
   const coordinator = new Coordinator({
     nodes,
     slots,
@@ -201,6 +206,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     freshAtStart: !config.leaderElect,
     metrics,
     windows: windowClose,
+    notifier: notifications?.notifier,
   });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
   const reconciler = new Reconciler({ nodes, slots, index, coordinator, log, clock, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
@@ -240,6 +246,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     offHealthGate();
     policy.close();
     slots.close();
+    notifications?.close();
   };
   return {
     nodes,

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { isGroupName } from '../fleetlock/group.js';
 import { parseAddressRange } from '../identity/address.js';
+import type { NotifyConfig } from '../notify/start.js';
+import { loadNotifyConfig } from './notify.js';
 import { ConfigError, boolean, duration, listenAddress, oneOf, option, parseOptions, positiveNumber, text, wholeNumber, type Parsed } from './options.js';
 
 
@@ -89,6 +91,7 @@ export const serveOptions = {
   staleAfter: option({ name: 'stale-after', env: 'REBOOT_MANAGER_STALE_AFTER', default: '1h', help: 'A node holding its slot longer than this is reported (Warning Event StaleHolder, log, metric reboot_manager_stale_holders).', parse: duration }),
   resyncInterval: option({ name: 'resync-interval', env: 'REBOOT_MANAGER_RESYNC_INTERVAL', default: '30s', help: 'How often the leader re-checks every holder (release, drain resume, stale report) besides reacting to the node watch.', parse: duration }),
   maxConnections: option({ name: 'max-connections', env: 'REBOOT_MANAGER_MAX_CONNECTIONS', default: '2000', help: 'Open HTTP connections at most; more are closed as they arrive (a FleetLock client holds one for a second or two).', parse: wholeNumber(1, 1_000_000) }),
+  notifyConfig: option({ name: 'notify-config', env: 'REBOOT_MANAGER_NOTIFY_CONFIG', default: undefined, help: 'YAML file of webhook receivers notified on claim, grant, release and drains blocked too long (see README "Notifications"). Unset: no notifications.', parse: text }),
   logLevel: option({ name: 'log-level', env: 'REBOOT_MANAGER_LOG_LEVEL', default: 'info', help: 'trace, debug, info, warn or error.', parse: oneOf('trace', 'debug', 'info', 'warn', 'error') }),
 };
 
@@ -100,6 +103,8 @@ export interface ServeConfig extends ServeOptions {
   readonly retryPeriodMs: number;
   /** Both TLS files, or none: HTTPS on the FleetLock port. */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** The receivers of --notify-config, read and validated at start-up. */
+  readonly notify: NotifyConfig | undefined;
 }
 
 export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServeConfig {
@@ -119,5 +124,6 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError('invalid TLS configuration: give both --tls-cert-file (REBOOT_MANAGER_TLS_CERT_FILE) and --tls-key-file (REBOOT_MANAGER_TLS_KEY_FILE), or neither');
   }
   const tls = o.tlsCertFile !== undefined && o.tlsKeyFile !== undefined ? { certFile: o.tlsCertFile, keyFile: o.tlsKeyFile } : undefined;
-  return { ...o, tls, renewDeadlineMs: Math.round(o.leaseDuration * (2 / 3)), retryPeriodMs: Math.max(100, Math.round(o.leaseDuration * (2 / 15))) };
+  const notify = o.notifyConfig === undefined ? undefined : loadNotifyConfig(o.notifyConfig, env);
+  return { ...o, tls, notify, renewDeadlineMs: Math.round(o.leaseDuration * (2 / 3)), retryPeriodMs: Math.max(100, Math.round(o.leaseDuration * (2 / 15))) };
 }

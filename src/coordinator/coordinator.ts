@@ -2,6 +2,7 @@ import { OK, Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { ClientParams, LockService, Readiness, RequestContext } from '../fleetlock/types.js';
 import type { NodeIndex } from '../identity/node-index.js';
 import type { NodeView } from '../kube/node-view.js';
+import { aboutSlot } from '../notify/source.js';
 import { hasDownAt, slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import { FLEETLOCK, type Slot } from '../slot/slot.js';
@@ -134,18 +135,23 @@ export class Coordinator implements LockService, Readiness {
     if (answer instanceof Refusal) throw new Error(answer.value);
   }
 
-  /** The watch showed `name`'s slot end: counted as a manual release unless this replica released it. */
-  slotEnded(name: string): void {
+  /** The watch showed `name`'s slot `ended`: counted as a manual release unless this replica released it. */
+  slotEnded(name: string, ended: Slot): void {
     if (this.keeper.endedByUs(name)) return;
-    if (this.deps.leadership.isLeader()) this.deps.metrics?.released('manual');
+    if (this.deps.leadership.isLeader()) this.endedElsewhere(name, ended, 'manual', 'released by hand (reboot-manager release)');
   }
 
-  /** The watch showed `name` deleted; `held` when it held a slot, which the deletion frees. */
-  nodeDeleted(name: string, held: boolean): void {
+  /** The watch showed `name` deleted; `held` is the slot it held, which the deletion frees. */
+  nodeDeleted(name: string, held: Slot | undefined): void {
     this.deps.metrics?.nodeDeleted(name);
     this.keeper.blocked.forget(name);
     this.waiting.forget(name);
-    if (held && this.deps.leadership.isLeader()) this.deps.metrics?.released('node_deleted');
+    if (held && this.deps.leadership.isLeader()) this.endedElsewhere(name, held, 'node_deleted', 'the Node was deleted');
+  }
+
+  private endedElsewhere(name: string, slot: Slot, reason: 'manual' | 'node_deleted', why: string): void {
+    this.deps.metrics?.released(reason);
+    this.deps.notifier?.notify({ kind: 'release', ...aboutSlot(name, slot, this.deps.clock.now()), reason, why });
   }
 
   private node(id: string): NodeView | Refusal {

@@ -67,13 +67,14 @@ export class Reconciler {
   private onNode(event: NodeEvent): void {
     if (event.type === 'deleted') {
       this.deps.index.delete(event.key);
-      const held = slotOf(event.previous) !== undefined;
+      const held = slotOf(event.previous);
       if (held) this.deps.log.warn({ node: event.key }, 'node deleted while holding a reboot slot: slot freed');
       this.deps.coordinator.nodeDeleted(event.key, held);
       return;
     }
     this.deps.index.set(event.key, event.current.machineId);
-    if (event.type === 'modified' && slotOf(event.previous) && !slotOf(event.current)) this.deps.coordinator.slotEnded(event.key);
+    const ended = event.type === 'modified' && !slotOf(event.current) ? slotOf(event.previous) : undefined;
+    if (ended) this.deps.coordinator.slotEnded(event.key, ended);
     if (slotOf(event.current)) void this.reconcile(event.key);
   }
 

@@ -7,6 +7,8 @@ import { OK, Refusal, type Answer } from '../fleetlock/refusal.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { NodeView } from '../kube/node-view.js';
 import type { Decision, NodeCache } from '../kube/nodes.js';
+import type { Notifier } from '../notify/notifier.js';
+import { aboutSlot } from '../notify/source.js';
 import { slotOf } from '../slot/encoding.js';
 import type { Slot, SlotSource } from '../slot/slot.js';
 import { waitingOf } from '../slot/waiting.js';
@@ -50,6 +52,8 @@ export interface SlotKeeperDeps {
   readonly metrics?: CoordinatorMetrics;
   /** Whether a holder's window closed on its drain (drainOutsideWindow Stop); none: drains always finish. */
   readonly windows?: WindowCheck;
+  /** Webhooks told of every claim, grant and release this replica makes (none: no notifications). */
+  readonly notifier?: Notifier;
 }
 
 /**
@@ -166,6 +170,7 @@ export class SlotKeeper {
     this.deps.metrics?.claimed(name, this.deps.clock.now(), waitingOf(cached)?.since);
     log.info({ node: name, group: who.group, by: who.label }, 'claimed reboot slot');
     this.deps.events.record(node, 'Normal', 'RebootSlotClaimed', `Reboot slot claimed in group ${who.group} by ${who.label}`);
+    this.deps.notifier?.notify({ kind: 'claim', ...aboutSlot(name, outcome.slot, this.deps.clock.now()) });
     return { node, slot: outcome.slot };
   }
 
@@ -177,6 +182,7 @@ export class SlotKeeper {
     if (applied.wrote) {
       log.info({ node: name, group: slot.group }, 'reboot granted');
       this.deps.events.record(applied.node, 'Normal', 'RebootGranted', `Node is safe to reboot: granted to ${to}`);
+      this.deps.notifier?.notify({ kind: 'grant', ...aboutSlot(name, slot, this.deps.clock.now()) });
     }
     return OK;
   }
@@ -204,6 +210,7 @@ export class SlotKeeper {
     this.deps.metrics?.released(reason);
     log.info({ node: node.name, group: slot.group, why }, 'released reboot slot');
     this.deps.events.record(node, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
+    this.deps.notifier?.notify({ kind: 'release', ...aboutSlot(node.name, slot, this.deps.clock.now()), reason, why });
     if (slot.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
 }

@@ -5,6 +5,7 @@ import type { Rule } from '../policy/reasons.js';
 import type { DrainMetrics, EvictionOutcome } from '../drain/drain-metrics.js';
 import { CLAIM_WAIT_BUCKETS, DRAIN_BUCKETS } from './buckets.js';
 import { FleetLockRequests } from './fleetlock-requests.js';
+import { NotificationMetrics } from './notification-metrics.js';
 import { PolicyMetrics } from './policy-metrics.js';
 import { registerSlotGauges, type LiveState } from './slot-gauges.js';
 import { TlsCertificateGauge } from './tls-certificate.js';
@@ -28,6 +29,8 @@ export class ServerMetrics implements CoordinatorMetrics, DrainMetrics, Conditio
   readonly tlsCertificate = new TlsCertificateGauge(this.registry);
   /** Policy in force or rejected; claims blocked by reason. */
   readonly policy = new PolicyMetrics(this.registry);
+  /** Webhook notifications sent and dropped, per receiver. */
+  readonly notifications = new NotificationMetrics(this.registry);
   private readonly claimWait: Histogram;
   private readonly drainDuration: Histogram;
   private readonly evictions: Counter<'result'>;
