@@ -18,7 +18,7 @@ export interface NotifyConfig {
 
 export interface NotificationDeps {
   readonly clock: Clock;
-  readonly log: Pick<Logger, 'warn' | 'error'>;
+  readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly metrics?: NotifyMetrics;
   readonly random?: () => number;
   readonly holders: () => readonly Holder[];
@@ -33,7 +33,10 @@ export interface Notifications {
 }
 
 export function startNotifications(config: NotifyConfig, deps: NotificationDeps): Notifications {
-  deps.metrics?.receivers(config.receivers.map((r) => r.name));
+  const names = config.receivers.map((r) => r.name);
+  deps.metrics?.receivers(names);
+  // By name only: a receiver's URL is a secret.
+  deps.log.info({ receivers: names, drainBlockedAfterMs: config.drainBlockedAfterMs }, 'webhook notifications on');
   const webhooks = new Webhooks(config.receivers, deps);
   const interval = Math.max(1000, Math.min(deps.checkEveryMs, config.drainBlockedAfterMs));
   const stopDrains = watchDrains({ clock: deps.clock, holders: deps.holders, isLeader: deps.isLeader, notifier: webhooks, afterMs: config.drainBlockedAfterMs, intervalMs: interval });
