@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { addPdb, addReplicaSet, startDrainCluster } from '../support/drain-cluster.js';
 import { scrape } from '../support/metrics.js';
+import { createRequest, phaseOf } from '../support/requests.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 /** Writes the files (name: content) in a fresh folder; returns the folder. Not t.testdir(): startCluster empties that. */
@@ -74,6 +75,17 @@ void t.test('claim, grant and release reach each receiver in its format; a relea
   const lines = logs.raw.join('');
   t.match(lines, /"receivers":\["audit","ops-slack"\].*"msg":"webhook notifications on"/, 'the start names the receivers');
   t.notOk(lines.includes(json.secret) || lines.includes(slack.secret), 'no receiver URL in any log line');
+});
+
+void t.test('a MaintenanceRequest is named as the source of its claim and its approval', async (t) => {
+  const receiver = await startWebhookReceiver(t);
+  const c = await startDrainCluster(t, { nodes: 2, flags: notifyConfig(t, `receivers:\n  - name: ops\n    format: json\n    url: ${receiver.url}\n`) });
+  createRequest(c.sim, 'disk', { nodeName: 'node-02' });
+  await phaseOf(c.sim, 'disk', 'Approved');
+  const [claimed, granted] = await receiver.arrived(2);
+  const source = { kind: 'request', name: 'disk' };
+  t.match(claimed?.body, { kind: 'claim', node: 'node-02', source, text: 'node-02 claimed a reboot slot in group default (MaintenanceRequest disk)' });
+  t.match(granted?.body, { kind: 'grant', node: 'node-02', source, text: 'node-02 is drained and may reboot now (MaintenanceRequest disk)' });
 });
 
 void t.test('a drain whose blockers stay the same past drainBlockedAfter is reported once, naming them', async (t) => {
