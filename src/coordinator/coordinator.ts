@@ -151,7 +151,7 @@ export class Coordinator implements LockService, Readiness {
 
   private endedElsewhere(name: string, slot: Slot, reason: 'manual' | 'node_deleted', why: string): void {
     this.deps.metrics?.released(reason);
-    this.deps.notifier?.notify({ kind: 'release', ...aboutSlot(name, slot, this.deps.clock.now()), reason, why });
+    this.deps.notifier?.notify({ kind: 'release', ...aboutSlot(name, slot, this.deps.clock.now()), code: reason, reason: why });
   }
 
   private node(id: string): NodeView | Refusal {

@@ -210,7 +210,7 @@ export class SlotKeeper {
     this.deps.metrics?.released(reason);
     log.info({ node: node.name, group: slot.group, why }, 'released reboot slot');
     this.deps.events.record(node, 'Normal', 'RebootSlotReleased', `Reboot slot released: ${why}`);
-    this.deps.notifier?.notify({ kind: 'release', ...aboutSlot(node.name, slot, this.deps.clock.now()), reason, why });
+    this.deps.notifier?.notify({ kind: 'release', ...aboutSlot(node.name, slot, this.deps.clock.now()), code: reason, reason: why });
     if (slot.cordonedByUs) this.deps.events.record(node, 'Normal', 'Uncordoned', 'Uncordoned: reboot-manager had cordoned it');
   }
 }

@@ -17,7 +17,7 @@ export function defaultText(h: Happening): string {
     case 'grant':
       return `${h.node} is drained and may reboot now (${by})`;
     case 'release':
-      return `${h.node} gave its reboot slot back: ${h.why}`;
+      return `${h.node} gave its reboot slot back: ${h.reason}`;
     case 'drain-blocked':
       return `${h.node}'s drain has been blocked for ${formatDuration(h.at - h.since)} by: ${h.blockers.join('; ')}`;
     case 'reboots-blocked':
@@ -34,8 +34,8 @@ export function valuesOf(h: Happening): TemplateValues {
     group: h.group,
     source: h.source.kind,
     by: sourceLabel(h.source),
-    reason: h.kind === 'release' ? h.why : h.kind === 'drain-blocked' ? h.blockers.join('; ') : h.kind === 'reboots-blocked' ? h.reason : '',
-    code: h.kind === 'release' ? h.reason : '',
+    reason: h.kind === 'drain-blocked' ? h.blockers.join('; ') : h.kind === 'release' || h.kind === 'reboots-blocked' ? h.reason : '',
+    code: h.kind === 'release' ? h.code : '',
     blockers: h.kind === 'drain-blocked' ? h.blockers.join('; ') : '',
     at: iso(h.at),
     since: since === undefined ? '' : iso(since),

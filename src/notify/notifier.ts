@@ -17,8 +17,8 @@ export type Happening =
   | (About & { readonly kind: 'claim' })
   /** The node is drained: the FleetLock client is answered 200, or the MaintenanceRequest approved. */
   | (About & { readonly kind: 'grant' })
-  /** The slot was given back; `why` is the sentence Events use. */
-  | (About & { readonly kind: 'release'; readonly reason: ReleaseReason; readonly why: string })
+  /** The slot was given back: `code` as the releases metric counts it, `reason` in the words of the Event. */
+  | (About & { readonly kind: 'release'; readonly code: ReleaseReason; readonly reason: string })
   /** The drain's blockers have stayed the same since `since`, longer than the configured time. */
   | (About & { readonly kind: 'drain-blocked'; readonly blockers: readonly string[]; readonly since: number })
   /** The node has been refused a slot since `since`, longer than the configured time; `reason` is the last refusal. */

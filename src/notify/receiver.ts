@@ -71,11 +71,6 @@ export class Receiver {
     if (!this.sending) void this.run();
   }
 
-  /** Bodies waiting, not counting the one being sent. */
-  get queued(): number {
-    return this.queue.length;
-  }
-
   private async run(): Promise<void> {
     this.sending = true;
     try {

@@ -5,7 +5,7 @@ import { Receiver, type ReceiverDeps, type ReceiverSettings } from './receiver.j
 
 export class Webhooks implements Notifier {
   private readonly stop = new AbortController();
-  readonly receivers: readonly Receiver[];
+  private readonly receivers: readonly Receiver[];
 
   constructor(
     settings: readonly ReceiverSettings[],

@@ -42,7 +42,7 @@ void t.test('each receiver gets the kinds it asked for, in its format', async (t
   const slack = await startWebhookReceiver(t);
   const { webhooks } = rig(t, [{ url: all.url }, { name: 'slack', url: slack.url, format: 'slack', kinds: new Set(['release']) }]);
   webhooks.notify(claim('node-1'));
-  webhooks.notify({ kind: 'release', node: 'node-1', group: 'default', source: { kind: 'fleetlock', id: 'abc' }, at: T0, reason: 'rebooted', why: 'the node rebooted and is Ready' });
+  webhooks.notify({ kind: 'release', node: 'node-1', group: 'default', source: { kind: 'fleetlock', id: 'abc' }, at: T0, code: 'rebooted', reason: 'the node rebooted and is Ready' });
   const [first, second] = await all.arrived(2);
   t.match(first, { path: `/hook/${all.secret}`, contentType: 'application/json', body: { kind: 'claim', node: 'node-1', group: 'default', at: '2026-01-01T00:00:00.000Z' } });
   t.match(second, { body: { kind: 'release', reason: 'rebooted' } });

@@ -11,7 +11,7 @@ const request = { ...about, source: { kind: 'request', name: 'disk-swap' } } as 
 const happenings: Happening[] = [
   { kind: 'claim', ...about },
   { kind: 'grant', ...request },
-  { kind: 'release', ...about, reason: 'rebooted', why: 'the node rebooted and is Ready' },
+  { kind: 'release', ...about, code: 'rebooted', reason: 'the node rebooted and is Ready' },
   { kind: 'drain-blocked', ...about, blockers: ['PodDisruptionBudget shop/web', 'pod shop/db-0 has no controller'], since: AT - 20 * 60_000 },
   { kind: 'reboots-blocked', ...about, reason: 'window: outside the maintenance window (opens Sat 02:00)', since: AT - 90 * 60_000, refusals: 57 },
 ];
@@ -28,13 +28,13 @@ void t.test('each happening has a default sentence naming the node and what happ
 
 void t.test('plain JSON carries the happening as data, times in RFC 3339, and the sentence as text', async (t) => {
   const [, , release, blocked, waiting] = happenings.map((h) => JSON.parse(bodyOf(h, 'json')) as Record<string, unknown>);
-  t.same(release, { kind: 'release', node: 'node-03', group: 'default', source: { kind: 'fleetlock', id: 'abc123' }, at: '2026-03-01T03:30:00.000Z', reason: 'rebooted', why: 'the node rebooted and is Ready', text: 'node-03 gave its reboot slot back: the node rebooted and is Ready' });
+  t.same(release, { kind: 'release', node: 'node-03', group: 'default', source: { kind: 'fleetlock', id: 'abc123' }, at: '2026-03-01T03:30:00.000Z', code: 'rebooted', reason: 'the node rebooted and is Ready', text: 'node-03 gave its reboot slot back: the node rebooted and is Ready' });
   t.match(blocked, { kind: 'drain-blocked', blockers: ['PodDisruptionBudget shop/web', 'pod shop/db-0 has no controller'], since: '2026-03-01T03:10:00.000Z' });
   t.match(waiting, { kind: 'reboots-blocked', refusals: 57, since: '2026-03-01T02:00:00.000Z', reason: /^window: / });
 });
 
 void t.test('Slack gets {"text"} only, with &, < and > escaped so no text can ping a channel', async (t) => {
-  const paused: Happening = { kind: 'release', ...about, reason: 'manual', why: 'released by hand: <!channel> disk & fan' };
+  const paused: Happening = { kind: 'release', ...about, code: 'manual', reason: 'released by hand: <!channel> disk & fan' };
   t.same(JSON.parse(bodyOf(paused, 'slack')), { text: 'node-03 gave its reboot slot back: released by hand: &lt;!channel&gt; disk &amp; fan' });
   const template = compileTemplate('<https://grafana.example/d/rm|dashboard> {{text}}');
   t.same(JSON.parse(bodyOf(paused, 'slack', template)), { text: '<https://grafana.example/d/rm|dashboard> node-03 gave its reboot slot back: released by hand: &lt;!channel&gt; disk &amp; fan' }, "the template's own markup is kept; only the fields are escaped");

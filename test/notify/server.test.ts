@@ -64,8 +64,8 @@ void t.test('claim, grant and release reach each receiver in its format; a relea
   t.same(kindsOf(json), ['claim node-01', 'grant node-01', 'release node-01', 'claim node-02', 'grant node-02', 'release node-02']);
   const fleetlock = { kind: 'fleetlock', id: c.zincatiIdOf('node-01') };
   t.match(received[0]?.body, { kind: 'claim', node: 'node-01', group: 'default', source: fleetlock, at: /^\d{4}-\d\d-\d\dT/, text: `node-01 claimed a reboot slot in group default (FleetLock id ${fleetlock.id})` });
-  t.match(received[2]?.body, { kind: 'release', node: 'node-01', reason: 'steady_state', why: 'the node reported steady state' });
-  t.match(received[5]?.body, { kind: 'release', node: 'node-02', reason: 'manual', why: 'released by hand (reboot-manager release)' });
+  t.match(received[2]?.body, { kind: 'release', node: 'node-01', code: 'steady_state', reason: 'the node reported steady state' });
+  t.match(received[5]?.body, { kind: 'release', node: 'node-02', code: 'manual', reason: 'released by hand (reboot-manager release)' });
   await slack.arrived(2);
   t.same(
     slack.received.map((r) => r.body),
