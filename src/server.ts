@@ -188,9 +188,10 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
       })
     : alwaysLeader;
 
-  // Webhooks hear of claims, grants and releases where Events are recorded; only the leader decides, so only it sends.
+  // Webhooks hear of claims, grants and releases where Events are recorded, of long blocked drains and waits from the
+  // leader's periodic look; only the leader decides, so only it sends.
   const notifications = config.notify
-    ? startNotifications(config.notify, { clock, log, metrics: metrics.notifications, ...jitter, holders: () => slots.holders(), isLeader: () => leader.isLeader(), checkEveryMs: config.resyncInterval })
+    ? startNotifications(config.notify, { clock, log, metrics: metrics.notifications, ...jitter, holders: () => slots.holders(), waits: () => waitingNodes(nodes.values(), clock.now()), isLeader: () => leader.isLeader(), checkEveryMs: config.resyncInterval })
     : undefined;
   const coordinator = new Coordinator({
     nodes,

@@ -91,7 +91,7 @@ export const serveOptions = {
   staleAfter: option({ name: 'stale-after', env: 'REBOOT_MANAGER_STALE_AFTER', default: '1h', help: 'A node holding its slot longer than this is reported (Warning Event StaleHolder, log, metric reboot_manager_stale_holders).', parse: duration }),
   resyncInterval: option({ name: 'resync-interval', env: 'REBOOT_MANAGER_RESYNC_INTERVAL', default: '30s', help: 'How often the leader re-checks every holder (release, drain resume, stale report) besides reacting to the node watch.', parse: duration }),
   maxConnections: option({ name: 'max-connections', env: 'REBOOT_MANAGER_MAX_CONNECTIONS', default: '2000', help: 'Open HTTP connections at most; more are closed as they arrive (a FleetLock client holds one for a second or two).', parse: wholeNumber(1, 1_000_000) }),
-  notifyConfig: option({ name: 'notify-config', env: 'REBOOT_MANAGER_NOTIFY_CONFIG', default: undefined, help: 'YAML file of webhook receivers notified on claim, grant, release and drains blocked too long (see README "Notifications"). Unset: no notifications.', parse: text }),
+  notifyConfig: option({ name: 'notify-config', env: 'REBOOT_MANAGER_NOTIFY_CONFIG', default: undefined, help: 'YAML file of webhook receivers notified on claim, grant, release, and drains or reboots blocked too long (see README "Notifications"). Unset: no notifications.', parse: text }),
   logLevel: option({ name: 'log-level', env: 'REBOOT_MANAGER_LOG_LEVEL', default: 'info', help: 'trace, debug, info, warn or error.', parse: oneOf('trace', 'debug', 'info', 'warn', 'error') }),
 };
 

@@ -1,7 +1,6 @@
 // Drains blocked too long: the leader looks at every holder's drain progress and tells once per drain per blocker set.
-import type { CancelTimer, Clock } from '../clock/clock.js';
 import type { Holder } from '../slot/holders.js';
-import type { Happening, Notifier } from './notifier.js';
+import type { Happening } from './notifier.js';
 import { sourceOf } from './source.js';
 
 interface Seen {
@@ -46,31 +45,4 @@ export class BlockedDrains {
   forgetAll(): void {
     this.seen.clear();
   }
-}
-
-export interface DrainWatchDeps {
-  readonly clock: Clock;
-  readonly holders: () => readonly Holder[];
-  readonly isLeader: () => boolean;
-  readonly notifier: Notifier;
-  readonly afterMs: number;
-  readonly intervalMs: number;
-}
-
-/** Checks every `intervalMs` on the leader; returns the stop. */
-export function watchDrains(deps: DrainWatchDeps): () => void {
-  const drains = new BlockedDrains(deps.afterMs);
-  let cancel: CancelTimer | undefined;
-  let running = true;
-  const tick = (): void => {
-    if (!running) return;
-    if (deps.isLeader()) for (const h of drains.check(deps.holders(), deps.clock.now())) deps.notifier.notify(h);
-    else drains.forgetAll();
-    cancel = deps.clock.setTimer(deps.intervalMs, tick);
-  };
-  cancel = deps.clock.setTimer(deps.intervalMs, tick);
-  return () => {
-    running = false;
-    cancel?.();
-  };
 }

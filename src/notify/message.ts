@@ -10,12 +10,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The one-line sentence a receiver gets when it has no template. */
 export function defaultText(h: Happening): string {
-  const by = sourceLabel(h.source);
   switch (h.kind) {
     case 'claim':
-      return `${h.node} claimed a reboot slot in group ${h.group} (${by})`;
+      return `${h.node} claimed a reboot slot in group ${h.group} (${sourceLabel(h.source)})`;
     case 'grant':
-      return `${h.node} is drained and may reboot now (${by})`;
+      return `${h.node} is drained and may reboot now (${sourceLabel(h.source)})`;
     case 'release':
       return `${h.node} gave its reboot slot back: ${h.reason}`;
     case 'drain-blocked':
@@ -32,10 +31,10 @@ export function valuesOf(h: Happening): TemplateValues {
     kind: h.kind,
     node: h.node,
     group: h.group,
-    source: h.source.kind,
-    by: sourceLabel(h.source),
+    source: 'source' in h ? h.source.kind : 'fleetlock',
+    by: 'source' in h ? sourceLabel(h.source) : '',
     reason: h.kind === 'drain-blocked' ? h.blockers.join('; ') : h.kind === 'release' || h.kind === 'reboots-blocked' ? h.reason : '',
-    code: h.kind === 'release' ? h.code : '',
+    code: h.kind === 'release' || h.kind === 'reboots-blocked' ? h.code : '',
     blockers: h.kind === 'drain-blocked' ? h.blockers.join('; ') : '',
     at: iso(h.at),
     since: since === undefined ? '' : iso(since),

@@ -1,5 +1,5 @@
 // What operators hear about, as typed data, and the one call that reports it: notify() only enqueues and returns.
-import type { ReleaseReason } from '../coordinator/coordinator-metrics.js';
+import type { ReleaseReason } from '../slot/slot.js';
 
 /** Who held or asked for the slot. */
 export type HappeningSource = { readonly kind: 'fleetlock'; readonly id: string } | { readonly kind: 'request'; readonly name: string };
@@ -21,8 +21,11 @@ export type Happening =
   | (About & { readonly kind: 'release'; readonly code: ReleaseReason; readonly reason: string })
   /** The drain's blockers have stayed the same since `since`, longer than the configured time. */
   | (About & { readonly kind: 'drain-blocked'; readonly blockers: readonly string[]; readonly since: number })
-  /** The node has been refused a slot since `since`, longer than the configured time; `reason` is the last refusal. */
-  | (About & { readonly kind: 'reboots-blocked'; readonly reason: string; readonly since: number; readonly refusals: number });
+  /**
+   * The node's FleetLock pre-reboots have been refused since `since`, longer than the configured time: `code` is the
+   * last refusal's kind (`slots_full`, `blocked`), `reason` its words. Which FleetLock id asked is not kept with a wait.
+   */
+  | (Omit<About, 'source'> & { readonly kind: 'reboots-blocked'; readonly code: string; readonly reason: string; readonly since: number; readonly refusals: number });
 
 export type HappeningKind = Happening['kind'];
 

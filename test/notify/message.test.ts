@@ -13,7 +13,7 @@ const happenings: Happening[] = [
   { kind: 'grant', ...request },
   { kind: 'release', ...about, code: 'rebooted', reason: 'the node rebooted and is Ready' },
   { kind: 'drain-blocked', ...about, blockers: ['PodDisruptionBudget shop/web', 'pod shop/db-0 has no controller'], since: AT - 20 * 60_000 },
-  { kind: 'reboots-blocked', ...about, reason: 'window: outside the maintenance window (opens Sat 02:00)', since: AT - 90 * 60_000, refusals: 57 },
+  { kind: 'reboots-blocked', node: 'node-03', group: 'default', at: AT, code: 'blocked', reason: 'window: outside the maintenance window (opens Sat 02:00)', since: AT - 90 * 60_000, refusals: 57 },
 ];
 
 void t.test('each happening has a default sentence naming the node and what happened', async (t) => {
@@ -30,7 +30,9 @@ void t.test('plain JSON carries the happening as data, times in RFC 3339, and th
   const [, , release, blocked, waiting] = happenings.map((h) => JSON.parse(bodyOf(h, 'json')) as Record<string, unknown>);
   t.same(release, { kind: 'release', node: 'node-03', group: 'default', source: { kind: 'fleetlock', id: 'abc123' }, at: '2026-03-01T03:30:00.000Z', code: 'rebooted', reason: 'the node rebooted and is Ready', text: 'node-03 gave its reboot slot back: the node rebooted and is Ready' });
   t.match(blocked, { kind: 'drain-blocked', blockers: ['PodDisruptionBudget shop/web', 'pod shop/db-0 has no controller'], since: '2026-03-01T03:10:00.000Z' });
-  t.match(waiting, { kind: 'reboots-blocked', refusals: 57, since: '2026-03-01T02:00:00.000Z', reason: /^window: / });
+  t.match(waiting, { kind: 'reboots-blocked', code: 'blocked', refusals: 57, since: '2026-03-01T02:00:00.000Z', reason: /^window: / });
+  t.notOk('source' in (waiting ?? {}), 'a wait does not keep which FleetLock id asked');
+  t.match(valuesOf(happenings[4] as Happening), { source: 'fleetlock', by: '', code: 'blocked', for: '1h30m', refusals: '57' });
 });
 
 void t.test('Slack gets {"text"} only, with &, < and > escaped so no text can ping a channel', async (t) => {

@@ -100,6 +100,17 @@ void t.test('a drain whose blockers stay the same past drainBlockedAfter is repo
   t.ok(Date.parse(String(blocked?.body.at)) - Date.parse(String(blocked?.body.since)) >= 1000, 'after at least drainBlockedAfter');
 });
 
+void t.test('a node refused a slot past rebootsBlockedAfter is reported once, with why it waits', async (t) => {
+  const receiver = await startWebhookReceiver(t);
+  const flags = notifyConfig(t, `rebootsBlockedAfter: 1s\nreceivers:\n  - name: ops\n    format: slack\n    url: ${receiver.url}\n    on: [reboots-blocked]\n    template: "{{node}} waits ({{code}}, {{refusals}} refusals): {{reason}}"\n`);
+  const c = await startCluster(t, { nodes: 2, flags });
+  t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
+  const refused = await c.preReboot('node-02');
+  t.match(refused, { ok: false, kind: 'slots_full' });
+  const [told] = await receiver.arrived(1);
+  t.same(told?.body, { text: `node-02 waits (slots_full, 1 refusals): ${refused.ok ? '' : refused.value}` });
+});
+
 void t.test('a receiver that never answers slows no FleetLock answer: its queue fills, drops the oldest and counts', async (t) => {
   const receiver = await startWebhookReceiver(t, { otherwise: 'hang' });
   const logs = captureLogs();
