@@ -1,5 +1,6 @@
 // Budget scopes kept up to date node by node, so a claim is checked against every scope it falls in without scanning the cluster.
 import { resolveAmount, scopesFor, type NodeFacts, type Overflow, type ScopePolicy, type ScopeRef } from './pools.js';
+import { naturally } from './natural-order.js';
 
 interface ScopeState {
   readonly ref: ScopeRef;
@@ -118,7 +119,7 @@ export class ScopeIndex {
       const allowed = this.allowed(ref);
       const used = this.usedBy(state, name);
       if (used < allowed) continue;
-      const unavailable = this.policy.countUnavailable && state ? [...state.unavailable].filter((n) => n !== name).sort() : [];
+      const unavailable = this.policy.countUnavailable && state ? naturally([...state.unavailable].filter((n) => n !== name)) : [];
       out.push({ scope: ref.label, kind: ref.kind, paused: ref.paused, allowed, using: this.using(state, name), unavailable });
     }
     return out;
@@ -135,8 +136,8 @@ export class ScopeIndex {
         paused: s.ref.paused,
         members: s.members.size,
         allowed: this.allowed(s.ref, false),
-        holders: [...s.holding].sort(),
-        unavailable: this.policy.countUnavailable ? [...s.unavailable].sort() : [],
+        holders: naturally(s.holding),
+        unavailable: this.policy.countUnavailable ? naturally(s.unavailable) : [],
       }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -151,7 +152,7 @@ export class ScopeIndex {
   private using(state: ScopeState | undefined, except: string): string[] {
     if (!state) return [];
     const names = [...state.holding, ...(this.policy.countUnavailable ? state.unavailable : [])];
-    return names.filter((n) => n !== except).sort();
+    return naturally(names.filter((n) => n !== except));
   }
 
   private create(ref: ScopeRef): ScopeState {

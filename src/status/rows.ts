@@ -5,6 +5,7 @@ import type { MaintenanceRequestView } from '../requests/request.js';
 import { validSpec } from '../requests/request.js';
 import { Annotation, releasedAt, slotOf, sourceName, type SourceName } from '../slot/encoding.js';
 import { describeBlockers, describeProgress } from '../slot/progress-text.js';
+import { compareNatural } from '../slot/natural-order.js';
 import type { Slot } from '../slot/slot.js';
 
 /**
@@ -73,8 +74,8 @@ export function statusRows(nodes: Iterable<NodeView>, now: number, requests: Ite
   for (const r of requests) byUid.set(r.uid, r);
   const rows: StatusRow[] = [];
   for (const node of nodes) rows.push(rowOf(node, now, byUid));
-  // Holders first, then by name: what an operator looks for comes on top.
-  return rows.sort((a, b) => Number(b.lock === 'Rebooting') - Number(a.lock === 'Rebooting') || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  // Holders first, then by name (node-2 before node-10): what an operator looks for comes on top.
+  return rows.sort((a, b) => Number(b.lock === 'Rebooting') - Number(a.lock === 'Rebooting') || compareNatural(a.node, b.node));
 }
 
 function holderFields(slot: Slot | undefined, requests: ReadonlyMap<string, MaintenanceRequestView>): Pick<StatusRow, 'source' | 'fleetlockId' | 'request' | 'requester' | 'reason' | 'requestPhase'> {

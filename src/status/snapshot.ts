@@ -27,7 +27,7 @@ export interface StatusSnapshot {
   readonly holders: number;
   /** The most recent release recorded on any node, or null. */
   readonly lastRelease: { readonly node: string; readonly at: string } | null;
-  /** Every node, holders first, then by name. */
+  /** Every node, holders first, then by name in natural order (node-2 before node-10). */
   readonly nodes: readonly StatusRow[];
   /** The rollout policy in force and what it holds back now. */
   readonly policy: PolicySection;
