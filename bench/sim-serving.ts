@@ -25,6 +25,8 @@ export interface SimServingOptions {
 
 export interface SimServing {
   readonly serverUrl: string;
+  /** The internal port: the status page and API. */
+  readonly internalUrl: string;
   readonly server: Child;
   readonly serverLog: ServerLog;
   /** A cluster admin's kubeconfig, to act as an operator. */
@@ -117,7 +119,7 @@ export async function startSimServing(o: SimServingOptions): Promise<SimServing>
       const sent = result.sent;
       return { name, expected, load: result, cpuUsPerRequest, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
     };
-    return { serverUrl, server, serverLog: log, adminKubeconfig, readyMs, memoryAtReady, bodies: others.map(bodyFor), measured, stop };
+    return { serverUrl, internalUrl: `http://127.0.0.1:${internalPort}/`, server, serverLog: log, adminKubeconfig, readyMs, memoryAtReady, bodies: others.map(bodyFor), measured, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -11,6 +11,7 @@ import { chooseLoadGenerator } from './load-generator.js';
 import type { LoadOptions } from './load.js';
 import { applyPolicy } from './policy-apply.js';
 import { policyFloors, policyMarkdown } from './policy-report.js';
+import { pageBench } from './page/run.js';
 import { benchPolicySpec, policySummary, POOLS } from './policy.js';
 import { cpuSecondsOf, firstJsonLine, memoryOf, startNode } from './processes.js';
 import { checkFloors, markdown } from './report.js';
@@ -108,5 +109,6 @@ async function drainBench(): Promise<number> {
 export async function simBench(): Promise<number> {
   process.stdout.write('## Simulator\n\n');
   const serving = await main();
-  return Math.max(serving, await drainBench());
+  const drain = await drainBench();
+  return Math.max(serving, drain, await pageBench());
 }

@@ -1,26 +1,14 @@
 // Headless Chromium (Debian's `chromium`) for the status page test: the page as a browser renders it.
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from '../../bench/page/browser.js';
 
 const exec = promisify(execFile);
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-/** Fails loudly when the browser is missing: a test that silently skips proves nothing. */
-export async function requireChromium(): Promise<string> {
-  try {
-    await access(CHROMIUM);
-  } catch {
-    throw new Error(`headless Chromium is needed at ${CHROMIUM} for the status page test: install it with "apt-get update && apt-get install -y chromium" (as root; .ci/run does this in CI), or point CHROMIUM at a Chromium binary`);
-  }
-  return CHROMIUM;
-}
-
-// The machine's network is closed: these keep Chromium from reaching out (updates, sync, QUIC probes).
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export { CHROMIUM, requireChromium };
 
 /**
  * Loads `url` in a fresh profile and runs the page's timers for `virtualTimeMs` of virtual time
@@ -30,7 +18,7 @@ async function run(url: string, mode: string[], virtualTimeMs: number): Promise<
   const binary = await requireChromium();
   const profile = await mkdtemp(join(tmpdir(), 'reboot-manager-chromium-'));
   try {
-    const { stdout } = await exec(binary, [...FLAGS, `--user-data-dir=${profile}`, `--virtual-time-budget=${virtualTimeMs}`, ...mode, url], {
+    const { stdout } = await exec(binary, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--virtual-time-budget=${virtualTimeMs}`, ...mode, url], {
       timeout: 90_000,
       maxBuffer: 16 * 1024 * 1024,
     });
