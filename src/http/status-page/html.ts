@@ -33,6 +33,12 @@ export const STATUS_HTML = `<!doctype html>
     <h2 id="holding-title">New reboots</h2>
     <ul id="holding" class="holding"></ul>
   </section>
+  <div class="filter-bar" role="search">
+    <label for="filter">Filter nodes</label>
+    <input id="filter" type="search" placeholder="node name, group, phase, ready, notready, cordoned" autocomplete="off" spellcheck="false" aria-describedby="filter-help">
+    <span id="filter-help" class="muted small">Every word must match: within a node's name, or the start of its group, phase or state. Kept in the link.</span>
+    <p id="no-match" class="empty" hidden>No node matches the filter.</p>
+  </div>
   <section aria-labelledby="holders-title">
     <h2 id="holders-title">Rebooting <span id="holders-count" class="count"></span></h2>
     <p id="no-holders" class="empty" hidden>No node holds a reboot slot.</p>

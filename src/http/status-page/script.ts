@@ -1,11 +1,13 @@
 // The status page's script, served at `/status.js` (the page's CSP runs no inline script): the helpers, the
-// policy part, the MaintenanceRequest part and the main part below, in one function scope. Plain browser JavaScript, kept free of backticks
+// policy part, the MaintenanceRequest part, the node tables' keyed rows and filter, and the main part below, in one function scope. Plain browser JavaScript, kept free of backticks
 // and `${` so it can live in these strings as written. Every value from the cluster reaches the page through
 // text nodes, never through an HTML parser.
 import { DOM_JS } from './dom-script.js';
+import { FILTER_JS } from './filter-script.js';
 import { HISTORY_JS } from './history-script.js';
 import { POLICY_JS } from './policy-script.js';
 import { REQUESTS_JS } from './request-script.js';
+import { ROWS_JS } from './rows-script.js';
 
 const MAIN_JS = String.raw`
   const REFRESH_MS = 5000;
@@ -59,8 +61,11 @@ const MAIN_JS = String.raw`
     return cell;
   }
 
+  const readiness = (row) => (row.ready ? 'ready' : 'notready');
+
   function holderRow(row) {
-    return el('tr', row.drainWaitingOn || row.drainTimedOut ? 'blocked' : '', [
+    const words = ['rebooting', row.group, row.phase, readiness(row), row.cordoned ? 'cordoned' : '', row.source, row.request];
+    return findable(el('tr', row.drainWaitingOn || row.drainTimedOut ? 'blocked' : '', [
       el('th', 'node', [row.node]),
       heldByCell(row),
       el('td', '', [row.group]),
@@ -69,18 +74,50 @@ const MAIN_JS = String.raw`
       readyCell(row.ready),
       cordonCell(row.cordoned),
       drainCell(row),
-    ]);
+    ]), row.node, words);
   }
 
-  function otherRow(row, generatedAt) {
-    return el('tr', '', [
+  // The snapshot's time, for the ages the rows show.
+  let renderedAt = '';
+
+  // What an other node's row shows: the row is rebuilt only when this changes.
+  const otherText = (row) => [row.node, row.lock, row.ready, row.cordoned, since(row.releasedAt, renderedAt)].join('\n');
+
+  function otherRow(row) {
+    return findable(el('tr', '', [
       el('th', 'node', [row.node]),
       el('td', '', [row.lock]),
       readyCell(row.ready),
       cordonCell(row.cordoned),
-      el('td', row.releasedAt ? '' : 'muted', [since(row.releasedAt, generatedAt)]),
-    ]);
+      el('td', row.releasedAt ? '' : 'muted', [since(row.releasedAt, renderedAt)]),
+    ]), row.node, [readiness(row), row.cordoned ? 'cordoned' : '']);
   }
+
+  // Rows shown (the filter left) and in all, per table.
+  const tables = {
+    holders: { shown: 0, total: 0 },
+    others: { shown: 0, total: 0 },
+  };
+
+  function showCounts() {
+    const filtering = terms.length > 0;
+    for (const id of ['holders', 'others']) {
+      const t = tables[id];
+      byId(id + '-count').textContent = '(' + (filtering ? t.shown + ' of ' + t.total : t.total) + ')';
+    }
+    byId('no-match').hidden = !filtering || tables.holders.shown + tables.others.shown > 0;
+  }
+
+  function refiltered(id) {
+    return function (tbody) {
+      tables[id].shown = filterBody(tbody);
+      showCounts();
+    };
+  }
+
+  // A holder's row changes with its age and drain: rebuilt on every refresh; there are few.
+  const updateHolders = keyedBody(byId('holders').tBodies[0], (r) => r.node, (r) => JSON.stringify(r), holderRow, refiltered('holders'));
+  const updateOthers = keyedBody(byId('others').tBodies[0], (r) => r.node, otherText, otherRow, refiltered('others'));
 
   function renderBudget(data) {
     const max = data.budget.maxRebooting;
@@ -113,12 +150,13 @@ const MAIN_JS = String.raw`
     renderHistory(data);
     byId('replica').textContent =
       'Served by ' + data.identity + (data.leader ? ' \u00b7 leader' : ' \u00b7 follower: its own view of the cluster; the leader decides');
-    byId('holders-count').textContent = '(' + holders.length + ')';
-    byId('others-count').textContent = '(' + others.length + ')';
     byId('holders').hidden = holders.length === 0;
     byId('no-holders').hidden = holders.length > 0;
-    byId('holders').tBodies[0].replaceChildren(...holders.map(holderRow));
-    byId('others').tBodies[0].replaceChildren(...others.map((r) => otherRow(r, data.generatedAt)));
+    renderedAt = data.generatedAt;
+    tables.holders.total = holders.length;
+    tables.others.total = others.length;
+    updateHolders(holders);
+    updateOthers(others);
     cacheSyncing = !data.cacheSynced;
     document.title = (data.policy.pause ? 'paused \u00b7 ' : '') + (holders.length ? holders.length + ' rebooting \u00b7 ' : '') + 'reboot-manager status';
   }
@@ -173,10 +211,15 @@ const MAIN_JS = String.raw`
       });
   }
 
+  startFilter(function () {
+    tables.holders.shown = filterBody(byId('holders').tBodies[0]);
+    tables.others.shown = filterBody(byId('others').tBodies[0]);
+    showCounts();
+  });
   refresh();
   setInterval(showFreshness, 1000);
 `;
 
 export const STATUS_JS = `'use strict';
-(function () {${DOM_JS}${POLICY_JS}${REQUESTS_JS}${HISTORY_JS}${MAIN_JS}})();
+(function () {${DOM_JS}${POLICY_JS}${REQUESTS_JS}${HISTORY_JS}${ROWS_JS}${FILTER_JS}${MAIN_JS}})();
 `;

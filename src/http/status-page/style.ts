@@ -104,6 +104,18 @@ button.linkish:hover { text-decoration: underline; }
 .panel h3 { display: inline-block; margin: 0 12px 0 0; font-size: 15px; }
 .why { overflow-wrap: anywhere; }
 
+/* Thousands of rows: a fixed layout sizes the columns from the header alone, not from every cell. */
+#others { table-layout: fixed; }
+#others thead th:nth-child(1) { width: 36%; }
+#others tbody th { overflow-wrap: anywhere; }
+
+/* The node filter stays in view while scrolling through thousands of rows. */
+.filter-bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; margin: 16px -24px 0; padding: 8px 24px; background: var(--bg); border-bottom: 1px solid var(--line); }
+.filter-bar label { font-weight: 600; }
+.filter-bar input { width: 26em; max-width: 100%; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; font: inherit; background: var(--card); color: var(--fg); }
+.filter-bar input:focus { outline: 2px solid var(--accent); outline-offset: -1px; border-color: var(--accent); }
+.filter-bar .empty { flex-basis: 100%; }
+
 body.stale main table, body.stale .top .budget { opacity: 0.55; }
 footer { padding: 0 24px 24px; font-size: 12px; }
 `;
