@@ -101,3 +101,27 @@ void t.test('a link with a filter opens the page filtered; a new link pasted in 
   t.equal(await page.evaluate("document.getElementById('filter').value"), 'node-29');
   t.same(await page.evaluate(SHOWN('others')), ['node-29', 'node-290', 'node-291', 'node-292', 'node-293', 'node-294', 'node-295', 'node-296', 'node-297', 'node-298', 'node-299']);
 });
+
+void t.test('a refresh leaves unchanged rows alone: text selected in a row stays selected', async (t) => {
+  await requireChromium();
+  const { service, asked } = cluster(new Set());
+  const origin = await startPageServer(t, service);
+  const page = await BrowserPage.open();
+  t.teardown(() => page.close());
+  await page.pauseTime();
+  await page.send('Page.navigate', { url: `${origin}/` });
+  await page.advanceTime(1000);
+  const select = `(function () {
+    const th = [...document.querySelectorAll('#others tbody th')].find((e) => e.textContent === 'node-5');
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return getSelection().toString();
+  })()`;
+  t.equal(await page.evaluate(select), 'node-5', 'an operator selects a node name to copy it');
+  const before = asked();
+  await page.advanceTime(5500);
+  t.ok(asked() > before, 'the page refreshed');
+  t.equal(await page.evaluate('getSelection().toString()'), 'node-5', 'the selection survives the refresh');
+});
