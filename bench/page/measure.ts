@@ -33,6 +33,8 @@ export interface PageFigures {
   readonly longestTaskRefreshMs: number;
   /** Typing `filter` into the box: the input handler, then until painted; rows left shown. Null without a filter box. */
   readonly filter: { readonly text: string; readonly handlerMs: number; readonly paintedMs: number; readonly longestTaskMs: number; readonly rows: number } | null;
+  /** Clearing the filter again: the input handler, until every row is shown and painted, the longest task. */
+  readonly cleared: { readonly handlerMs: number; readonly allShownMs: number; readonly longestTaskMs: number } | null;
 }
 
 const REFRESHES = 3;
@@ -71,6 +73,23 @@ const FILTER = (text: string): string => `(function () {
   });
 })()`;
 
+// Clears the box and times the handler and the frame after every row is shown again.
+const CLEAR = (rows: number): string => `(function () {
+  const box = document.getElementById('filter');
+  if (!box) return null;
+  const t0 = performance.now();
+  window.__pageBench.clearAt = t0;
+  box.value = '';
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+  const handled = performance.now();
+  return new Promise(function (resolve) {
+    (function check() {
+      if (${ROWS} >= ${rows}) setTimeout(function () { resolve({ handlerMs: handled - t0, allShownMs: performance.now() - t0 }); }, 0);
+      else requestAnimationFrame(check);
+    })();
+  });
+})()`;
+
 /** Loads the page at `origin`, lets it refresh a few times, filters it; `screenshot` a PNG path to keep a picture. */
 export async function measurePage(origin: string, opts: { filter: string; screenshot?: string }): Promise<PageFigures> {
   const base = origin.endsWith('/') ? origin : `${origin}/`;
@@ -88,6 +107,9 @@ export async function measurePage(origin: string, opts: { filter: string; screen
     const refreshes = renders.slice(1, REFRESHES + 1);
     const filter = await page.evaluate<Omit<NonNullable<PageFigures['filter']>, 'text' | 'longestTaskMs'> | null>(FILTER(opts.filter));
     const filterAt = await page.evaluate<number>('window.__pageBench.filterAt || 0');
+    const cleared = filter ? await page.evaluate<{ handlerMs: number; allShownMs: number }>(CLEAR(rows)) : null;
+    const clearAt = await page.evaluate<number>('window.__pageBench.clearAt || 0');
+    if (filter) await page.evaluate(FILTER(opts.filter));
     // One more refresh with the filter in force, for the picture.
     if (opts.screenshot) {
       await page.evaluate(`window.__pageBench.rendered(${REFRESHES + 2})`);
@@ -106,6 +128,7 @@ export async function measurePage(origin: string, opts: { filter: string; screen
       longestTaskLoadMs: longest(tasks, 0, allRowsMs),
       longestTaskRefreshMs: longest(tasks, allRowsMs, last + 1),
       filter: filter ? { text: opts.filter, ...filter, longestTaskMs: longest(tasks, filterAt, filterAt + filter.paintedMs + 1) } : null,
+      cleared: cleared ? { ...cleared, longestTaskMs: longest(tasks, clearAt, clearAt + cleared.allShownMs + 1) } : null,
     };
   } finally {
     await page.close();

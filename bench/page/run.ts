@@ -28,6 +28,7 @@ export function pageMarkdown(f: PageFigures, configuration: readonly string[]): 
     `| Refresh (answer arrived to the painted frame), ${refresh.length} refreshes: median, worst | ${ms(refresh[Math.floor(refresh.length / 2)] ?? NaN)}, ${ms(refresh.at(-1) ?? NaN)} |`,
     `| Longest main-thread task: loading, refreshing | ${ms(f.longestTaskLoadMs)}, ${ms(f.longestTaskRefreshMs)} |`,
     f.filter ? `| Filter "${f.filter.text}" typed: input handler, painted, longest task; rows left | ${ms(f.filter.handlerMs)}, ${ms(f.filter.paintedMs)}, ${ms(f.filter.longestTaskMs)}; ${f.filter.rows} |` : '| Filter | none on this page |',
+    ...(f.cleared ? [`| Filter cleared: input handler, every row shown and painted, longest task | ${ms(f.cleared.handlerMs)}, ${ms(f.cleared.allShownMs)}, ${ms(f.cleared.longestTaskMs)} |`] : []),
     `| Node rows on the page | ${f.rows} |`,
     `| DOM elements | ${f.domElements} |`,
     `| Bytes: page, script, style; /api/v1/status | ${kb(f.bytes.html)}, ${kb(f.bytes.js)}, ${kb(f.bytes.css)}; ${kb(f.bytes.json)} |`,

@@ -18,15 +18,33 @@ export const FILTER_JS = String.raw`
     return terms.every((t) => s.node.indexOf(t) !== -1 || s.words.some((w) => w.lastIndexOf(t, 0) === 0));
   }
 
-  // Hides the rows of tbody the filter does not match; returns how many are shown. Touches only rows that change.
-  function filterBody(tbody) {
-    let shown = 0;
+  // Rows shown again per task: laying out thousands of rows at once would freeze the page for a second.
+  const SHOW_PER_TASK = 500;
+  const showing = new Map();
+
+  // Hides the rows of tbody the filter does not match at once, shows the others again a chunk per task; touches
+  // only rows that change. report(n), after each pass, gets how many rows match.
+  function filterBody(tbody, report) {
+    clearTimeout(showing.get(tbody));
+    let matching = 0;
+    let budget = SHOW_PER_TASK;
+    let more = false;
     for (const tr of tbody.rows) {
-      const hide = !matches(tr);
-      if (tr.hidden !== hide) tr.hidden = hide;
-      if (!hide) shown++;
+      if (!matches(tr)) {
+        if (!tr.hidden) tr.hidden = true;
+        continue;
+      }
+      matching++;
+      if (!tr.hidden) continue;
+      if (budget > 0) {
+        tr.hidden = false;
+        budget--;
+      } else {
+        more = true;
+      }
     }
-    return shown;
+    showing.set(tbody, more ? setTimeout(function () { filterBody(tbody, report); }, 0) : 0);
+    report(matching);
   }
 
   function filterFromUrl() {

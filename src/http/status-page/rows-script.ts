@@ -7,7 +7,7 @@ export const ROWS_JS = String.raw`
   const ROWS_PER_TASK = 250;
 
   // tbody: the table body; keyOf, textOf: a row's key and the text it shows (a changed text rebuilds the row);
-  // build: the row's element; afterEach: called after every pass with the body (the filter re-applies itself).
+  // build: the row's element; afterEach: called after every pass (the filter re-applies itself).
   function keyedBody(tbody, keyOf, textOf, build, afterEach) {
     let rows = new Map();
     let pending = 0;
@@ -51,7 +51,7 @@ export const ROWS_JS = String.raw`
       }
       rows = next;
       place(order);
-      afterEach(tbody);
+      afterEach();
       pending = more ? setTimeout(function () { pass(items); }, 0) : 0;
     }
 

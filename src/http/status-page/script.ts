@@ -93,7 +93,7 @@ const MAIN_JS = String.raw`
     ]), row.node, [readiness(row), row.cordoned ? 'cordoned' : '']);
   }
 
-  // Rows shown (the filter left) and in all, per table.
+  // Rows the filter matches, and in all, per table.
   const tables = {
     holders: { shown: 0, total: 0 },
     others: { shown: 0, total: 0 },
@@ -108,16 +108,16 @@ const MAIN_JS = String.raw`
     byId('no-match').hidden = !filtering || tables.holders.shown + tables.others.shown > 0;
   }
 
-  function refiltered(id) {
-    return function (tbody) {
-      tables[id].shown = filterBody(tbody);
+  function refilter(id) {
+    filterBody(byId(id).tBodies[0], function (matching) {
+      tables[id].shown = matching;
       showCounts();
-    };
+    });
   }
 
   // A holder's row changes with its age and drain: rebuilt on every refresh; there are few.
-  const updateHolders = keyedBody(byId('holders').tBodies[0], (r) => r.node, (r) => JSON.stringify(r), holderRow, refiltered('holders'));
-  const updateOthers = keyedBody(byId('others').tBodies[0], (r) => r.node, otherText, otherRow, refiltered('others'));
+  const updateHolders = keyedBody(byId('holders').tBodies[0], (r) => r.node, (r) => JSON.stringify(r), holderRow, () => refilter('holders'));
+  const updateOthers = keyedBody(byId('others').tBodies[0], (r) => r.node, otherText, otherRow, () => refilter('others'));
 
   function renderBudget(data) {
     const max = data.budget.maxRebooting;
@@ -212,9 +212,8 @@ const MAIN_JS = String.raw`
   }
 
   startFilter(function () {
-    tables.holders.shown = filterBody(byId('holders').tBodies[0]);
-    tables.others.shown = filterBody(byId('others').tBodies[0]);
-    showCounts();
+    refilter('holders');
+    refilter('others');
   });
   refresh();
   setInterval(showFreshness, 1000);
