@@ -2,6 +2,7 @@
 // so a new leader and every status view see the same queue.
 import type { NodeView } from '../kube/node-view.js';
 import { Annotation } from './encoding.js';
+import { compareNatural } from './natural-order.js';
 
 export interface Waiting {
   /** The first refusal of this wait (RFC 3339). */
@@ -57,5 +58,5 @@ export function waitingNodes<N extends Pick<NodeView, 'name' | 'annotations'>>(n
     const wait = waitingNow(node, now);
     if (wait) out.push({ node, wait });
   }
-  return out.sort((a, b) => Date.parse(a.wait.since) - Date.parse(b.wait.since) || (a.node.name < b.node.name ? -1 : 1));
+  return out.sort((a, b) => Date.parse(a.wait.since) - Date.parse(b.wait.since) || compareNatural(a.node.name, b.node.name));
 }

@@ -2,6 +2,7 @@
 // flattened and newest first, with the durations an operator asks about.
 import type { NodeView } from '../kube/node-view.js';
 import { historyOf, type RebootRecord } from '../slot/history.js';
+import { compareNatural } from '../slot/natural-order.js';
 
 /** Cluster-wide, at most this many of the latest reboots are listed (each Node keeps its own last few). */
 export const CLUSTER_HISTORY_SHOWN = 200;
@@ -35,5 +36,5 @@ export function historyRows(nodes: Iterable<Pick<NodeView, 'name' | 'annotations
     if (node !== undefined && n.name !== node) continue;
     for (const r of historyOf(n)) rows.push(historyRow(n.name, r));
   }
-  return rows.sort((a, b) => Date.parse(b.released) - Date.parse(a.released) || (a.node < b.node ? -1 : 1)).slice(0, limit);
+  return rows.sort((a, b) => Date.parse(b.released) - Date.parse(a.released) || compareNatural(a.node, b.node)).slice(0, limit);
 }

@@ -4,6 +4,7 @@ import type { NodeView } from '../kube/node-view.js';
 import { heldBy } from '../requests/lifecycle.js';
 import { isTerminal, validSpec, type MaintenanceRequestView } from '../requests/request.js';
 import { slotOf } from '../slot/encoding.js';
+import { compareNatural } from '../slot/natural-order.js';
 import { waitingNodes } from '../slot/waiting.js';
 
 /** Field names are part of the status API (documented in the README): add fields, never rename. */
@@ -40,5 +41,5 @@ export function waitingRows(nodes: Iterable<NodeView>, requests: Iterable<Mainte
     const since = r.status.times.pending ?? new Date(r.createdAt).toISOString();
     rows.push({ node: spec.nodeName, source: 'maintenance-request', request: r.name, group: spec.group, since, asks: null, lastAsked: since, kind: 'pending', reason: r.status.message });
   }
-  return rows.sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || (a.node < b.node ? -1 : 1));
+  return rows.sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || compareNatural(a.node, b.node));
 }
