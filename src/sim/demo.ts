@@ -142,7 +142,7 @@ export async function playDemo(argv: string[], write: (text: string) => void): P
     write(`\n${summary.text}`);
 
     if (opts.keepRunning) {
-      write(`\nStill running: FleetLock at ${server.url}, status page at ${server.internalUrl} (each node's reboot timeline under History), Kubernetes API simulator at ${sim.url}.\nPress Ctrl-C (or send SIGTERM to pid ${process.pid}) to stop.\n`);
+      write(`\nStill running: FleetLock at ${server.url}, status page at ${server.internalUrl} (Recent reboots: each node's timeline), Kubernetes API simulator at ${sim.url}.\nPress Ctrl-C (or send SIGTERM to pid ${process.pid}) to stop.\n`);
       await untilSignal();
       write('stopping the agents, the server and the simulator...\n');
     }
