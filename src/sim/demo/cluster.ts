@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { parseServeConfig } from '../../config/serve.js';
 import { startServer, type RunningServer } from '../../server.js';
 import type { FleetMember } from '../fleet/fleet.js';
-import { REBOOT_MANAGER_USER, loopbackAddress, machineIdFor, makeNode, startKubeSim, type KubeSim } from '../kube/index.js';
+import { REBOOT_MANAGER_USER, loopbackAddress, machineIdFor, makeNode, startKubeSim, type KubeSim, type KubeSimOptions } from '../kube/index.js';
 
 export interface SimClusterOptions {
   readonly nodes: number;
@@ -17,6 +17,10 @@ export interface SimClusterOptions {
   readonly logger?: Logger;
   /** Simulated seconds per real second: the health gate's minute of Ready after a reboot shrinks with it. */
   readonly timeScale?: number;
+  /** The simulator's grace periods and controllers (the demo's workloads need them). */
+  readonly sim?: KubeSimOptions;
+  /** More `serve` flags, after the defaults. */
+  readonly flags?: readonly string[];
 }
 
 export interface SimCluster {
@@ -35,7 +39,7 @@ export function nodeName(i: number): string {
  * with the reboot-manager service account's kubeconfig, so the simulator enforces our RBAC.
  */
 export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
-  const sim = await startKubeSim();
+  const sim = await startKubeSim(opts.sim);
   const dir = await mkdtemp(join(tmpdir(), 'reboot-manager-sim-'));
   let server: RunningServer | undefined;
   try {
@@ -45,7 +49,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     await sim.writeKubeconfig(kubeconfig, REBOOT_MANAGER_USER);
     const slots = String(opts.maxRebooting);
     const config = parseServeConfig(
-      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--max-rebooting', slots, '--slots-per-group', slots, '--identity', 'reboot-manager-sim', '--log-level', 'warn', '--health-gate-node-ready', `${Math.ceil(60_000 / (opts.timeScale ?? 1))}ms`],
+      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--max-rebooting', slots, '--slots-per-group', slots, '--identity', 'reboot-manager-sim', '--log-level', 'warn', '--health-gate-node-ready', `${Math.ceil(60_000 / (opts.timeScale ?? 1))}ms`, ...(opts.flags ?? [])],
       {},
     );
     server = await startServer(config, { logger: opts.logger ?? pino({ level: 'warn' }, pino.destination(2)) });

@@ -1,5 +1,7 @@
 // Turns the simulator's node changes and the agents' requests into a readable, timestamped story.
-import { Annotation } from '../../slot/encoding.js';
+import { Annotation, slotOf } from '../../slot/encoding.js';
+import { describeBlockers } from '../../slot/progress-text.js';
+import type { DrainProgress } from '../../slot/slot.js';
 import type { AgentEvent } from '../fleet/zincati-agent.js';
 import { holdsSlot } from '../fleet/holder-watch.js';
 import type { KubeObject, NodeObject, SimStore } from '../kube/index.js';
@@ -16,6 +18,11 @@ function annotation(node: KubeObject | undefined, key: string): string | undefin
   return node?.metadata.annotations?.[key];
 }
 
+/** The drain progress the server keeps on the Node, as data. */
+function drainOf(node: KubeObject | undefined): DrainProgress | null {
+  return node ? (slotOf({ annotations: node.metadata.annotations ?? {} })?.drain ?? null) : null;
+}
+
 /** What an operator would notice between two versions of a Node, in the order it happened. */
 export function describeNodeChange(before: KubeObject | undefined, after: KubeObject, holders: { count: number; allowed: number }): string[] {
   const lines: string[] = [];
@@ -23,6 +30,9 @@ export function describeNodeChange(before: KubeObject | undefined, after: KubeOb
   if (!holdsSlot(before) && holdsSlot(after)) lines.push(`claimed a reboot slot in group ${annotation(after, Annotation.group) ?? '?'} (${slots})`);
   const unschedulable = (n: KubeObject | undefined) => (n as NodeObject | undefined)?.spec?.unschedulable === true;
   if (!unschedulable(before) && unschedulable(after)) lines.push('cordoned');
+  const drain = drainOf(after);
+  const blockers = drain?.blockers ?? [];
+  if (blockers.length > 0 && blockers.join() !== (drainOf(before)?.blockers ?? []).join()) lines.push(`drain waits on ${describeBlockers(blockers)} (${drain?.evicted ?? 0}/${drain?.total ?? 0} pods evicted)`);
   if (annotation(before, Annotation.phase) !== 'drained' && annotation(after, Annotation.phase) === 'drained') lines.push('drained: the server answers its pre-reboot with 200');
   if (bootIdOf(before) !== bootIdOf(after) && before) lines.push(`went down to reboot: new bootID ${bootIdOf(after).slice(0, 8)}..., NotReady`);
   if (!annotation(before, Annotation.releaseRequested) && annotation(after, Annotation.releaseRequested)) lines.push('server: steady-state came before it saw the kubelet Ready; it releases the slot once Ready');

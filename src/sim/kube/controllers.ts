@@ -13,6 +13,8 @@ export interface ControllerOptions {
   replaceEvicted?: boolean;
   /** Ms on the store's clock before a replacement pod turns Ready. */
   readyDelayMs?: number;
+  /** Bind a replacement to the schedulable node with the fewest pods, as the scheduler spreads them; default the first one. */
+  spread?: boolean;
 }
 
 /** A pod spec for the replacement: same template, fresh identity and status, no node yet. */
@@ -60,7 +62,11 @@ export class Controllers {
 
   private pickNode(avoid: string | undefined): KubeObject | undefined {
     const nodes = this.store.list(NODES).filter((n) => nodeReady(n) && nodeSchedulable(n));
-    return nodes.find((n) => n.metadata.name !== avoid) ?? nodes[0];
+    const others = nodes.filter((n) => n.metadata.name !== avoid);
+    if (!this.opts.spread || others.length === 0) return others[0] ?? nodes[0];
+    const load = new Map<string, number>();
+    for (const p of this.store.list(PODS)) load.set(podNodeName(p) ?? '', (load.get(podNodeName(p) ?? '') ?? 0) + 1);
+    return others.reduce((best, n) => ((load.get(n.metadata.name ?? '') ?? 0) < (load.get(best.metadata.name ?? '') ?? 0) ? n : best));
   }
 
   /** Binds a replacement to a Ready, schedulable node (another one if possible); it turns Ready after the delay. */

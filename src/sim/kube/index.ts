@@ -26,6 +26,7 @@ export type { RequestFilter, RequestRecord, SimRequestLog } from './requests.js'
 export type { PodFilter, SimChange, SimStore, WaitOptions } from './sim-store.js';
 export type { Condition, KubeObject, NodeObject, ObjectMeta, OwnerReference, PdbObject, PodObject } from './types.js';
 export * from './fixtures.js';
+export { addDeployment, addStatefulSet, type App, type AppOptions } from './apps.js';
 
 /** Served over real HTTP to real clients, so always on the system clock. */
 export interface KubeSimOptions extends Omit<MachineryOptions, 'clock'> {
