@@ -40,7 +40,8 @@ export interface NodeDrainDeps {
   readonly disturbance?: DisturbanceLookup;
 }
 
-type State = 'starting' | 'draining' | 'verifying' | 'done' | 'failed' | 'stopped';
+/** `finishing`: every pod is gone and the final record is being written; `done` once it is on the Node. */
+type State = 'starting' | 'draining' | 'verifying' | 'finishing' | 'done' | 'failed' | 'stopped';
 
 /**
  * Cordons and drains one node for one claim. Everything it needs is rebuilt from the API (the slot on the
@@ -89,7 +90,7 @@ export class NodeDrain {
 
   /** Cordoning or evicting: neither done nor given up. */
   get running(): boolean {
-    return this.state === 'starting' || this.state === 'draining' || this.state === 'verifying';
+    return this.state === 'starting' || this.state === 'draining' || this.state === 'verifying' || this.state === 'finishing';
   }
 
   /** A drain that failed or was stopped is replaced by a fresh one on the next `prepare`. */
@@ -111,6 +112,7 @@ export class NodeDrain {
     if (this.state === 'done') return { done: true };
     if (this.state === 'failed') return { done: false, progress: `drain failed: ${this.failure ?? 'unknown error'}; retrying` };
     if (this.state === 'starting') return { done: false, progress: this.slot.phase === 'claimed' ? 'cordoning the node' : 'listing pods on the node' };
+    if (this.state === 'finishing') return { done: false, progress: `${describeProgress(this.current())}; recording the drain` };
     return { done: false, progress: describeProgress(this.current()) };
   }
 
@@ -302,10 +304,9 @@ export class NodeDrain {
 
   private complete(how: 'drained' | 'granted'): void {
     const progress: DrainProgress = { ...this.current(), done: how, doneAt: new Date(this.deps.clock.now()).toISOString() };
-    this.state = 'done';
+    this.state = 'finishing';
     const claimed = Date.parse(this.slot.claimedAt);
     if (!Number.isNaN(claimed)) this.deps.metrics?.drained((this.deps.clock.now() - claimed) / 1000);
-    for (const resolve of this.settleWaiters.splice(0)) resolve();
     for (const entry of this.leaving.entries()) entry.removal?.abort(new Error('drain complete'));
     this.cancelDeadline?.();
     this.offPods?.();
@@ -313,7 +314,13 @@ export class NodeDrain {
     this.log.info({ evicted: this.leaving.gone }, how === 'drained' ? 'node drained' : 'drain timed out: reported drained (policy grant)');
     if (how === 'drained') this.deps.events.record(this.currentNode(), 'Normal', 'Drained', `Drained: ${count(this.leaving.gone, 'pod')} evicted`);
     this.progress.update(this.record(progress));
-    void this.progress.flush().finally(() => this.progress.stop());
+    // Done once the final record is on the Node (or its write failed): a grant, and the release's history, read it.
+    void this.progress.flush().finally(() => {
+      this.progress.stop();
+      if (this.state !== 'finishing') return;
+      this.state = 'done';
+      for (const resolve of this.settleWaiters.splice(0)) resolve();
+    });
   }
 
   private record(progress: DrainProgress): DrainRecord {

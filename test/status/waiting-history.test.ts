@@ -3,7 +3,8 @@
 import t from 'tap';
 import type { HistoryRow } from '../../src/status/history-rows.js';
 import type { StatusSnapshot } from '../../src/status/snapshot.js';
-import { startDrainCluster } from '../support/drain-cluster.js';
+import { historyOf } from '../../src/slot/history.js';
+import { addReplicaSet, rebootAndWaitForRelease, startDrainCluster } from '../support/drain-cluster.js';
 
 const annotation = (c: { sim: { store: { getNode(n: string): { metadata: { annotations?: Record<string, string> } } | undefined } } }, node: string, key: string) =>
   c.sim.store.getNode(node)?.metadata.annotations?.[`rebootmanager/${key}`];
@@ -82,4 +83,16 @@ void t.test('a node that stops asking, or says steady-state holding nothing, no 
   t.match(await c.steadyState('node-02'), { ok: true });
   await c.sim.store.waitFor(() => annotation(c, 'node-02', 'waiting') === undefined, { timeoutMs: 10_000, description: 'the wait cleared by steady-state' });
   t.same((await status((await c.leader()).internalUrl)).waiting, [], 'nobody waits');
+});
+
+void t.test("a drained node's history has the drain's final record: every pod it evicted, and when it was drained", async (t) => {
+  const c = await startDrainCluster(t, { nodes: 2 });
+  addReplicaSet(c, 'shop', 'web', ['node-01', 'node-01', 'node-01']);
+  // As Zincati does: ask until the answer is 200, then reboot at once.
+  let answer = await c.preReboot('node-01');
+  while (!answer.ok && answer.kind === 'draining') answer = await c.preReboot('node-01');
+  t.match(answer, { ok: true });
+  await rebootAndWaitForRelease(c, 'node-01');
+  const [record] = historyOf({ annotations: c.sim.store.getNode('node-01')?.metadata.annotations ?? {} });
+  t.match(record, { evicted: 3, drained: String, reason: 'rebooted' }, 'the 200 came only once the final record was on the Node');
 });
