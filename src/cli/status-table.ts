@@ -62,7 +62,7 @@ export function ageAt(iso: string | null, now: number): string {
 export function formatWaitingTable(waiting: readonly WaitingRow[], now: number): string[] {
   if (waiting.length === 0) return [];
   const via = (w: WaitingRow): string => (w.source === 'maintenance-request' ? `maintenancerequest/${w.request}` : `fleetlock (${w.group})`);
-  const header = ['WAITING', 'ASKS THROUGH', 'FOR', 'ASKS', 'WHY'];
+  const header = ['WAITING', 'ASKS THROUGH', 'FOR', 'ASKS', 'LAST REFUSAL RECORDED'];
   return [formatTable(header, waiting.map((w) => [w.node, via(w), ageAt(w.since, now), w.asks === null ? '-' : String(w.asks), `${w.kind}: ${w.reason}`]))];
 }
 

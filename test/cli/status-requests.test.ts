@@ -31,7 +31,7 @@ void t.test('holders list their source, then a block of the live requests with w
   ]);
   t.match(lines.slice(4), [
     '',
-    /^WAITING\s+ASKS THROUGH\s+FOR\s+ASKS\s+WHY$/,
+    /^WAITING\s+ASKS THROUGH\s+FOR\s+ASKS\s+LAST REFUSAL RECORDED$/,
     /^node-03\s+maintenancerequest\/fw\s+\d+s\s+-\s+pending: slots_full: .* held \(by node-01, node-02\)$/,
     '',
     /^MAINTENANCE REQUEST\s+NODE\s+PHASE\s+SINCE\s+REQUESTER\s+REASON\s+MESSAGE$/,

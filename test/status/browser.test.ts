@@ -175,7 +175,7 @@ void t.test('every value from the cluster is shown as text, never as markup', as
     `<i>fw</i> <i>node</i> Pending <b>bob</b> : ${ONERROR} 0s ago slots_full: ${SCRIPT}`,
     `${EVIL} <i>node</i> Rejected ${SCRIPT} : ${EVIL} 0s ago ${ONERROR}`,
   ]);
-  t.match(textOf(tableRows(dom, 'waiting')[0] ?? ''), `${EVIL} FleetLock group <b>g</b> 0s ago 3 blocked ${SCRIPT}`, 'a waiting node and its reason are text');
+  t.match(textOf(tableRows(dom, 'waiting')[0] ?? ''), `${EVIL} FleetLock group <b>g</b> 0s 3 blocked ${SCRIPT}`, 'a waiting node and its reason are text');
   t.match(textOf(tableRows(dom, 'history')[0] ?? ''), `${ONERROR} FleetLock <i>id</i>`, 'a reboot record is text');
   t.match(textOf(tableRows(dom, 'history')[0] ?? ''), `blocked by ${SCRIPT}`);
 });

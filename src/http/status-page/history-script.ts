@@ -20,7 +20,7 @@ export const HISTORY_JS = String.raw`
     return el('tr', '', [
       el('th', 'node', [nodeButton(w.node)]),
       el('td', 'held-by', via),
-      el('td', 'num', [since(w.since, at)]),
+      el('td', 'num', [age(Math.max(0, Math.round((Date.parse(at) - Date.parse(w.since)) / 1000)))]),
       el('td', 'num', [w.asks === null ? '\u2013' : String(w.asks)]),
       el('td', 'why', [el('span', 'badge wait-' + w.kind, [w.kind]), ' ', w.reason]),
     ]);

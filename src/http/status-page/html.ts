@@ -53,7 +53,7 @@ export const STATUS_HTML = `<!doctype html>
     <p id="no-waiting" class="empty" hidden>No node is waiting: every node that asked was let in.</p>
     <table id="waiting" class="nodes" hidden>
       <caption class="sr-only">Nodes refused a reboot slot that still ask, and pending MaintenanceRequests, longest wait first</caption>
-      <thead><tr><th scope="col">Node</th><th scope="col">Asks through</th><th scope="col">Waiting for</th><th scope="col">Asks</th><th scope="col">Why</th></tr></thead>
+      <thead><tr><th scope="col">Node</th><th scope="col">Asks through</th><th scope="col">Waiting for</th><th scope="col">Asks</th><th scope="col">Last refusal recorded</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

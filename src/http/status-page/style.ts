@@ -97,6 +97,7 @@ tr.closed td:nth-child(2), tr.paused th { color: #7d4e00; }
 #holders tbody th.node, #requests tbody th.node { white-space: nowrap; }
 button.linkish { border: 0; background: none; padding: 0; font: inherit; font-weight: 600; color: #0969da; cursor: pointer; text-align: left; }
 button.linkish:hover { text-decoration: underline; }
+#waiting th.node, #history th.node, #node-history-table th.node { white-space: nowrap; }
 .badge.wait-slots_full { background: #fff8c5; color: #7d4e00; }
 .badge.wait-blocked, .badge.wait-pending { background: #ffebe9; color: #82071e; }
 #history tbody tr.ended, #node-history-table tbody tr.ended { color: var(--muted); }
