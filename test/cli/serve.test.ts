@@ -55,8 +55,9 @@ void t.test('serve against a cluster: answers FleetLock, and on SIGTERM hands th
   const kubeconfig = `${t.testdir()}/kubeconfig`;
   await sim.writeKubeconfig(kubeconfig, SERVICE_ACCOUNT);
 
+  // A Lease long enough that a loaded machine's slow renewal never costs the leadership this test hands back.
   const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', '--internal-listen', '127.0.0.1:0', '--identity', 'cli-test'], {
-    env: { PATH: process.env.PATH, KUBECONFIG: kubeconfig, REBOOT_MANAGER_LEASE_DURATION: '2s' },
+    env: { PATH: process.env.PATH, KUBECONFIG: kubeconfig, REBOOT_MANAGER_LEASE_DURATION: '15s' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
