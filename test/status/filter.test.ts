@@ -1,7 +1,7 @@
 // The status page's filter in headless Chromium: typed text hides the rows it does not match, survives the page's
 // refresh (text, focus, and rows that changed), and lives in the link. The page's clock is virtual: a refresh
 // happens exactly when the test advances it.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { BrowserPage } from '../../bench/page/browser.js';
 import type { NodeView } from '../../src/kube/node-view.js';
 import { StatusService } from '../../src/status/snapshot.js';
@@ -38,6 +38,17 @@ function cluster(notReady: Set<string>): { service: StatusService; asked: () => 
   return { service, asked: () => asked };
 }
 
+/** The page of `service` in Chromium on a paused clock, one second in: the first answer rendered. */
+async function openPaused(t: Test, service: StatusService, fragment = ''): Promise<BrowserPage> {
+  const origin = await startPageServer(t, service);
+  const page = await BrowserPage.open();
+  t.teardown(() => page.close());
+  await page.pauseTime();
+  await page.send('Page.navigate', { url: `${origin}/${fragment}` });
+  await page.advanceTime(1000);
+  return page;
+}
+
 const SHOWN = (table: string): string => `[...document.querySelectorAll('#${table} tbody tr:not([hidden]) th')].map((e) => e.textContent)`;
 const TEXT = (id: string): string => `document.getElementById('${id}').textContent`;
 
@@ -45,12 +56,7 @@ void t.test('typing filters the node rows; a refresh keeps the text, the focus a
   await requireChromium();
   const notReady = new Set(['node-2', 'node-20', 'node-25']);
   const { service, asked } = cluster(notReady);
-  const origin = await startPageServer(t, service);
-  const page = await BrowserPage.open();
-  t.teardown(() => page.close());
-  await page.pauseTime();
-  await page.send('Page.navigate', { url: `${origin}/` });
-  await page.advanceTime(1000);
+  const page = await openPaused(t, service);
   t.equal((await page.evaluate<string[]>(SHOWN('others'))).length, NODES - 2, 'no filter: every other node');
   t.equal(await page.evaluate(TEXT('others-count')), `(${NODES - 2})`);
 
@@ -87,12 +93,7 @@ void t.test('typing filters the node rows; a refresh keeps the text, the focus a
 void t.test('a link with a filter opens the page filtered; a new link pasted in the tab changes the filter', async (t) => {
   await requireChromium();
   const { service } = cluster(new Set());
-  const origin = await startPageServer(t, service);
-  const page = await BrowserPage.open();
-  t.teardown(() => page.close());
-  await page.pauseTime();
-  await page.send('Page.navigate', { url: `${origin}/#filter=node-10` });
-  await page.advanceTime(1000);
+  const page = await openPaused(t, service, '#filter=node-10');
   t.equal(await page.evaluate("document.getElementById('filter').value"), 'node-10');
   t.same(await page.evaluate(SHOWN('others')), ['node-10', 'node-100', 'node-101', 'node-102', 'node-103', 'node-104', 'node-105', 'node-106', 'node-107', 'node-108', 'node-109'], 'in natural order');
 
@@ -105,12 +106,7 @@ void t.test('a link with a filter opens the page filtered; a new link pasted in 
 void t.test('a refresh leaves unchanged rows alone: text selected in a row stays selected', async (t) => {
   await requireChromium();
   const { service, asked } = cluster(new Set());
-  const origin = await startPageServer(t, service);
-  const page = await BrowserPage.open();
-  t.teardown(() => page.close());
-  await page.pauseTime();
-  await page.send('Page.navigate', { url: `${origin}/` });
-  await page.advanceTime(1000);
+  const page = await openPaused(t, service);
   const select = `(function () {
     const th = [...document.querySelectorAll('#others tbody th')].find((e) => e.textContent === 'node-5');
     const range = document.createRange();
