@@ -34,6 +34,8 @@ void t.test("maintain --wait and done work with exactly the requester role; kube
   t.equal(requestOf(c.sim, 'fw')?.spec.requester, 'system:serviceaccount:ops:fw-tool', 'the requester is who the kubeconfig says');
   const finished = await cli(kubeconfig, 'done', 'node-02');
   t.equal(finished.code, 0, finished.stderr);
+  await phaseOf(c.sim, 'fw', 'InProgress', /given back once node node-02 is Ready/);
+  c.sim.store.postNodeStatus('node-02');
   await phaseOf(c.sim, 'fw', 'Completed');
   t.equal(c.sim.requests.count({ status: 403 }), 0, 'nothing the CLI asked for was refused');
   t.same(

@@ -59,8 +59,8 @@ export async function startAzureDemo(o: AzureDemoOptions): Promise<AzureDemo> {
     clock,
     vmOf,
     bootMs: o.bootMs,
-    // At a high --time-scale a 15 min notice is gone before the drain: the story needs the notice to outlast it.
-    minRealNoticeMs: 2000,
+    // At a high --time-scale a 15 min notice is gone before the drains ahead of it (apps under budgets): the story needs it to outlast them.
+    minRealNoticeMs: 10_000,
     vmDown: () => agents.stop(node),
     vmUp: restartAgent,
     onStep: (n, text) => o.story.line(n, text),
