@@ -2,6 +2,7 @@
 // `# TYPE` lines of a replica's GET /metrics on the simulator, so a metric that lands later is picked up by itself.
 import { mkdir, writeFile } from 'node:fs/promises';
 import t from 'tap';
+import { granted } from '../support/drain-cluster.js';
 import { startCluster } from '../support/cluster.js';
 import { scrape, type Sample } from '../support/metrics.js';
 import { NO_PROMTOOL, asPromQL, dashboard, dashboardQueries, exportedNames, labelsRead, metricNames, promtool, ruleGroups, ruleQueries, type Query } from '../support/monitoring.js';
@@ -43,7 +44,7 @@ void t.test('the PromQL reader finds the metrics, not the functions, labels, ran
 
 void t.test('the rules and the dashboard query only metrics and labels a running server exports', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
-  t.match(await c.preReboot('node-01'), { ok: true }, 'node-01 holds a slot: the holder gauges have series to read labels from');
+  t.match(await granted(c, 'node-01'), { ok: true }, 'node-01 holds a slot: the holder gauges have series to read labels from');
   const scraped = await scrape((await c.leader()).internalUrl);
   const exported = exportedNames(scraped.types);
   t.ok(exported.has('reboot_manager_leader') && exported.has('reboot_manager_claim_wait_seconds_bucket'), 'the scrape lists gauges and histogram series');
