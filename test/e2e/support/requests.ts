@@ -1,20 +1,12 @@
 // MaintenanceRequests on the real API server: created with kubectl as an admin would, read back, waited on.
 import type { ControlPlane } from '../../../kit/control-plane.js';
 import { pollUntil } from '../../../kit/poll.js';
+import type { RequestObject } from '../../support/requests.js';
 
 export const MR_PATH = '/apis/rebootmanager.io/v1alpha1/maintenancerequests';
 
-export interface MaintenanceRequestObject {
-  metadata: { name: string; resourceVersion: string };
-  spec: Record<string, unknown>;
-  status?: {
-    phase?: string;
-    message?: string;
-    times?: Record<string, string>;
-    drain?: { evicted: number; total: number; blockers: string[]; done: boolean } | null;
-    conditions?: { type: string; status: string; message?: string }[];
-  };
-}
+/** As the simulator's tests read it; the real API server always sets the resourceVersion. */
+export type MaintenanceRequestObject = RequestObject & { metadata: { resourceVersion: string } };
 
 /** The object `kubectl create -f -` gets: our defaults for reason and requester, then `spec`. */
 export function requestJson(name: string, spec: Record<string, unknown>): string {
