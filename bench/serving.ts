@@ -58,59 +58,35 @@ export interface Rounds {
   /** CPU seconds the bare route's process has used so far, when known. */
   bareCpuSeconds?(): Promise<number>;
   say(text: string): void;
-  /** A second server alike but for a RebootPolicy in force: the refused scenario also runs against it. */
-  readonly withPolicy?: { readonly serverUrl: string; measured(name: string, expected: string, opts: LoadOptions): Promise<ScenarioResult> };
 }
 
 export interface RoundsResult {
   readonly steady: ScenarioResult;
   readonly refused: ScenarioResult;
   readonly ceiling: ScenarioResult;
-  /** The refused scenario against the server with the RebootPolicy, when `Rounds.withPolicy` was given. */
-  readonly refusedWithPolicy?: ScenarioResult;
-  /** Every run of the refused scenario without and with the policy, in order (with a policy only). */
-  readonly policyRuns?: { readonly without: readonly ScenarioResult[]; readonly with: readonly ScenarioResult[] };
 }
 
-const REFUSED = 'pre-reboot, slot held by another node';
-const WITH_POLICY = `${REFUSED}, RebootPolicy in force`;
-const SLOTS_FULL = '423 slots_full';
+export const REFUSED = 'pre-reboot, slot held by another node';
+export const SLOTS_FULL = '423 slots_full';
 
 /** A refused scenario that got no `slots_full` measured something else (a misconfigured bench): stop. */
-function refusedAsExpected(result: ScenarioResult): ScenarioResult {
+export function refusedAsExpected(result: ScenarioResult): ScenarioResult {
   if (!result.load.answers[SLOTS_FULL]) throw new Error(`${result.name}: expected ${SLOTS_FULL} refusals, got ${JSON.stringify(result.load.answers)}: ${JSON.stringify(result.load.sample)}`);
   return result;
 }
 
 /**
  * The server and the bare route share the cores with whatever else runs, so one run is noisy: interleave
- * the scenarios over rounds and keep each one's best round (Kubernetes calls: all rounds). With a policy, the
- * refused scenario runs twice a round with it and twice without, back to back in alternating order.
+ * the scenarios over rounds and keep each one's best round (Kubernetes calls: all rounds).
  */
 export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: string): Promise<RoundsResult> {
   let steady: ScenarioResult | undefined;
   let refused: ScenarioResult | undefined;
-  let withPolicy: ScenarioResult | undefined;
   let ceiling: ScenarioResult | undefined;
-  const policy = r.withPolicy;
-  const runs = { without: [] as ScenarioResult[], with: [] as ScenarioResult[] };
   for (let round = 1; round <= r.rounds; round++) {
     const of = `(round ${round}/${r.rounds})`;
     steady = best(steady, await r.measured(`steady-state, non-holder ${of}`, '200', r.load(serverUrl, '/v1/steady-state')));
-    const plain = async (): Promise<void> => {
-      const run = refusedAsExpected(await r.measured(`${REFUSED} ${of}`, SLOTS_FULL, r.load(serverUrl, '/v1/pre-reboot')));
-      runs.without.push(run);
-      refused = best(refused, run);
-    };
-    const underPolicy = async (): Promise<void> => {
-      if (!policy) return;
-      const run = refusedAsExpected(await policy.measured(`${WITH_POLICY} ${of}`, SLOTS_FULL, r.load(policy.serverUrl, '/v1/pre-reboot')));
-      runs.with.push(run);
-      withPolicy = best(withPolicy, run);
-    };
-    // With a policy: A B B A in odd rounds, B A A B in even ones, so the two see the machine's other load alike.
-    const order = !policy ? [plain] : round % 2 === 1 ? [plain, underPolicy, underPolicy, plain] : [underPolicy, plain, plain, underPolicy];
-    for (const scenario of order) await scenario();
+    refused = best(refused, refusedAsExpected(await r.measured(`${REFUSED} ${of}`, SLOTS_FULL, r.load(serverUrl, '/v1/pre-reboot'))));
     r.say(`scenario: bare Fastify route ${of}`);
     const cpuBefore = await r.bareCpuSeconds?.();
     const load = await r.run(r.load(bareUrl, '/v1/steady-state'));
@@ -119,10 +95,5 @@ export async function interleavedRounds(r: Rounds, serverUrl: string, bareUrl: s
     ceiling = best(ceiling, { name: 'bare Fastify POST route (ceiling)', expected: '200', load, ...cpu });
   }
   if (!steady || !refused || !ceiling) throw new Error('no rounds ran');
-  return {
-    steady: { ...steady, name: 'steady-state, non-holder' },
-    refused: { ...refused, name: REFUSED },
-    ceiling,
-    ...(withPolicy ? { refusedWithPolicy: { ...withPolicy, name: WITH_POLICY }, policyRuns: runs } : {}),
-  };
+  return { steady: { ...steady, name: 'steady-state, non-holder' }, refused: { ...refused, name: REFUSED }, ceiling };
 }

@@ -37,6 +37,8 @@ export interface SimServing {
   readonly bodies: readonly string[];
   /** One measured run of load against this server, with its CPU time and Kubernetes calls counted. */
   readonly measured: (name: string, expected: string, opts: LoadOptions) => Promise<ScenarioResult>;
+  /** Resolves once the simulator has seen no Node written for QUIET_MS: the server's background writes are done. */
+  readonly quiet: () => Promise<void>;
   readonly stop: () => Promise<void>;
 }
 
@@ -65,6 +67,25 @@ function kubeDelta(before: SimCounters, after: SimCounters): { calls: number; re
     if ((verb === 'get' || verb === 'list') && !resource?.startsWith('leases')) reads += delta;
   }
   return { calls, reads, byVerb };
+}
+
+const QUIET_MS = 2_000;
+const QUIET_TIMEOUT_MS = 300_000;
+
+const nodeWrites = (c: SimCounters): number =>
+  Object.entries(c.byVerb).reduce((sum, [key, n]) => sum + (/^(patch|update) nodes/.test(key) ? n : 0), 0);
+
+/** Polls the simulator's counters until no Node was written for QUIET_MS (a bench's settling, not a test's). */
+async function untilQuiet(simUrl: string): Promise<void> {
+  const deadline = performance.now() + QUIET_TIMEOUT_MS;
+  let last = nodeWrites(await simCounters(simUrl));
+  let still = performance.now();
+  while (performance.now() - still < QUIET_MS) {
+    if (performance.now() > deadline) throw new Error(`the server kept writing Nodes for ${QUIET_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = nodeWrites(await simCounters(simUrl));
+    if (now !== last) [last, still] = [now, performance.now()];
+  }
 }
 
 export async function startSimServing(o: SimServingOptions): Promise<SimServing> {
@@ -119,7 +140,7 @@ export async function startSimServing(o: SimServingOptions): Promise<SimServing>
       const sent = result.sent;
       return { name, expected, load: result, cpuUsPerRequest, kubeCallsPerRequest: calls / sent, kubeReadsPerRequest: reads / sent, kubeCalls: byVerb };
     };
-    return { serverUrl, internalUrl: `http://127.0.0.1:${internalPort}/`, server, serverLog: log, adminKubeconfig, readyMs, memoryAtReady, bodies: others.map(bodyFor), measured, stop };
+    return { serverUrl, internalUrl: `http://127.0.0.1:${internalPort}/`, server, serverLog: log, adminKubeconfig, readyMs, memoryAtReady, bodies: others.map(bodyFor), measured, quiet: () => untilQuiet(simUrl), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -19,9 +19,20 @@ export interface Waiting {
 /** A node not refused for this long has stopped asking (Zincati asks every 5 minutes while it wants to reboot). */
 export const WAIT_LAPSES_AFTER_MS = 30 * 60_000;
 
+// Parsed once per version of a Node's annotations (the cache replaces the object on every change): refusals read it per request.
+const parsed = new WeakMap<Readonly<Record<string, string>>, { readonly raw: string; readonly wait: Waiting | undefined }>();
+
 export function waitingOf(node: Pick<NodeView, 'annotations'>): Waiting | undefined {
   const raw = node.annotations[Annotation.waiting];
   if (!raw) return undefined;
+  const known = parsed.get(node.annotations);
+  if (known?.raw === raw) return known.wait;
+  const wait = decodeWaiting(raw);
+  parsed.set(node.annotations, { raw, wait });
+  return wait;
+}
+
+function decodeWaiting(raw: string): Waiting | undefined {
   try {
     const w = JSON.parse(raw) as Partial<Waiting>;
     const str = (v: unknown): v is string => typeof v === 'string';
