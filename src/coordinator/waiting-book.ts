@@ -6,7 +6,7 @@ import type { Refusal } from '../fleetlock/refusal.js';
 import type { NodeCache } from '../kube/nodes.js';
 import type { NodeView } from '../kube/node-view.js';
 import { Annotation, slotOf } from '../slot/encoding.js';
-import { encodeWaiting, lapsed, refusedAgain, waitingNow, waitingOf, type Waiting } from '../slot/waiting.js';
+import { encodeWaiting, lapsed, refusedAgain, WAIT_LAPSES_AFTER_MS, waitingNow, waitingOf, type Waiting } from '../slot/waiting.js';
 
 /** A wait's count and last ask are rewritten at most this often: 5,000 waiting nodes cost ~6 writes/s, not 17. */
 export const REWRITE_MS = 15 * 60_000;
@@ -21,9 +21,22 @@ export interface WaitingBookDeps {
   readonly log: Logger;
 }
 
+/** A wait as the leader counts it between writes; a refusal that changes nothing but the count only updates it. */
+interface Tally {
+  wait: Waiting;
+  lastMs: number;
+  /** When the Node last showed this wait's count (0: never, or the write failed: the next refusal writes it). */
+  writtenMs: number;
+}
+
+const tallyOf = (wait: Waiting, writtenMs: number): Tally => ({ wait, lastMs: Date.parse(wait.last), writtenMs });
+
+/** The wait as of its latest refusal. */
+const current = (t: Tally): Waiting => ({ ...t.wait, last: new Date(t.lastMs).toISOString() });
+
 export class WaitingBook {
   /** Waits newer than what their Node shows. */
-  private readonly latest = new Map<string, Waiting>();
+  private readonly latest = new Map<string, Tally>();
   private readonly dirty = new Set<string>();
   private flushing: Promise<void> | undefined;
 
@@ -33,11 +46,21 @@ export class WaitingBook {
   refused(node: NodeView, group: string, refusal: Refusal): void {
     if (!WAITING_KINDS.has(refusal.kind) || slotOf(node)) return;
     const now = this.deps.clock.now();
+    const reason = refusal.value.slice(0, 1024);
+    const tally = this.latest.get(node.name);
+    if (tally && tally.wait.group === group && tally.wait.kind === refusal.kind && now - tally.lastMs < WAIT_LAPSES_AFTER_MS) {
+      // The same wait again (Zincati asks every 5 minutes, load tests far more): counted here, written at most every REWRITE_MS.
+      tally.wait = { ...tally.wait, asks: tally.wait.asks + 1, reason };
+      tally.lastMs = now;
+      if (now - tally.writtenMs >= REWRITE_MS) this.write(node.name);
+      return;
+    }
     const written = waitingOf(node);
-    const next = refusedAgain(this.latest.get(node.name) ?? written, { group, kind: refusal.kind, reason: refusal.value.slice(0, 1024) }, now);
-    this.latest.set(node.name, next);
+    const next = refusedAgain(tally ? current(tally) : written, { group, kind: refusal.kind, reason }, now);
     const news = !written || written.since !== next.since || written.kind !== next.kind || written.group !== next.group;
-    if (news || now - Date.parse(written.last) >= REWRITE_MS) this.write(node.name);
+    const writtenMs = news ? 0 : Date.parse(written.last);
+    this.latest.set(node.name, tallyOf(next, writtenMs));
+    if (now - writtenMs >= REWRITE_MS) this.write(node.name);
   }
 
   /** `node` no longer waits (it said steady-state holding nothing): its wait is cleared. */
@@ -72,9 +95,11 @@ export class WaitingBook {
   private async flush(): Promise<void> {
     for (const name of this.dirty) {
       this.dirty.delete(name);
-      const wait = this.latest.get(name);
+      const tally = this.latest.get(name);
+      const wait = tally && current(tally);
       try {
         await this.deps.nodes.cas(name, (n) => waitChange(n, wait, this.deps.clock.now()), { mayWrite: this.deps.isLeader });
+        if (tally && wait) tally.writtenMs = Date.parse(wait.last);
       } catch (err) {
         // The next refusal, or the sweep, writes it again.
         this.deps.log.warn({ node: name, err: (err as Error).message }, 'recording a waiting node failed');
