@@ -141,11 +141,13 @@ export class HealthGate implements ClaimRule {
     return { rule: 'health', message: describeWait(release, a, this.settings.onTimeout, now), ...(ends !== undefined ? { until: ends } : {}) };
   }
 
-  /** Reported once per release: a Warning Event on the Node and a log line naming what was still missing. */
+  /** Reported once per release, by the leader (followers answer `explain`): a Warning Event on the Node and a log line. */
   private giveUp(p: Pending, a: Assessment): void {
-    const message = describeTimeout(p.release, a, this.settings.timeoutMs);
-    this.deps.log.warn({ node: p.release.node.name, releasedAt: p.release.atIso, missing: a.missing.length }, message);
-    this.deps.events.record(p.release.node, 'Warning', 'HealthGateTimeout', message);
+    if (this.deps.isLeader()) {
+      const message = describeTimeout(p.release, a, this.settings.timeoutMs);
+      this.deps.log.warn({ node: p.release.node.name, releasedAt: p.release.atIso, missing: a.missing.length }, message);
+      this.deps.events.record(p.release.node, 'Warning', 'HealthGateTimeout', message);
+    }
     this.settle(p, 'timeout');
   }
 

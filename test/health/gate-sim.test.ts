@@ -82,6 +82,19 @@ void t.test('timeout with Proceed: no reason past it, reported once as an Event 
   t.ok(rig.clock.now() >= released + 10 * MINUTE);
 });
 
+void t.test('a follower asked past the timeout (explain) reports nothing: the leader reports it once', async (t) => {
+  const rig = await webOnEveryNode(t, 3 * 60 * MINUTE);
+  const follower = rig.replica('replica-b', { isLeader: () => false });
+  await rig.until(() => follower.nodes.synced && follower.workloads.synced);
+  await rig.runFor(10 * MINUTE);
+  t.same(follower.gate.reasons(rig.asking('node-b')), [], 'the follower gives up too');
+  t.same(follower.logs.filter((l) => String(l.msg).startsWith('Health gate gave up')), [], 'without a log line');
+  t.same(rig.leader.gate.reasons(rig.asking('node-b')), []);
+  await rig.until(() => rig.timeoutEvents('node-a').length > 0);
+  await rig.runFor(MINUTE);
+  t.equal(rig.timeoutEvents('node-a').length, 1, 'one Event, the leader\'s');
+});
+
 void t.test('timeout with Block: the reason stays and says so, until the workload is whole', async (t) => {
   const rig = await webOnEveryNode(t, 30 * MINUTE, { enabled: true, timeoutMs: 10 * MINUTE, nodeReadyMs: MINUTE, onTimeout: 'block' });
   const first = rig.leader.gate.reasons(rig.asking('node-b'))[0];

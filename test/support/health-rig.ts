@@ -47,7 +47,7 @@ export interface HealthRig {
   readonly cluster: MemoryCluster;
   readonly leader: GateReplica;
   /** Starts another replica's caches and gate on the same cluster (a new leader after a failover). */
-  replica(identity: string, opts?: { settings?: HealthGateSettings; faults?: ApiFaults }): GateReplica;
+  replica(identity: string, opts?: { settings?: HealthGateSettings; faults?: ApiFaults; isLeader?: () => boolean }): GateReplica;
   /** Fires timers until `done` holds (false after `withinMs` of virtual time). */
   until(done: () => boolean, withinMs?: number): Promise<boolean>;
   /** Moves virtual time on by `ms`. */
@@ -69,7 +69,7 @@ export interface HealthRigOptions {
   readonly settings?: HealthGateSettings;
 }
 
-function startReplica(t: Test, cluster: MemoryCluster, clock: VirtualClock, identity: string, settings: HealthGateSettings, faults?: ApiFaults): GateReplica {
+function startReplica(t: Test, cluster: MemoryCluster, clock: VirtualClock, identity: string, settings: HealthGateSettings, faults?: ApiFaults, isLeader = (): boolean => true): GateReplica {
   const api = cluster.api({ origin: `memory://${identity}`, ...(faults ? { faults } : {}) });
   const logs: Record<string, unknown>[] = [];
   const log: Logger = pino({ level: 'info', base: null, timestamp: false }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
@@ -77,7 +77,7 @@ function startReplica(t: Test, cluster: MemoryCluster, clock: VirtualClock, iden
   const workloads = new WorkloadCaches(api, clock);
   const events = new EventRecorder(api, clock, { instance: identity, onError: (err) => t.fail(`recording an event failed: ${err.message}`) });
   const drainer = new Drainer({ api, clock, nodes, events, log, options: DRAIN, isLeader: () => true, disturbance: cachedDisturbance(workloads) });
-  const gate = new HealthGate({ nodes, workloads, clock, log, events, sameScope: () => true, isLeader: () => true, settings });
+  const gate = new HealthGate({ nodes, workloads, clock, log, events, sameScope: () => true, isLeader, settings });
   nodes.start();
   const stop = (): void => {
     drainer.close();
@@ -108,7 +108,7 @@ export async function startHealthRig(t: Test, o: HealthRigOptions): Promise<Heal
     clock,
     cluster,
     leader,
-    replica: (identity, r = {}) => startReplica(t, cluster, clock, identity, r.settings ?? settings, r.faults),
+    replica: (identity, r = {}) => startReplica(t, cluster, clock, identity, r.settings ?? settings, r.faults, r.isLeader),
     until,
     runFor,
     async drain(name) {
