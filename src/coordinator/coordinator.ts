@@ -52,17 +52,18 @@ export class Coordinator implements LockService, Readiness {
   }
 
   async preReboot(params: ClientParams, ctx: RequestContext): Promise<Answer> {
-    const answer = await this.answerPreReboot(params, ctx);
-    if (!(answer instanceof Refusal)) return answer;
     const node = this.node(params.id);
-    if (node instanceof Refusal) return answer;
+    if (node instanceof Refusal) return node;
+    const answer = await this.answerPreReboot(node, params, ctx);
+    if (!(answer instanceof Refusal) || !this.deps.leadership.isLeader()) return answer;
     if (answer.kind !== 'draining') {
       this.waiting.refused(this.deps.nodes.get(node.name) ?? node, params.group, answer);
       return answer;
     }
     // Outside the queue: a short wait lets a node with nothing to drain be granted in this request.
     await this.deps.preparer.settled(node.name, this.deps.prepareWaitMs ?? 2000);
-    return this.answerPreReboot(params, ctx);
+    const again = this.node(params.id);
+    return again instanceof Refusal ? again : this.answerPreReboot(again, params, ctx);
   }
 
   async steadyState(params: ClientParams, ctx: RequestContext): Promise<Answer> {
@@ -161,9 +162,8 @@ export class Coordinator implements LockService, Readiness {
     return resolveNode(id, this.deps.index, (name) => this.deps.nodes.get(name));
   }
 
-  private async answerPreReboot(params: ClientParams, ctx: RequestContext): Promise<Answer> {
-    const node = this.node(params.id);
-    if (node instanceof Refusal) return node;
+  /** `node`: the caller's Node, resolved from its id by this request. */
+  private async answerPreReboot(node: NodeView, params: ClientParams, ctx: RequestContext): Promise<Answer> {
     const slot = slotOf(node);
     if (slot) return this.answerHolder(node, slot, params, ctx);
     // Refused from the cache with no API call: the common answer while others reboot.
