@@ -3,6 +3,8 @@ import { mustLeave } from '../../drain/classify.js';
 import { toNodeView } from '../../kube/node-view.js';
 import { toPodView } from '../../kube/pod-view.js';
 import { isUrgent, slotsOf, type SlotBudget } from '../../slot/budget.js';
+import type { ScopePolicy } from '../../slot/pools.js';
+import { ScopeIndex } from '../../slot/scope-index.js';
 import { slotOf } from '../../slot/encoding.js';
 import type { Slot } from '../../slot/slot.js';
 import { budgetHealth } from './pdb-status.js';
@@ -22,6 +24,8 @@ export class Invariants {
     private readonly world: World,
     private readonly budget: SlotBudget,
     private readonly now: () => number,
+    /** The RebootPolicy's zones and pools, when the history runs under one: each is a budget of its own. */
+    private readonly scopes?: ScopePolicy,
   ) {}
 
   private fail(rule: Violation['rule'], detail: string): void {
@@ -51,8 +55,21 @@ export class Invariants {
     const perGroup = new Map<string, number>();
     for (const h of counted) perGroup.set(h.slot.group, (perGroup.get(h.slot.group) ?? 0) + 1);
     for (const [group, n] of perGroup) if (n > slotsOf(this.budget, group)) this.fail('budget', `${n} holders in group ${group} over its ${slotsOf(this.budget, group)} slot(s)`);
+    if (this.scopes) this.checkScopes(new Set(counted.map((h) => h.name)));
     for (const pdb of budgetHealth(this.world.cluster.store)) {
       if (pdb.healthy < pdb.desired) this.fail('pdb', `PodDisruptionBudget ${pdb.name}: ${pdb.healthy} healthy, ${pdb.desired} needed`);
+    }
+  }
+
+  /** Every zone and pool of the policy: its non-urgent holders within its budget (the cluster's is checked above). */
+  private checkScopes(counted: ReadonlySet<string>): void {
+    const index = new ScopeIndex(this.scopes as ScopePolicy);
+    for (const n of this.world.cluster.store.listNodes()) {
+      const name = n.metadata.name ?? '';
+      index.upsert({ name, labels: n.metadata.labels ?? {}, holding: counted.has(name), unavailable: false });
+    }
+    for (const scope of index.view()) {
+      if (scope.kind !== 'cluster' && scope.holders.length > scope.allowed) this.fail('budget', `${scope.holders.length} holders (${scope.holders.join(', ')}) in ${scope.label} over its ${scope.allowed}`);
     }
   }
 

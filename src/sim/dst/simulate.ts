@@ -11,6 +11,8 @@ import { Replicas } from './replicas.js';
 import type { ApiFaults } from '../kube/memory-api.js';
 import { CALM, seededFaults, type FaultLevels } from './seeded-faults.js';
 import { createWorld } from './world.js';
+import { applyDstPolicy, drawPolicy } from './policy.js';
+import { resolveAmount } from '../../slot/pools.js';
 
 export interface SimulationOptions {
   readonly nodes?: number;
@@ -62,7 +64,10 @@ export async function simulate(seed: number, o: SimulationOptions = {}): Promise
   const faultWindowMs = o.faultWindowMs ?? 10 * 60_000;
   const settleWindowMs = o.settleWindowMs ?? 40 * 60_000;
   const flags = ['--max-rebooting', String(maxRebooting), '--slots-per-group', String(maxRebooting), '--drain-progress-interval', '5s', '--eviction-retry-min', '1s', '--eviction-retry-max', '10s', '--eviction-blocked-retry', '20s'];
-  const budget = budgetOf(parseServeConfig(flags, {}));
+  const policy = drawPolicy(seed, maxRebooting);
+  const flagBudget = budgetOf(parseServeConfig(flags, {}));
+  // A policy's budgets replace the flags' (--slots-per-group included): its cluster cap is the cap.
+  const budget = policy ? { ...flagBudget, maxTotal: resolveAmount(policy.scopes.maxUnavailable, nodeCount), defaultPerGroup: Number.POSITIVE_INFINITY } : flagBudget;
   const log: string[] = [];
   const note = (line: string): void => void log.push(`${((clock.now() - start) / 1000).toFixed(1).padStart(7)}s ${line}`);
   const faults: Record<string, number> = {};
@@ -70,7 +75,11 @@ export async function simulate(seed: number, o: SimulationOptions = {}): Promise
 
   let stormy = true;
   const world = createWorld(clock, random, nodeCount);
-  const invariants = new Invariants(world, budget, () => clock.now());
+  if (policy) {
+    applyDstPolicy(world.cluster.store, policy, nodeCount);
+    note(`RebootPolicy default: ${JSON.stringify(policy.spec)}`);
+  }
+  const invariants = new Invariants(world, budget, () => clock.now(), policy?.scopes);
   const levels = (): FaultLevels => (stormy ? STORMY : CALM);
   const replicas = new Replicas({
     clock,
