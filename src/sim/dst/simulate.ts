@@ -12,6 +12,7 @@ import type { ApiFaults } from '../kube/memory-api.js';
 import { CALM, seededFaults, type FaultLevels } from './seeded-faults.js';
 import { createWorld } from './world.js';
 import { applyDstPolicy, drawPolicy } from './policy.js';
+import { Requester } from './requester.js';
 import { resolveAmount } from '../../slot/pools.js';
 
 export interface SimulationOptions {
@@ -112,6 +113,10 @@ export async function simulate(seed: number, o: SimulationOptions = {}): Promise
     if (m.name === urgentNode) fleet.want(m.name, 'azure-urgent', random() * faultWindowMs);
     else if (random() < 0.85) fleet.want(m.name, 'default', random() * faultWindowMs, random() < 0.1);
   }
+  const requester = Requester.draw(seed, clock, world, faultWindowMs, (node) => {
+    note(`${node}: MaintenanceRequest approved`);
+    invariants.granted(node);
+  });
   scheduleProcessFaults(clock, random, replicas, identities, faultWindowMs, (what, id) => {
     count(what);
     note(`${id}: ${what}`);
@@ -129,7 +134,7 @@ export async function simulate(seed: number, o: SimulationOptions = {}): Promise
   // Every promise chain a step starts settles before the next: nothing here uses real timers or I/O.
   const served = await runUntil(
     clock,
-    () => (o.stopAtFirst !== false && invariants.violations.length > 0) || (!stormy && invariants.finished(fleet.askers)),
+    () => (o.stopAtFirst !== false && invariants.violations.length > 0) || (!stormy && (requester?.done ?? true) && invariants.finished(fleet.askers)),
     end - clock.now(),
     () => {
       steps += 1;
@@ -139,7 +144,7 @@ export async function simulate(seed: number, o: SimulationOptions = {}): Promise
       invariants.check();
     },
   );
-  if (!served && invariants.violations.length === 0) invariants.stuck(fleet.askers, `leaders: ${replicas.serving().filter((p) => p.replica.isLeader()).map((p) => p.identity).join(', ') || 'none'}; pods: ${world.cluster.store.listPods({ namespace: 'shop' }).map((p) => `${p.metadata.name ?? ''}@${p.spec.nodeName ?? ''}${p.metadata.deletionTimestamp ? '(terminating)' : ''}${p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? '' : '(unready)'}`).join(' ')}`);
+  if (!served && invariants.violations.length === 0) invariants.stuck(fleet.askers, `${requester && !requester.done ? `${requester.describe()}; ` : ''}leaders: ${replicas.serving().filter((p) => p.replica.isLeader()).map((p) => p.identity).join(', ') || 'none'}; pods: ${world.cluster.store.listPods({ namespace: 'shop' }).map((p) => `${p.metadata.name ?? ''}@${p.spec.nodeName ?? ''}${p.metadata.deletionTimestamp ? '(terminating)' : ''}${p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? '' : '(unready)'}`).join(' ')}`);
   offChanges();
   replicas.stopAll();
   world.close();
