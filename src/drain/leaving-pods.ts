@@ -31,6 +31,11 @@ export class LeavingPods {
     return this.byUid.values();
   }
 
+  /** Longest grace period first: under the rate and concurrency limits a drain then lasts about its longest, not more. */
+  inRemovalOrder(): Leaving[] {
+    return [...this.byUid.values()].sort((a, b) => b.pod.graceSeconds - a.pod.graceSeconds);
+  }
+
   /** Follows every pod that must leave; a known pod's view is refreshed. */
   track(pods: readonly PodView[]): void {
     for (const pod of pods) {

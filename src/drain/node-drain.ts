@@ -195,7 +195,7 @@ export class NodeDrain {
     for (const entry of this.leaving.sweep((key) => pods.get(key))) this.log.debug({ pod: podKey(entry.pod) }, 'pod left the node');
     if (this.leaving.size === 0) return void this.verifyEmpty();
     const othersLeft = this.leaving.othersLeft();
-    for (const entry of this.leaving.entries()) this.advance(entry, othersLeft);
+    for (const entry of this.leaving.inRemovalOrder()) this.advance(entry, othersLeft);
     this.progress.update(this.record(this.current()));
   }
 

@@ -86,3 +86,15 @@ void t.test("reboot-manager's own pod on the node is evicted last", async (t) =>
   t.equal((await first).status === 200 || (await first).status === 423, true, 'the first pre-reboot was answered');
   assertNoOrphanCordon(t, c.sim);
 });
+
+void t.test('pods with the longest grace period are evicted first, so the drain lasts about the longest one', async (t) => {
+  const c = await startDrainCluster(t, { nodes: 2, flags: ['--drain-concurrency', '1'] });
+  for (const [name, grace] of [['quick', 1], ['slow', 60], ['medium', 5], ['slowest', 120], ['middling', 30]] as const) {
+    c.sim.store.createPod(makePod({ namespace: 'shop', name, nodeName: 'node-01', owner: { kind: 'ReplicaSet', name }, terminationGracePeriodSeconds: grace }));
+  }
+  await c.preReboot('node-01');
+  await drainNoteMatches(c, 'node-01', /^drained: 5 pods evicted$/);
+  const order = c.sim.requests.list({ subresource: 'eviction' }).map((r) => r.name);
+  t.same(order, ['slowest', 'slow', 'middling', 'medium', 'quick'], 'evicted longest grace period first');
+  assertNoOrphanCordon(t, c.sim);
+});
