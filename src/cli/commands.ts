@@ -142,11 +142,11 @@ export const commands: Record<string, Command> = {
   },
   pause: {
     summary: 'Pause new reboots cluster-wide (spec.pause of RebootPolicy default); holders finish.',
-    help: () => helpText('Usage: reboot-manager pause --reason TEXT [--by WHO] [options]\n\nExit status: 0 paused; 1 not written, or written to a policy the server rejects; 2 bad usage.', pauseOptions),
+    help: () => helpText('Usage: reboot-manager pause --reason TEXT [--by WHO] [options]\n\nExit status: 0 paused (also while the server rejects the rest of the spec); 1 not written; 2 bad usage.', pauseOptions),
     async run(argv, env) {
       const config = parsePauseConfig(argv, env);
       const { createOperatorKubeApi } = await import('../kube/rest-api.js');
-      const { pauseReboots } = await import('../policy/pause-switch.js');
+      const { pauseReboots, restRejectedText: restRejected } = await import('../policy/pause-switch.js');
       const { byAndSince, describePause } = await import('../policy/pause-rule.js');
       const { systemClock: clock } = await import('../clock/clock.js');
       const { api, user } = createOperatorKubeApi(config.kubeconfig);
@@ -156,10 +156,9 @@ export const commands: Record<string, Command> = {
       if (result.created) out.push("created RebootPolicy default holding only spec.pause: the budgets stay the server's flags");
       if (result.replaced) out.push(`replaced the pause${byAndSince(result.replaced)}: ${result.replaced.reason}`);
       out.push(describePause(pause), 'claims are refused with this until `reboot-manager resume`; nodes holding a slot finish; urgent groups go on');
+      if (result.rejected !== undefined) out.push(restRejected(result.rejected, 'the pause applies all the same'));
       process.stdout.write(`${out.join('\n')}\n`);
-      if (result.rejected === undefined) return 0;
-      process.stderr.write(`reboot-manager: the server rejects RebootPolicy default (${result.rejected}) and keeps its last good policy: the pause applies once the spec is fixed\n`);
-      return 1;
+      return 0;
     },
   },
   resume: {
@@ -168,10 +167,12 @@ export const commands: Record<string, Command> = {
     async run(argv, env) {
       const config = parseResumeConfig(argv, env);
       const { createOperatorKubeApi } = await import('../kube/rest-api.js');
-      const { resumeReboots } = await import('../policy/pause-switch.js');
+      const { resumeReboots, restRejectedText: restRejected } = await import('../policy/pause-switch.js');
       const { byAndSince } = await import('../policy/pause-rule.js');
-      const { lifted } = await resumeReboots(createOperatorKubeApi(config.kubeconfig).api);
-      process.stdout.write(lifted ? `resumed: new reboots may start (lifted the pause${byAndSince(lifted)}: ${lifted.reason})\n` : 'new reboots were not paused; nothing changed\n');
+      const { lifted, rejected } = await resumeReboots(createOperatorKubeApi(config.kubeconfig).api);
+      const out = [lifted ? `resumed: new reboots may start (lifted the pause${byAndSince(lifted)}: ${lifted.reason})` : 'new reboots were not paused; nothing changed'];
+      if (rejected !== undefined) out.push(restRejected(rejected, 'lifting the pause applies all the same'));
+      process.stdout.write(`${out.join('\n')}\n`);
       return 0;
     },
   },

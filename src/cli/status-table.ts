@@ -1,4 +1,5 @@
 // `reboot-manager status` as a table; the rows come from `src/status`, shared with the server's status API.
+import { rejectedPauseText, staysInForce } from '../policy/in-force.js';
 import type { PolicySection } from '../status/policy-section.js';
 import type { RequestRow } from '../status/request-rows.js';
 import type { StatusRow } from '../status/rows.js';
@@ -75,9 +76,9 @@ const SUMMARY_REASONS = 5;
  */
 export function formatPolicySummary(policy: PolicySection): string[] {
   const lines: string[] = [];
-  if (policy.source === 'object') lines.push(`Policy: RebootPolicy default, generation ${policy.generation ?? '?'}`);
   const r = policy.rejection;
-  if (r) lines.push(`Rejected: generation ${r.generation} at ${r.at}: ${r.field}: ${r.reason}; ${policy.source === 'object' ? `generation ${policy.generation ?? '?'} stays` : 'the flags stay'} in force`);
+  if (policy.source === 'object') lines.push(`Policy: RebootPolicy default, generation ${policy.generation ?? '?'}${r ? ' (last accepted)' : ''}`);
+  if (r) lines.push(`Rejected: generation ${r.generation} at ${r.at}: ${r.field}: ${r.reason}; ${staysInForce(policy.source === 'object' ? (policy.generation ?? undefined) : undefined)}${rejectedPauseText(r.pauseApplies, policy.pause !== null)}`);
   for (const h of policy.holding.slice(0, SUMMARY_REASONS)) lines.push(`Held back: ${h.rule}: ${h.message}`);
   if (policy.holding.length > SUMMARY_REASONS) lines.push(`Held back: and ${policy.holding.length - SUMMARY_REASONS} more (the status page lists them)`);
   return lines;

@@ -112,6 +112,8 @@ export interface KubeApi {
   createCustom(resource: CustomResource, body: object): Promise<unknown>;
   /** A JSON merge patch of the object, or of its `status` subresource; with `metadata.resourceVersion`, a compare-and-swap. */
   patchCustom(resource: CustomResource, name: string, patch: object, subresource?: 'status'): Promise<unknown>;
+  /** Replaces the object's whole `status` (a JSON patch adding `/status`): nothing of the old status merges into it. */
+  replaceCustomStatus(resource: CustomResource, name: string, status: object): Promise<unknown>;
 }
 
 /** A NodeEventRecord as the core/v1 Event object both implementations create (times as RFC 3339 strings). */

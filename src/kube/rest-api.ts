@@ -112,6 +112,11 @@ export class RestKubeApi implements KubeApi {
     return JSON.parse(await this.requestJson(this.customUrl(resource, name, subresource), 'PATCH', what, { body: patch, contentType: 'application/merge-patch+json' }));
   }
 
+  async replaceCustomStatus(resource: CustomResource, name: string, status: object): Promise<unknown> {
+    const body = [{ op: 'add', path: '/status', value: status }];
+    return JSON.parse(await this.requestJson(this.customUrl(resource, name, 'status'), 'PATCH', `replacing the status of ${CUSTOM_KINDS[resource]} ${name}`, { body, contentType: 'application/json-patch+json' }));
+  }
+
   private customUrl(resource: CustomResource, name?: string, subresource?: string): URL {
     const path = `${pathOf(resource, undefined)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}${subresource ? `/${subresource}` : ''}`;
     return new URL(this.client.server.replace(/\/$/, '') + path);

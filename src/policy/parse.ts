@@ -45,7 +45,8 @@ function pool(v: unknown, field: string, seen: Set<string>, windows: Map<string,
   };
 }
 
-function pause(v: unknown, field: string): Pause | undefined {
+/** `spec.pause`: also read alone from a rejected spec, since a pause always applies. */
+export function parsePause(v: unknown, field: string): Pause | undefined {
   if (v === undefined || v === null) return undefined;
   const o = object(v, field);
   if (typeof o.reason !== 'string' || o.reason.trim() === '') throw new PolicyError(`${field}.reason`, 'is required: say why claims are paused');
@@ -90,7 +91,7 @@ export function parsePolicySpec(spec: unknown, defaults: PolicyDefaults): Policy
     windows: parseWindows(o.windows, 'spec.windows'),
     poolWindows,
     drainOutsideWindow: drainOutsideWindow(o.drainOutsideWindow),
-    pause: pause(o.pause, 'spec.pause'),
+    pause: parsePause(o.pause, 'spec.pause'),
     podBlockers: parsePodBlockers(blockers.pods, 'spec.blockers.pods'),
     alertBlockers: parseAlertBlockers(blockers.alerts, 'spec.blockers.alerts'),
     healthGate: parseHealthGate(o.healthGate, 'spec.healthGate', defaults.healthGate),

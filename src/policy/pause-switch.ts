@@ -9,13 +9,15 @@ export interface Paused {
   readonly created: boolean;
   /** The pause this one replaced, if new reboots were paused already. */
   readonly replaced: Pause | undefined;
-  /** The server rejected the object's current spec: it keeps its last good policy, so the pause applies only once the spec is fixed. */
+  /** The server's verdict on the current spec, when it rejects it: the pause applies all the same, on top of the last accepted policy. */
   readonly rejected: string | undefined;
 }
 
 export interface Resumed {
   /** The pause lifted; undefined: new reboots were not paused, nothing changed. */
   readonly lifted: Pause | undefined;
+  /** As for `Paused`: lifting the pause applies even while the rest of the spec is rejected. */
+  readonly rejected: string | undefined;
 }
 
 interface RawPolicy {
@@ -67,8 +69,14 @@ export async function pauseReboots(api: KubeApi, pause: Pause): Promise<Paused> 
 
 /** Lifts the pause: removes spec.pause (merge-patch null). Nothing to lift: nothing written. */
 export async function resumeReboots(api: KubeApi): Promise<Resumed> {
-  const lifted = pauseOf(await read(api));
-  if (!lifted) return { lifted: undefined };
+  const current = await read(api);
+  const lifted = pauseOf(current);
+  if (!lifted) return { lifted: undefined, rejected: undefined };
   await api.patchCustom('rebootpolicies', POLICY_NAME, { spec: { pause: null } });
-  return { lifted };
+  return { lifted, rejected: current ? rejection(current) : undefined };
+}
+
+/** What `pause` and `resume` add while the server rejects the rest of the spec: their change applies all the same. */
+export function restRejectedText(verdict: string, applies: string): string {
+  return `note: the rest of RebootPolicy default stays rejected (the server's verdict on the last edit: ${verdict}); ${applies}`;
 }

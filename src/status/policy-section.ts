@@ -31,8 +31,11 @@ export interface PolicySection {
   readonly generation: number | null;
   /** The API has no RebootPolicy resource: the CRD is not installed. */
   readonly crdMissing: boolean;
-  /** The last edit, when the server could not use it: the generation before it stays in force. */
-  readonly rejection: { readonly generation: number; readonly field: string; readonly reason: string; readonly at: string } | null;
+  /**
+   * The last edit, when the server could not use it: `generation` (the last accepted one, even after a restart) or the flags
+   * stay in force; `pauseApplies`: the edit's own spec.pause is in force all the same (a pause always applies).
+   */
+  readonly rejection: { readonly generation: number; readonly field: string; readonly reason: string; readonly at: string; readonly pauseApplies: boolean } | null;
   /** Nodes already unavailable count against the budgets they fall in. */
   readonly countUnavailable: boolean;
   readonly drainOutsideWindow: 'stop' | 'finish';
@@ -180,7 +183,7 @@ export function policySection(views: PolicyViews, now: number): PolicySection {
     source: status.source,
     generation: status.generation ?? null,
     crdMissing: status.crdMissing,
-    rejection: rejection ? { generation: rejection.generation, field: rejection.field, reason: rejection.reason, at: new Date(rejection.at).toISOString() } : null,
+    rejection: rejection ? { generation: rejection.generation, field: rejection.field, reason: rejection.reason, at: new Date(rejection.at).toISOString(), pauseApplies: rejection.pauseApplies } : null,
     countUnavailable: budget.countUnavailable,
     drainOutsideWindow: policy.drainOutsideWindow,
     pause: pause ? { reason: pause.reason, by: pause.by, since: pause.since === '' ? null : pause.since } : null,

@@ -4,7 +4,7 @@ import { startKubeSim, type KubeSim } from '../../src/sim/kube/index.js';
 import { SERVICE_ACCOUNT, startCluster } from '../support/cluster.js';
 import { parsePauseConfig, parseResumeConfig } from '../../src/config/operator.js';
 import { cli } from '../support/cli.js';
-import { applyPolicy } from '../support/policy.js';
+import { applyPolicy, policyJudged } from '../support/policy.js';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -74,13 +74,21 @@ void t.test('bad input and missing access: a clear error, and nothing written', 
   t.equal(s.store.get('rebootpolicies', undefined, 'default'), undefined, 'nothing was written');
 });
 
-void t.test('a policy the server rejects: the pause is written, but the command says it is not in force and exits 1', async (t) => {
+void t.test('a policy the server rejects: pause and resume still apply, exit 0, and say the rest of the spec stays rejected', async (t) => {
   const c = await startCluster(t, { nodes: 1 });
   t.equal((await applyPolicy(c.sim, { maxUnavailable: '150%' })).accepted, false);
   const admin = `${t.testdirName}/admin`;
   await c.sim.writeKubeconfig(admin, 'admin');
   const r = await cli(admin, 'pause', '--reason', 'maintenance');
-  t.equal(r.code, 1);
-  t.match(r.stderr, /the server rejects RebootPolicy default \(.*spec\.maxUnavailable.*\) and keeps its last good policy: the pause applies once the spec is fixed/);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /\nnote: the rest of RebootPolicy default stays rejected \(the server's verdict on the last edit: generation 1 rejected, the flags stay in force: spec\.maxUnavailable: .*\); the pause applies all the same\n$/);
   t.match(specOf(c.sim), { maxUnavailable: '150%', pause: { reason: 'maintenance' } });
+  t.match(await policyJudged(c.sim), { accepted: false, message: /; its spec\.pause applies: new reboots are paused$/ });
+  t.match(await c.preReboot('node-01'), { status: 423, kind: 'blocked', value: /^pause: new reboots are paused by admin since .*: maintenance$/ }, 'the pause is in force');
+
+  const resumed = await cli(admin, 'resume');
+  t.equal(resumed.code, 0, resumed.stderr);
+  t.match(resumed.stdout, /^resumed: new reboots may start \(lifted the pause .*\)\nnote: the rest of RebootPolicy default stays rejected .*; lifting the pause applies all the same\n$/);
+  t.match(await policyJudged(c.sim), { accepted: false, message: /new reboots are not paused$/ });
+  t.same(await c.preReboot('node-01'), { ok: true, status: 200 }, 'resumed under the flags');
 });

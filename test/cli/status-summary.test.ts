@@ -12,11 +12,11 @@ void t.test('only the flags and nothing held back: no lines, the table alone', a
 
 void t.test('a rejected edit, and more held back than five lines show', async (t) => {
   const pools = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, nodeSelector: { matchLabels: { pool: name } }, maxUnavailable: 1, paused: true }));
-  const status = { source: 'object' as const, generation: 6, crdMissing: false, rejection: { generation: 7, field: 'spec.maxUnavailable', reason: 'must be a whole number', at: NOW - 60_000 } };
+  const status = { source: 'object' as const, generation: 6, crdMissing: false, rejection: { generation: 7, field: 'spec.maxUnavailable', reason: 'must be a whole number', at: NOW - 60_000, pauseApplies: true } };
   const lines = formatPolicySummary(policySection(policyViews({ spec: { pools, pause: { reason: 'freeze' } }, status, nodes: [facts('n', { pool: 'a' })] }), NOW));
   t.same(lines, [
-    'Policy: RebootPolicy default, generation 6',
-    'Rejected: generation 7 at 2026-06-03T11:59:00.000Z: spec.maxUnavailable: must be a whole number; generation 6 stays in force',
+    'Policy: RebootPolicy default, generation 6 (last accepted)',
+    'Rejected: generation 7 at 2026-06-03T11:59:00.000Z: spec.maxUnavailable: must be a whole number; generation 6 (last accepted) stays in force; its spec.pause applies: new reboots are paused',
     'Held back: pause: new reboots are paused: freeze',
     'Held back: pause: pool a is paused',
     'Held back: pause: pool b is paused',

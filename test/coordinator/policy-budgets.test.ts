@@ -65,12 +65,13 @@ void t.test('a bad edit is rejected naming the field; the last good policy stays
   t.same(await applyPolicy(c.sim, { maxUnavailable: 2 }), { accepted: true, message: 'generation 1 is in force' });
   const verdict = await applyPolicy(c.sim, { maxUnavailable: 2, pools: [{ name: 'x', nodeSelector: {}, maxUnavailable: '0%' }] });
   t.equal(verdict.accepted, false);
-  t.match(verdict.message, /^generation 2 rejected, the last good policy stays in force: spec\.pools\[0\]\.maxUnavailable: must be a whole number/);
+  t.match(verdict.message, /^generation 2 rejected, generation 1 \(last accepted\) stays in force: spec\.pools\[0\]\.maxUnavailable: must be a whole number.*; its spec\.pause applies: new reboots are not paused$/);
   t.same(await c.preReboot('node-01'), { ok: true, status: 200 });
   t.same(await c.preReboot('node-02'), { ok: true, status: 200 }, 'two at once: generation 1 still rules');
-  t.ok(lines.some((l) => l.msg === 'RebootPolicy rejected: the last good policy stays in force' && l.field === 'spec.pools[0].maxUnavailable'), 'logged with the field');
+  t.ok(lines.some((l) => l.msg === 'RebootPolicy rejected: generation 1 (last accepted) stays in force, with the edit’s spec.pause' && l.field === 'spec.pools[0].maxUnavailable'), 'logged with the field');
   const m = await scrape((await c.leader()).internalUrl);
   t.equal(m.value('reboot_manager_policy_accepted'), 0);
+  t.equal(m.value('reboot_manager_policy_generation'), 1, 'the generation in force');
   t.equal(m.value('reboot_manager_policy_rejections_total'), 1);
   const events = c.sim.store.list('events', 'default').filter((e) => (e as { involvedObject?: { kind?: string } }).involvedObject?.kind === 'RebootPolicy');
   t.match(events.map((e) => (e as { reason?: string }).reason), ['PolicyAccepted', 'PolicyRejected'], 'an Event for each verdict on the RebootPolicy');

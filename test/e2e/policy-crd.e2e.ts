@@ -3,6 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import t from 'tap';
 import { pollUntil } from '../../kit/poll.js';
+import { createKubeApi } from '../../src/kube/rest-api.js';
 import { REPO, startE2eCluster } from './support/e2e-cluster.js';
 
 const rejection = async (p: Promise<unknown>): Promise<string> => {
@@ -54,4 +55,12 @@ void t.test('the RebootPolicy CRD: explained, the examples accepted, bad policie
     [policy('{ blockers: { alerts: [{ name: a, url: "http://prometheus:9090", onError: Ignore }] } }'), /onError: Unsupported value: "Ignore"/],
   ];
   for (const [yaml, message] of bad) t.match(await rejection(plane.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: yaml })), message, `rejected: ${yaml.split('\n')[3] ?? ''}`);
+
+  // The last accepted spec lives in the status, whole: the schema keeps its fields, and a newer one replaces it key for key.
+  const api = createKubeApi(plane.adminKubeconfig);
+  const older = { maxUnavailable: '25%', windows: [{ days: ['Sat'], start: '22:00', end: '04:00', timeZone: 'Mars/Olympus' }] };
+  const newer = { maxUnavailable: 2, pools: [{ name: 'web', nodeSelector: { matchLabels: { role: 'web' } }, maxUnavailable: '50%' }] };
+  await api.replaceCustomStatus('rebootpolicies', 'default', { observedGeneration: 1, inForce: { generation: 1, spec: older } });
+  await api.replaceCustomStatus('rebootpolicies', 'default', { observedGeneration: 2, inForce: { generation: 2, spec: newer } });
+  t.same(((await api.readCustom('rebootpolicies', 'default')) as { status?: { inForce?: unknown } }).status?.inForce, { generation: 2, spec: newer }, 'status.inForce stored as written');
 });

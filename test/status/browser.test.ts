@@ -91,7 +91,7 @@ function hostilePolicy(now: string): PolicySection {
     source: 'object',
     generation: 3,
     crdMissing: false,
-    rejection: { generation: 4, field: `spec.pools[0].${SCRIPT}`, reason: EVIL, at: now },
+    rejection: { generation: 4, field: `spec.pools[0].${SCRIPT}`, reason: EVIL, at: now, pauseApplies: true },
     countUnavailable: true,
     drainOutsideWindow: 'stop',
     pause: { reason: SCRIPT, by: '<b>mallory</b>', since: now },
@@ -226,7 +226,7 @@ function bigCluster(now: number): StatusService {
   };
   const policy = policyViews({
     spec,
-    status: { source: 'object', generation: 6, crdMissing: false, rejection: { generation: 7, field: 'spec.pools[1].maxUnavailable', reason: 'must be a whole number of nodes (at least 1) or a percentage like "25%" (1% to 100%), got "0%"', at: now - 600_000 } },
+    status: { source: 'object', generation: 6, crdMissing: false, rejection: { generation: 7, field: 'spec.pools[1].maxUnavailable', reason: 'must be a whole number of nodes (at least 1) or a percentage like "25%" (1% to 100%), got "0%"', at: now - 600_000, pauseApplies: true } },
     nodes: nodes.map((n) => facts(n.name, n.labels, { holding: n.annotations['rebootmanager/status'] === 'Rebooting', unavailable: !n.ready })),
     blockers: [
       { kind: 'pods', name: 'backups', scope: 'node', selector: 'app=backup', synced: true, blocking: true, pods: [{ namespace: 'backup', name: 'nightly-1', nodeName: 'node-0003', phase: 'Running' }], podCount: 1, message: 'pods "backups": backup/nightly-1 on node-0003' },
@@ -249,9 +249,9 @@ void t.test('5,000 nodes under a policy: banners, what holds reboots back, budge
   await requireChromium();
   const origin = await startPageServer(t, bigCluster(Date.now()));
   const dom = await dumpDom(`${origin}/`);
-  t.equal(textOf(byId(dom, 'policy-source')), 'Policy: RebootPolicy default, generation 6');
+  t.equal(textOf(byId(dom, 'policy-source')), 'Policy: RebootPolicy default, generation 6 (last accepted)');
   t.match(textOf(inner(dom, 'pause-banner')), /^New reboots are paused by alice since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(3h0m ago\): kernel regression under investigation Nodes holding a slot finish; urgent groups go on\.$/);
-  t.match(textOf(inner(dom, 'rejection-banner')), /^RebootPolicy edit rejected \(generation 7, .* UTC \(10m ago\)\): spec\.pools\[1\]\.maxUnavailable must be a whole number .* Generation 6 stays in force\.$/);
+  t.match(textOf(inner(dom, 'rejection-banner')), /^RebootPolicy edit rejected \(generation 7, .* UTC \(10m ago\)\): spec\.pools\[1\]\.maxUnavailable must be a whole number .* Generation 6 \(last accepted\) stays in force, with this edit’s spec\.pause: new reboots are paused\.$/);
   t.match(dom, /<title>paused · 2 rebooting · reboot-manager status<\/title>/);
 
   const holding = (inner(dom, 'holding').match(/<li[\s\S]*?<\/li>/g) ?? []).map(textOf);

@@ -100,8 +100,8 @@ void t.test('an alert query that fails: onError Block holds claims back and says
 });
 
 void t.test('a rejected edit is shown with its field and time; the generation before it stays in force', async (t) => {
-  const status = { source: 'object' as const, generation: 3, crdMissing: false, rejection: { generation: 4, field: 'spec.pools[0].maxUnavailable', reason: 'must be a whole number of nodes', at: NOW - 60_000 } };
+  const status = { source: 'object' as const, generation: 3, crdMissing: false, rejection: { generation: 4, field: 'spec.pools[0].maxUnavailable', reason: 'must be a whole number of nodes', at: NOW - 60_000, pauseApplies: true } };
   const section = policySection(policyViews({ spec: { maxUnavailable: 2 }, status }), NOW);
-  t.match(section, { source: 'object', generation: 3, rejection: { generation: 4, field: 'spec.pools[0].maxUnavailable', reason: 'must be a whole number of nodes', at: '2026-06-03T11:59:00.000Z' } });
+  t.match(section, { source: 'object', generation: 3, rejection: { generation: 4, field: 'spec.pools[0].maxUnavailable', reason: 'must be a whole number of nodes', at: '2026-06-03T11:59:00.000Z', pauseApplies: true } });
   t.same(section.holding, [], 'a rejection holds nothing back: the last good policy decides');
 });

@@ -7,7 +7,7 @@ export const POLICY_JS = String.raw`
   const MAX_ZONES = 12;
 
   function policySource(p) {
-    if (p.source === 'object') return 'Policy: RebootPolicy default, generation ' + p.generation;
+    if (p.source === 'object') return 'Policy: RebootPolicy default, generation ' + p.generation + (p.rejection ? ' (last accepted)' : '');
     return 'Policy: the flags' + (p.crdMissing ? ' (the RebootPolicy resource is not installed)' : ' (no RebootPolicy default)');
   }
 
@@ -34,7 +34,10 @@ export const POLICY_JS = String.raw`
             ' (generation ' + r.generation + ', ' + when(r.at, at) + '): ',
             el('code', '', [r.field]),
             ' ' + r.reason + '. ',
-            el('span', 'aside', [p.source === 'object' ? 'Generation ' + p.generation + ' stays in force.' : 'The flags stay in force.']),
+            el('span', 'aside', [
+              (p.source === 'object' ? 'Generation ' + p.generation + ' (last accepted) stays in force' : 'The flags stay in force') +
+                (r.pauseApplies ? ', with this edit’s spec.pause: new reboots are ' + (p.pause ? 'paused.' : 'not paused.') : '.'),
+            ]),
           ]
         : []),
     );

@@ -39,5 +39,6 @@ export function gatedApi(api: KubeApi, gate: ProcessGate): KubeApi {
     readCustom: (resource, name) => through(() => api.readCustom(resource, name)),
     createCustom: (resource, body) => through(() => api.createCustom(resource, body)),
     patchCustom: (resource, name, patch, subresource) => through(() => api.patchCustom(resource, name, patch, subresource)),
+    replaceCustomStatus: (resource, name, status) => through(() => api.replaceCustomStatus(resource, name, status)),
   };
 }

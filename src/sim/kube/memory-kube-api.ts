@@ -21,6 +21,7 @@ interface RawList {
 
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+const JSON_PATCH = 'application/json-patch+json';
 
 /** One client's view of a MemoryCluster, with its own faults; get it from `cluster.api()`. */
 export class MemoryKubeApi implements KubeApi {
@@ -112,6 +113,12 @@ export class MemoryKubeApi implements KubeApi {
     const what = `patching ${CUSTOM_KINDS[resource]} ${name}${subresource ? ' status' : ''}`;
     return this.call({ verb: 'patch', resource, name, ...(subresource ? { subresource } : {}) }, what, () =>
       this.serve({ verb: 'patch', resource, name, body: patch, contentType: MERGE_PATCH, ...(subresource ? { subresource } : {}) }),
+    );
+  }
+
+  replaceCustomStatus(resource: CustomResource, name: string, status: object): Promise<unknown> {
+    return this.call({ verb: 'patch', resource, name, subresource: 'status' }, `replacing the status of ${CUSTOM_KINDS[resource]} ${name}`, () =>
+      this.serve({ verb: 'patch', resource, name, body: [{ op: 'add', path: '/status', value: status }], contentType: JSON_PATCH, subresource: 'status' }),
     );
   }
 
