@@ -111,10 +111,9 @@ export class Coordinator implements LockService, Readiness {
         this.keeper.releasedNow(applied.node, ended, why, reason, this.deps.log);
         return OK;
       }
-      const closed = this.deps.windows?.due(node, slot);
-      if (closed) return (await this.keeper.withdraw(name, slot, closed, this.deps.log, 'window_closed')) ?? OK;
-      const drains = slot.source.kind === 'fleetlock' || slot.source.drain;
-      if (slot.phase !== 'drained' && drains && this.keeper.kept(name)) this.deps.preparer.prepare(node, slot);
+      // Grants are the holder's to ask for (FleetLock) or the request driver's: here only the window and the drain.
+      const move = slot.phase === 'drained' ? undefined : this.keeper.nextMove(node, slot);
+      if (move?.kind === 'give-back') return (await this.keeper.withdraw(name, slot, move.why, this.deps.log, 'window_closed')) ?? OK;
       return OK;
     });
     if (answer instanceof Refusal) throw new Error(answer.value);
@@ -192,21 +191,11 @@ export class Coordinator implements LockService, Readiness {
       ctx.log.warn({ node: node.name, heldIn: slot.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
     }
     if (slot.phase === 'drained') return OK;
-    const closed = this.deps.windows?.due(node, slot);
-    if (closed) {
-      // Refused like any claim outside its window, once the claim is given back.
-      const stop = async () =>
-        (await this.keeper.withdraw(node.name, slot, closed, ctx.log, 'window_closed')) ??
-        this.keeper.noSlotFor(this.deps.nodes.get(node.name) ?? node, params.group) ??
-        new Refusal('unavailable', 'the reboot slot was given back as its window closed; retry');
-      return inQueue ? stop() : this.keeper.decide(stop);
-    }
-    // A holder beyond the budget (two deciders) is never drained: the sweep withdraws it.
-    if (!this.keeper.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
-    const preparation = this.deps.preparer.prepare(node, slot);
-    if (!preparation.done) return new Refusal('draining', preparation.progress);
-    const grant = () => this.keeper.grant(node.name, slot, `FleetLock id ${params.id}`, ctx.log);
-    return inQueue ? grant() : this.keeper.decide(grant);
+    const move = this.keeper.nextMove(node, slot);
+    if (move.kind === 'wait') return move.refusal;
+    // Refused like any claim outside its window, once the claim is given back.
+    const act = () => (move.kind === 'give-back' ? this.keeper.giveBack(node, slot, move.why, params.group, ctx.log) : this.keeper.grant(node.name, slot, `FleetLock id ${params.id}`, ctx.log));
+    return inQueue ? act() : this.keeper.decide(act);
   }
 
 

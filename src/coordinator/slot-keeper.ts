@@ -31,6 +31,9 @@ export interface Claimant {
   readonly label: string;
 }
 
+/** What a holder not granted yet needs now (`SlotKeeper.nextMove`). */
+export type HolderMove = { readonly kind: 'give-back'; readonly why: string } | { readonly kind: 'wait'; readonly refusal: Refusal } | { readonly kind: 'grant' };
+
 export interface Leadership {
   isLeader(): boolean;
 }
@@ -100,14 +103,38 @@ export class SlotKeeper {
     });
   }
 
+  /**
+   * What a holder not granted yet needs now, from the caches: its claim given back (its window closed), a wait
+   * (beyond the budget, still draining; the drain is started or kept going), or the grant. FleetLock answers, the
+   * reconciler and MaintenanceRequests all ask here, so no path grants what another would give back.
+   */
+  nextMove(node: NodeView, slot: Slot): HolderMove {
+    const closed = this.deps.windows?.due(node, slot);
+    if (closed) return { kind: 'give-back', why: closed };
+    // A holder beyond the budget (two deciders) is never drained: the sweep withdraws it.
+    if (!this.kept(node.name)) return { kind: 'wait', refusal: new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn') };
+    if (slot.source.kind === 'fleetlock' || slot.source.drain) {
+      const preparation = this.deps.preparer.prepare(node, slot);
+      if (!preparation.done) return { kind: 'wait', refusal: new Refusal('draining', preparation.progress) };
+    }
+    return { kind: 'grant' };
+  }
+
+  /** In the queue: gives back a claim whose window closed, answered as a new claim from the node in `group` would be now. */
+  async giveBack(node: NodeView, slot: Slot, why: string, group: string, log: Log): Promise<Refusal> {
+    return (
+      (await this.withdraw(node.name, slot, why, log, 'window_closed')) ??
+      this.noSlotFor(this.deps.nodes.get(node.name) ?? node, group) ??
+      new Refusal('unavailable', 'the reboot slot was given back as its window closed; retry')
+    );
+  }
+
   /** In the queue: a request's claim drained (or asked for no drain) is granted; until then, why not. */
   async advance(node: NodeView, slot: Slot, log: Log): Promise<Answer> {
     if (slot.phase === 'drained') return OK;
-    if (!this.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
-    if (slot.source.kind !== 'request' || slot.source.drain) {
-      const preparation = this.deps.preparer.prepare(node, slot);
-      if (!preparation.done) return new Refusal('draining', preparation.progress);
-    }
+    const move = this.nextMove(node, slot);
+    if (move.kind === 'give-back') return this.giveBack(node, slot, move.why, slot.group, log);
+    if (move.kind === 'wait') return move.refusal;
     return this.grant(node.name, slot, slot.source.kind === 'request' ? `MaintenanceRequest ${slot.source.name}` : `FleetLock id ${slot.id}`, log);
   }
 
