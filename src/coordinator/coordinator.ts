@@ -7,6 +7,7 @@ import { hasDownAt, slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import { FLEETLOCK, type Slot } from '../slot/slot.js';
 import { isBack, releaseIfBack, steadyState } from '../slot/transitions.js';
+import { heldForRequest } from './request-hold.js';
 import { resolveNode } from './resolve.js';
 import { SlotKeeper, type SlotKeeperDeps } from './slot-keeper.js';
 import { WaitingBook } from './waiting-book.js';
@@ -184,9 +185,8 @@ export class Coordinator implements LockService, Readiness {
 
   /** Pre-reboot from a node that holds a slot: idempotent, and 200 only once it is drained. */
   private async answerHolder(node: NodeView, slot: Slot, params: ClientParams, ctx: RequestContext, inQueue = false): Promise<Answer> {
-    if (slot.source.kind === 'request') {
-      return new Refusal('blocked', `request: node ${node.name} is out of service for MaintenanceRequest ${slot.source.name}; retry once it completes`);
-    }
+    const outOfService = heldForRequest(node.name, slot);
+    if (outOfService) return outOfService;
     if (slot.group !== params.group) {
       ctx.log.warn({ node: node.name, heldIn: slot.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
     }
