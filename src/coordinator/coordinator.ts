@@ -167,7 +167,7 @@ export class Coordinator implements LockService, Readiness {
     const slot = slotOf(node);
     if (slot) return this.answerHolder(node, slot, params, ctx);
     // Refused from the cache with no API call: the common answer while others reboot.
-    const full = this.keeper.noSlotFor(node, params.group);
+    const full = this.keeper.noSlotFor(node, params.group, 'fleetlock');
     if (full) return full;
     return this.keeper.decide(() => this.claim(node.name, params, ctx));
   }

@@ -124,7 +124,7 @@ export class SlotKeeper {
   async giveBack(node: NodeView, slot: Slot, why: string, group: string, log: Log): Promise<Refusal> {
     return (
       (await this.withdraw(node.name, slot, why, log, 'window_closed')) ??
-      this.noSlotFor(this.deps.nodes.get(node.name) ?? node, group) ??
+      this.noSlotFor(this.deps.nodes.get(node.name) ?? node, group, slot.source.kind) ??
       new Refusal('unavailable', 'the reboot slot was given back as its window closed; retry')
     );
   }
@@ -158,12 +158,15 @@ export class SlotKeeper {
     return OK;
   }
 
-  /** Why `node` may not claim now: `slots_full` when only the budget or the settle time stand in the way, else `blocked` with every reason. */
-  noSlotFor(node: NodeView, group: string): Refusal | undefined {
+  /**
+   * Why `node` may not claim now: `slots_full` when only the budget or the settle time stand in the way, else `blocked`
+   * with every reason. Only a FleetLock pre-reboot's refusal is counted by rule: the request driver asks on every pass.
+   */
+  noSlotFor(node: NodeView, group: string, asker: SlotSource['kind']): Refusal | undefined {
     const reasons = this.deps.admission.reasons(node, group);
     if (reasons.length === 0) return undefined;
     this.deps.metrics?.waitingForSlot(node.name, this.deps.clock.now());
-    this.deps.metrics?.claimBlocked(reasons.map((r) => r.rule));
+    if (asker === 'fleetlock') this.deps.metrics?.claimBlocked(reasons.map((r) => r.rule));
     this.blocked.note(node, reasons);
     return refusalFor(reasons);
   }
@@ -178,7 +181,7 @@ export class SlotKeeper {
    */
   async take(cached: NodeView, who: Claimant, log: Log): Promise<{ node: NodeView; slot: Slot } | Refusal> {
     const name = cached.name;
-    const full = this.noSlotFor(cached, who.group);
+    const full = this.noSlotFor(cached, who.group, who.source.kind);
     if (full) return full;
     const token = `${this.deps.identity}.${this.deps.clock.now().toString(36)}.${++this.claims}`;
     const applied = await this.writer.apply(name, (n) => claim(n, { group: who.group, id: who.id, source: who.source, claim: token, at: this.deps.clock.now() }), log);
@@ -191,7 +194,7 @@ export class SlotKeeper {
       if (withdrawn) return withdrawn;
       this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
       const now = this.deps.nodes.get(name) ?? node;
-      return this.noSlotFor(now, who.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
+      return this.noSlotFor(now, who.group, who.source.kind) ?? new Refusal('slots_full', 'another node took the last slot; retry');
     }
     this.blocked.forget(name);
     this.deps.metrics?.claimed(name, this.deps.clock.now(), waitingOf(cached)?.since);

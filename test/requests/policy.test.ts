@@ -3,6 +3,7 @@
 import t from 'tap';
 import { makePod } from '../../src/sim/kube/fixtures.js';
 import { startDrainCluster } from '../support/drain-cluster.js';
+import { scrape } from '../support/metrics.js';
 import { applyPolicy } from '../support/policy.js';
 import { createRequest, holderOf, phaseOf, requestOf } from '../support/requests.js';
 
@@ -48,4 +49,20 @@ void t.test('a pending request is held back by a pause, a closed window and a po
   t.ok(approved.status?.times?.approved);
   t.same(holderOf(c.sim, 'node-01'), { status: 'Rebooting', source: 'maintenance-request', request: 'disk' });
   t.equal(requestOf(c.sim, 'disk')?.status?.phase, 'Approved');
+});
+
+void t.test('reboot_manager_claims_blocked_total counts FleetLock refusals, not the passes over a pending request', async (t) => {
+  const c = await startDrainCluster(t);
+  const { internalUrl } = await c.leader();
+  t.equal((await applyPolicy(c.sim, { pause: PAUSE })).accepted, true);
+  createRequest(c.sim, 'disk', { nodeName: 'node-01' });
+  await phaseOf(c.sim, 'disk', 'Pending', /^blocked: pause: /);
+  const window = { days: [['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][(new Date().getUTCDay() + 3) % 7]], start: '01:00', end: '02:00', timeZone: 'UTC' };
+  t.equal((await applyPolicy(c.sim, { pause: PAUSE, windows: [window] })).accepted, true);
+  await phaseOf(c.sim, 'disk', 'Pending', /^blocked: pause: .*; window: /);
+  const blocked = async (reason: string) => (await scrape(internalUrl)).value('reboot_manager_claims_blocked_total', { reason });
+  t.equal(await blocked('pause'), 0, 'the request was looked at twice, and counted in neither');
+  t.match(await c.preReboot('node-02'), { ok: false, kind: 'blocked' });
+  t.equal(await blocked('pause'), 1, "Zincati's refused pre-reboot is counted once per reason");
+  t.equal(await blocked('window'), 1);
 });
