@@ -25,6 +25,7 @@ export interface RequestWiring {
   readonly metrics: ServerMetrics;
   readonly isLeader: () => boolean;
   readonly sweepIntervalMs: number;
+  readonly urgentGroups: ReadonlySet<string>;
 }
 
 export function wireRequests(w: RequestWiring) {
@@ -51,6 +52,7 @@ export function wireRequests(w: RequestWiring) {
     clock: w.clock,
     isLeader: w.isLeader,
     sweepIntervalMs: w.sweepIntervalMs,
+    urgentGroups: w.urgentGroups,
     metrics,
   });
   return {

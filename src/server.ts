@@ -211,7 +211,9 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
   });
   const stale = new StaleHolders({ staleAfterMs: config.staleAfter, events, log, onCount: (n) => metrics.staleHolders.set(n) });
   const reconciler = new Reconciler({ nodes, slots, index, coordinator, log, clock, sweepIntervalMs: config.resyncInterval, stale, isLeader: () => leader.isLeader() });
-  const requests = wireRequests({ api, clock, ...jitter, nodes, slots, coordinator, events, log, metrics, isLeader: () => leader.isLeader(), sweepIntervalMs: config.resyncInterval });
+  const requests = wireRequests({ api, clock, ...jitter, nodes, slots, coordinator, events, log, metrics, isLeader: () => leader.isLeader(), sweepIntervalMs: config.resyncInterval, urgentGroups: budget.urgentGroups });
+  // A policy edit (a resume, a window added) moves pending requests on at once, not at the next sweep.
+  const offRequestPolicy = policy.on(() => requests.driver.kick());
   reconciler.start();
   requests.start();
   conditions.start();
@@ -233,6 +235,7 @@ export function startReplica(config: ServeConfig, runtime: ServerRuntime & { log
     healthGate.close();
     windowClose.close();
     offWindows();
+    offRequestPolicy();
     offBlockers();
     void blockers.stop();
     reconciler.stop();

@@ -124,7 +124,7 @@ export const commands: Record<string, Command> = {
     summary: 'Would a claim from NODE be granted now, and if not, every reason (asks a running server).',
     help: () =>
       helpText(
-        'Usage: reboot-manager explain NODE --server URL [--group G] [options]\n\nExit status: 0 a claim would be granted now (or the node holds a slot and is drained); 1 it would wait; 2 bad usage; 3 no answer (server unreachable, unknown node).',
+        'Usage: reboot-manager explain NODE --server URL [--group G] [options]\n\nExit status: 0 a claim would be granted now (or the node holds a slot and is drained); 1 it would wait (or a MaintenanceRequest holds the node); 2 bad usage; 3 no answer (server unreachable, unknown node).',
         explainOptions,
       ),
     async run(argv, env) {

@@ -4,7 +4,9 @@ import type { Explanation } from '../coordinator/explain.js';
 export function formatExplanation(e: Explanation): string {
   const lines: string[] = [];
   const h = e.holding;
-  if (h) {
+  if (h && e.refusal) {
+    lines.push(`${e.node} is out of service for MaintenanceRequest ${h.request} (${h.phase}${h.drain ? `: ${h.drain}` : ''}): its pre-reboot is refused ${e.refusal.kind} until the request ends`);
+  } else if (h) {
     const where = `${e.node} holds a reboot slot in group ${h.group}`;
     lines.push(e.grantable ? `${where} and is drained: its pre-reboot is answered 200` : `${where} (${h.phase}${h.drain ? `: ${h.drain}` : ''}): its pre-reboot is answered 200 once it is drained`);
   } else {

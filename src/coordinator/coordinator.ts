@@ -7,6 +7,7 @@ import { hasDownAt, slotOf } from '../slot/encoding.js';
 import type { SlotIndex } from '../slot/holders.js';
 import { FLEETLOCK, type Slot } from '../slot/slot.js';
 import { isBack, releaseIfBack, steadyState } from '../slot/transitions.js';
+import { heldForRequest } from './request-hold.js';
 import { resolveNode } from './resolve.js';
 import { SlotKeeper, type SlotKeeperDeps } from './slot-keeper.js';
 import { WaitingBook } from './waiting-book.js';
@@ -111,10 +112,9 @@ export class Coordinator implements LockService, Readiness {
         this.keeper.releasedNow(applied.node, ended, why, reason, this.deps.log);
         return OK;
       }
-      const closed = this.deps.windows?.due(node, slot);
-      if (closed) return (await this.keeper.withdraw(name, slot, closed, this.deps.log, 'window_closed')) ?? OK;
-      const drains = slot.source.kind === 'fleetlock' || slot.source.drain;
-      if (slot.phase !== 'drained' && drains && this.keeper.kept(name)) this.deps.preparer.prepare(node, slot);
+      // Grants are the holder's to ask for (FleetLock) or the request driver's: here only the window and the drain.
+      const move = slot.phase === 'drained' ? undefined : this.keeper.nextMove(node, slot);
+      if (move?.kind === 'give-back') return (await this.keeper.withdraw(name, slot, move.why, this.deps.log, 'window_closed')) ?? OK;
       return OK;
     });
     if (answer instanceof Refusal) throw new Error(answer.value);
@@ -167,7 +167,7 @@ export class Coordinator implements LockService, Readiness {
     const slot = slotOf(node);
     if (slot) return this.answerHolder(node, slot, params, ctx);
     // Refused from the cache with no API call: the common answer while others reboot.
-    const full = this.keeper.noSlotFor(node, params.group);
+    const full = this.keeper.noSlotFor(node, params.group, 'fleetlock');
     if (full) return full;
     return this.keeper.decide(() => this.claim(node.name, params, ctx));
   }
@@ -185,28 +185,17 @@ export class Coordinator implements LockService, Readiness {
 
   /** Pre-reboot from a node that holds a slot: idempotent, and 200 only once it is drained. */
   private async answerHolder(node: NodeView, slot: Slot, params: ClientParams, ctx: RequestContext, inQueue = false): Promise<Answer> {
-    if (slot.source.kind === 'request') {
-      return new Refusal('blocked', `request: node ${node.name} is out of service for MaintenanceRequest ${slot.source.name}; retry once it completes`);
-    }
+    const outOfService = heldForRequest(node.name, slot);
+    if (outOfService) return outOfService;
     if (slot.group !== params.group) {
       ctx.log.warn({ node: node.name, heldIn: slot.group, askedIn: params.group }, 'holder asked in another group; answering from the slot it holds');
     }
     if (slot.phase === 'drained') return OK;
-    const closed = this.deps.windows?.due(node, slot);
-    if (closed) {
-      // Refused like any claim outside its window, once the claim is given back.
-      const stop = async () =>
-        (await this.keeper.withdraw(node.name, slot, closed, ctx.log, 'window_closed')) ??
-        this.keeper.noSlotFor(this.deps.nodes.get(node.name) ?? node, params.group) ??
-        new Refusal('unavailable', 'the reboot slot was given back as its window closed; retry');
-      return inQueue ? stop() : this.keeper.decide(stop);
-    }
-    // A holder beyond the budget (two deciders) is never drained: the sweep withdraws it.
-    if (!this.keeper.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
-    const preparation = this.deps.preparer.prepare(node, slot);
-    if (!preparation.done) return new Refusal('draining', preparation.progress);
-    const grant = () => this.keeper.grant(node.name, slot, `FleetLock id ${params.id}`, ctx.log);
-    return inQueue ? grant() : this.keeper.decide(grant);
+    const move = this.keeper.nextMove(node, slot);
+    if (move.kind === 'wait') return move.refusal;
+    // Refused like any claim outside its window, once the claim is given back.
+    const act = () => (move.kind === 'give-back' ? this.keeper.giveBack(node, slot, move.why, params.group, ctx.log) : this.keeper.grant(node.name, slot, `FleetLock id ${params.id}`, ctx.log));
+    return inQueue ? act() : this.keeper.decide(act);
   }
 
 

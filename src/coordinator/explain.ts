@@ -8,16 +8,19 @@ import { ZINCATI_DEFAULT_GROUP } from '../slot/budget.js';
 import { slotOf } from '../slot/encoding.js';
 import { statusRows, type StatusRow } from '../status/rows.js';
 import type { Admission } from './admission.js';
+import { heldForRequest } from './request-hold.js';
 
 /** Field names are part of the status API (documented in the README): add fields, never rename. */
 export interface Explanation {
   readonly node: string;
   /** The group asked about (default: Zincati's `default`). */
   readonly group: string;
-  /** A pre-reboot now would be answered 200: no reason holds a claim back, or the node holds a slot and is drained. */
+  /** A pre-reboot now would be answered 200: no reason holds a claim back, or the node holds a slot (not a request's) and is drained. */
   readonly grantable: boolean;
   /** The node already holds a slot: its status row (group, phase, drain); `reasons` is then empty. */
   readonly holding?: StatusRow;
+  /** A pre-reboot is refused whatever the policy: the node is out of service for a MaintenanceRequest (`holding.request`). */
+  readonly refusal?: { readonly kind: string; readonly value: string };
   /** Every reason a new claim must wait, in the order a refusal names them. */
   readonly reasons: readonly ExplainedReason[];
   /** The replica that answered, and whether it leads: a follower answers from its own cache. */
@@ -68,9 +71,11 @@ export class Explainer {
     const answeredBy = { identity: this.deps.identity, leader: this.deps.isLeader(), synced };
     const slot = slotOf(node);
     if (slot) {
-      // As FleetLock answers a holder: from its slot, 200 once drained, whatever group it asks in.
+      // As FleetLock answers a holder: from its slot, 200 once drained, whatever group it asks in; refused for a request's.
       const holding = statusRows([node], this.deps.clock.now())[0];
-      return { node: name, group, grantable: slot.phase === 'drained', ...(holding ? { holding } : {}), reasons: [], ...answeredBy };
+      const refused = heldForRequest(name, slot);
+      const refusal = refused ? { refusal: { kind: refused.kind, value: refused.value } } : {};
+      return { node: name, group, grantable: !refused && slot.phase === 'drained', ...(holding ? { holding } : {}), ...refusal, reasons: [], ...answeredBy };
     }
     const reasons = this.deps.admission.reasons(node, group).map(explained);
     return { node: name, group, grantable: reasons.length === 0, reasons, ...answeredBy };

@@ -35,6 +35,8 @@ export interface RequestDriverDeps {
   readonly isLeader: () => boolean;
   /** Pending requests are retried at least this often (policy windows open, settle times end). */
   readonly sweepIntervalMs: number;
+  /** `--urgent-groups`: requests asking in one are Rejected. */
+  readonly urgentGroups: ReadonlySet<string>;
   readonly metrics?: RequestMetrics;
 }
 
@@ -167,7 +169,7 @@ export class RequestDriver {
     const earlier = [...this.deps.requests.values()]
       .filter((o) => o.name !== r.name && !isTerminal(o) && validSpec(o)?.nodeName === nodeName && firstCome(o, r) < 0)
       .sort(firstCome)[0];
-    return { request: r, node, slot, earlier, now: this.deps.clock.now() };
+    return { request: r, node, slot, earlier, urgentGroups: this.deps.urgentGroups, now: this.deps.clock.now() };
   }
 
   private async act(r: MaintenanceRequestView, action: RequestAction): Promise<Answer> {

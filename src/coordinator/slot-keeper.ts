@@ -31,6 +31,9 @@ export interface Claimant {
   readonly label: string;
 }
 
+/** What a holder not granted yet needs now (`SlotKeeper.nextMove`). */
+export type HolderMove = { readonly kind: 'give-back'; readonly why: string } | { readonly kind: 'wait'; readonly refusal: Refusal } | { readonly kind: 'grant' };
+
 export interface Leadership {
   isLeader(): boolean;
 }
@@ -100,14 +103,38 @@ export class SlotKeeper {
     });
   }
 
+  /**
+   * What a holder not granted yet needs now, from the caches: its claim given back (its window closed), a wait
+   * (beyond the budget, still draining; the drain is started or kept going), or the grant. FleetLock answers, the
+   * reconciler and MaintenanceRequests all ask here, so no path grants what another would give back.
+   */
+  nextMove(node: NodeView, slot: Slot): HolderMove {
+    const closed = this.deps.windows?.due(node, slot);
+    if (closed) return { kind: 'give-back', why: closed };
+    // A holder beyond the budget (two deciders) is never drained: the sweep withdraws it.
+    if (!this.kept(node.name)) return { kind: 'wait', refusal: new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn') };
+    if (slot.source.kind === 'fleetlock' || slot.source.drain) {
+      const preparation = this.deps.preparer.prepare(node, slot);
+      if (!preparation.done) return { kind: 'wait', refusal: new Refusal('draining', preparation.progress) };
+    }
+    return { kind: 'grant' };
+  }
+
+  /** In the queue: gives back a claim whose window closed, answered as a new claim from the node in `group` would be now. */
+  async giveBack(node: NodeView, slot: Slot, why: string, group: string, log: Log): Promise<Refusal> {
+    return (
+      (await this.withdraw(node.name, slot, why, log, 'window_closed')) ??
+      this.noSlotFor(this.deps.nodes.get(node.name) ?? node, group, slot.source.kind) ??
+      new Refusal('unavailable', 'the reboot slot was given back as its window closed; retry')
+    );
+  }
+
   /** In the queue: a request's claim drained (or asked for no drain) is granted; until then, why not. */
   async advance(node: NodeView, slot: Slot, log: Log): Promise<Answer> {
     if (slot.phase === 'drained') return OK;
-    if (!this.kept(node.name)) return new Refusal('slots_full', 'more nodes hold slots than allowed; this claim is being withdrawn');
-    if (slot.source.kind !== 'request' || slot.source.drain) {
-      const preparation = this.deps.preparer.prepare(node, slot);
-      if (!preparation.done) return new Refusal('draining', preparation.progress);
-    }
+    const move = this.nextMove(node, slot);
+    if (move.kind === 'give-back') return this.giveBack(node, slot, move.why, slot.group, log);
+    if (move.kind === 'wait') return move.refusal;
     return this.grant(node.name, slot, slot.source.kind === 'request' ? `MaintenanceRequest ${slot.source.name}` : `FleetLock id ${slot.id}`, log);
   }
 
@@ -131,12 +158,15 @@ export class SlotKeeper {
     return OK;
   }
 
-  /** Why `node` may not claim now: `slots_full` when only the budget or the settle time stand in the way, else `blocked` with every reason. */
-  noSlotFor(node: NodeView, group: string): Refusal | undefined {
+  /**
+   * Why `node` may not claim now: `slots_full` when only the budget or the settle time stand in the way, else `blocked`
+   * with every reason. Only a FleetLock pre-reboot's refusal is counted by rule: the request driver asks on every pass.
+   */
+  noSlotFor(node: NodeView, group: string, asker: SlotSource['kind']): Refusal | undefined {
     const reasons = this.deps.admission.reasons(node, group);
     if (reasons.length === 0) return undefined;
     this.deps.metrics?.waitingForSlot(node.name, this.deps.clock.now());
-    this.deps.metrics?.claimBlocked(reasons.map((r) => r.rule));
+    if (asker === 'fleetlock') this.deps.metrics?.claimBlocked(reasons.map((r) => r.rule));
     this.blocked.note(node, reasons);
     return refusalFor(reasons);
   }
@@ -151,7 +181,7 @@ export class SlotKeeper {
    */
   async take(cached: NodeView, who: Claimant, log: Log): Promise<{ node: NodeView; slot: Slot } | Refusal> {
     const name = cached.name;
-    const full = this.noSlotFor(cached, who.group);
+    const full = this.noSlotFor(cached, who.group, who.source.kind);
     if (full) return full;
     const token = `${this.deps.identity}.${this.deps.clock.now().toString(36)}.${++this.claims}`;
     const applied = await this.writer.apply(name, (n) => claim(n, { group: who.group, id: who.id, source: who.source, claim: token, at: this.deps.clock.now() }), log);
@@ -164,7 +194,7 @@ export class SlotKeeper {
       if (withdrawn) return withdrawn;
       this.deps.metrics?.waitingForSlot(name, this.deps.clock.now());
       const now = this.deps.nodes.get(name) ?? node;
-      return this.noSlotFor(now, who.group) ?? new Refusal('slots_full', 'another node took the last slot; retry');
+      return this.noSlotFor(now, who.group, who.source.kind) ?? new Refusal('slots_full', 'another node took the last slot; retry');
     }
     this.blocked.forget(name);
     this.deps.metrics?.claimed(name, this.deps.clock.now(), waitingOf(cached)?.since);

@@ -15,7 +15,7 @@ export class PolicyMetrics {
     this.rejections = new Counter({ name: 'reboot_manager_policy_rejections_total', help: 'RebootPolicy edits the server could not use (the condition Accepted=False names the field).', registers });
     this.blocked = new Counter({
       name: 'reboot_manager_claims_blocked_total',
-      help: `Pre-reboot requests refused for a new claim, once per reason: ${RULES.join(', ')}.`,
+      help: `FleetLock pre-reboot requests refused for a new claim, once per reason: ${RULES.join(', ')}. MaintenanceRequests are not counted (their status message names the reasons).`,
       labelNames: ['reason'],
       registers,
     });

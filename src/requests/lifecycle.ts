@@ -12,6 +12,8 @@ export interface RequestFacts {
   readonly slot: Slot | undefined;
   /** A live request for the same node that came first, if any. */
   readonly earlier: MaintenanceRequestView | undefined;
+  /** `--urgent-groups`: a request may not ask in one (they skip the policy; only a node's own imds-agent may use them). */
+  readonly urgentGroups: ReadonlySet<string>;
   readonly now: number;
 }
 
@@ -38,6 +40,11 @@ export interface RequestStep {
 const NONE: RequestAction = { kind: 'none' };
 
 const seconds = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
+
+/** Why a request may not ask in urgent group `group`: they pass pause, windows and blockers, and are the node's own imds-agent's. */
+export function urgentGroupProblem(group: string): string {
+  return `spec.group: ${group} is an urgent group (--urgent-groups), which passes pause, windows and blockers; only a node's own imds-agent may ask in it: use another group`;
+}
 
 /** The slot `facts.slot` if this request holds it (name and uid), else undefined. */
 export function heldBy(request: MaintenanceRequestView, slot: Slot | undefined): Slot | undefined {
@@ -68,6 +75,8 @@ export function nextStep(f: RequestFacts): RequestStep {
   if (!spec) return endHere('Rejected', 'problem' in r.spec ? r.spec.problem : 'invalid spec', 'rejected');
   if (!f.node) return endHere('Rejected', `node ${spec.nodeName} does not exist`, 'rejected');
   if (!ours && f.earlier) return endHere('Rejected', `MaintenanceRequest ${f.earlier.name} already asks for node ${spec.nodeName}`, 'rejected');
+  // A slot taken in one before this check existed is left to finish: rejecting it would end the work mid-way.
+  if (!ours && f.urgentGroups.has(spec.group)) return endHere('Rejected', urgentGroupProblem(spec.group), 'rejected');
 
   if (!ours) {
     if (spec.state === 'Completed') {

@@ -7,6 +7,7 @@ import { startCluster } from '../support/cluster.js';
 import { cli } from '../support/cli.js';
 import { granted } from '../support/drain-cluster.js';
 import { policyJudged } from '../support/policy.js';
+import { createRequest, phaseOf } from '../support/requests.js';
 
 void t.test('explain prints the verdict and one line per reason; exit 0 grantable, 1 not, 2 bad usage, 3 no answer', async (t) => {
   const c = await startCluster(t, { nodes: 2 });
@@ -48,4 +49,13 @@ void t.test('explain prints the verdict and one line per reason; exit 0 grantabl
 
   t.throws(() => parseExplainConfig(['--server', internalUrl, '--group', 'a_b'], {}), { name: 'ConfigError', message: 'invalid --group "a_b": a FleetLock group may contain only letters, digits, "." and "-"' });
   t.equal(parseExplainConfig(['--server', internalUrl], {}).group, 'default', "Zincati's group unless told");
+});
+
+void t.test('explain on a node a MaintenanceRequest holds says it is out of service and exits 1: its pre-reboot is refused', async (t) => {
+  const c = await startCluster(t, { nodes: 1 });
+  const { internalUrl } = await c.leader();
+  createRequest(c.sim, 'disk', { nodeName: 'node-01', drain: false });
+  await phaseOf(c.sim, 'disk', 'Approved');
+  const held = await cli(`${t.testdirName}/none`, 'explain', 'node-01', '--server', internalUrl);
+  t.same(held, { code: 1, stdout: 'node-01 is out of service for MaintenanceRequest disk (drained): its pre-reboot is refused blocked until the request ends\n', stderr: '' });
 });

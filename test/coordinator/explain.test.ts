@@ -5,6 +5,7 @@ import { makePod } from '../../src/sim/kube/fixtures.js';
 import { startCluster } from '../support/cluster.js';
 import { granted } from '../support/drain-cluster.js';
 import { applyPolicy, labelNode } from '../support/policy.js';
+import { createRequest, phaseOf } from '../support/requests.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -82,4 +83,19 @@ void t.test('an unknown node is 404 unknown_node, a bad group 400 bad_group', as
   t.same(await get(internalUrl, 'api/v1/explain/node-01?group=a&group=b'), { status: 400, body: { error: 'bad_group', message: 'group given more than once' } });
   const ok = await get(internalUrl, 'api/v1/explain/node-01');
   t.match(ok, { status: 200, body: { node: 'node-01', group: 'default', grantable: true, reasons: [], leader: true, synced: true } }, 'nothing holds a lone node back');
+});
+
+void t.test('a node a MaintenanceRequest holds is not grantable: explain gives the refusal FleetLock answers', async (t) => {
+  const c = await startCluster(t, { nodes: 2 });
+  const { internalUrl } = await c.leader();
+  createRequest(c.sim, 'disk', { nodeName: 'node-01', drain: false });
+  await phaseOf(c.sim, 'disk', 'Approved');
+  const { status, body } = await get(internalUrl, 'api/v1/explain/node-01');
+  t.equal(status, 200);
+  t.match(body, { node: 'node-01', grantable: false, reasons: [], holding: { node: 'node-01', phase: 'drained', source: 'maintenance-request', request: 'disk' } });
+  t.match(body.refusal, { kind: 'blocked', value: /MaintenanceRequest disk/ });
+  const refused = await c.preReboot('node-01');
+  t.same(refused.ok ? undefined : { kind: refused.kind, value: refused.value }, body.refusal, 'the refusal a pre-reboot gets, word for word');
+  const zincati = await get(internalUrl, 'api/v1/explain/node-02');
+  t.notOk('refusal' in zincati.body, 'only a request\'s holder carries a refusal');
 });

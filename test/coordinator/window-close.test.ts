@@ -2,6 +2,7 @@
 import t, { type Test } from 'tap';
 import { OK } from '../../src/fleetlock/refusal.js';
 import { assertNoOrphanCordon } from '../support/cordon.js';
+import { createRequest, requestOf } from '../support/requests.js';
 import { startWindowRig, type WindowRig } from '../support/window-rig.js';
 
 /** Monday 5 January 2026, 21:45 UTC: inside the window below, a quarter of an hour before it closes (drains time out after 30 min). */
@@ -153,4 +154,24 @@ void t.test('the window closes while no replica leads: the next leader stops the
   t.match(r.events('node-1').find((e) => e.reason === 'DrainStopped'), { instance: next.identity }, 'recorded by the new leader');
   t.notOk(r.unschedulable('node-1'));
   assertNoOrphanCordon(t, r.cluster);
+});
+
+void t.test('a MaintenanceRequest claimed as its window closes is given back, never approved after the close', async (t) => {
+  const r = await rig(t);
+  t.match(await r.applyPolicy({ windows: [MONDAY_EVENING] }), { accepted: true });
+  // Claimed inside the window; the claim's write lands after the close, so the grant that follows would be outside it.
+  await r.runTo(CLOSE - 3);
+  createRequest(r.cluster, 'fw', { nodeName: 'node-1', drain: false });
+  const message = (): string => requestOf(r.cluster, 'fw')?.status?.message ?? '';
+  t.ok(await r.until(() => message().startsWith('blocked: window')), 'pending with the window reason');
+  t.equal(message(), `blocked: ${WINDOW_REASON}`);
+  const status = requestOf(r.cluster, 'fw')?.status;
+  t.equal(status?.phase, 'Pending');
+  t.notOk(status?.times?.approved, 'never approved');
+  t.ok(status?.times?.claimed, 'it had claimed the slot inside the window');
+  t.same(r.holders(), []);
+  t.ok(await r.until(() => reasons(r, 'node-1').includes('RebootSlotReleased')));
+  t.notOk(reasons(r, 'node-1').includes('RebootGranted'));
+  t.equal(r.events('node-1').filter((e) => e.reason === 'DrainStopped').length, 1, 'stopped once, as a FleetLock drain is');
+  t.equal(await r.releases('window_closed'), 1);
 });

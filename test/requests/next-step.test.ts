@@ -19,7 +19,7 @@ function slot(phase: Slot['phase'], extra: Partial<Slot> = {}, uid = 'uid-disk')
   return { source: { kind: 'request', name: 'disk', uid, drain: true }, group: 'default', id: '', claim: 'c1', phase, claimedAt: iso(T0), bootId: 'b', cordonedByUs: true, releaseRequestedAt: null, drain: null, ...extra };
 }
 
-const facts = (f: Partial<RequestFacts>): RequestFacts => ({ request: request(), node: NODE, slot: undefined, earlier: undefined, now: T0, ...f });
+const facts = (f: Partial<RequestFacts>): RequestFacts => ({ request: request(), node: NODE, slot: undefined, earlier: undefined, urgentGroups: new Set(['azure-urgent']), now: T0, ...f });
 
 void t.test('a new request asks for the slot and is Pending', async (t) => {
   const step = nextStep(facts({}));
@@ -99,4 +99,12 @@ void t.test('an ended request that still holds its slot (a leader stopped betwee
   const ended = request({}, { phase: 'Expired', message: 'x', times: { pending: iso(T0), expired: iso(T0) } });
   t.match(nextStep(facts({ request: ended, slot: slot('drained') })), { status: { phase: 'Expired' }, action: { kind: 'release' } });
   t.match(nextStep(facts({ request: ended, slot: undefined })), { action: { kind: 'none' } });
+});
+
+void t.test('a request in an urgent group is Rejected naming the group and the flag, and claims nothing', async (t) => {
+  const step = nextStep(facts({ request: request({ group: 'azure-urgent' }) }));
+  t.match(step, { status: { phase: 'Rejected', message: /^spec\.group: azure-urgent is an urgent group \(--urgent-groups\)/ }, action: { kind: 'none' } });
+  t.match(nextStep(facts({ request: request({ group: 'azure-urgent' }), urgentGroups: new Set() })), { action: { kind: 'claim' } }, 'with --urgent-groups= it is an ordinary group');
+  const held = nextStep(facts({ request: request({ group: 'azure-urgent' }), slot: slot('draining', { group: 'azure-urgent' }) }));
+  t.match(held, { status: { phase: 'Pending' }, action: { kind: 'advance' } }, 'a slot it took before this rule is left to finish');
 });
