@@ -9,6 +9,22 @@ export interface FiringAlert {
   readonly labels: Labels;
 }
 
+/** `unknown`: not answered yet; `error`: the last question failed (the previous answer no longer counts). */
+export type AlertStatus = 'firing' | 'clear' | 'error' | 'unknown';
+
+export interface AlertState {
+  readonly status: AlertStatus;
+  /** Firing alerts the blocker's selector matches (status `firing` only). */
+  readonly matching: readonly FiringAlert[];
+  /** Why the last question failed (status `error`); names the server without credentials. */
+  readonly error?: string;
+  readonly errorCode?: string;
+  /** When the last question was answered or failed (ms since the epoch). */
+  readonly checkedAt?: number;
+  /** Matching alerts fire, or nothing is known and the blocker says to block then. */
+  readonly blocks: boolean;
+}
+
 /** The path and query asked for, under the blocker's base URL. */
 export const ALERTS_PATH: Record<AlertApi, string> = {
   prometheus: '/api/v1/alerts',

@@ -4,26 +4,12 @@ import type { Dispatcher } from 'undici';
 import type { CancelTimer, Clock } from '../clock/clock.js';
 import type { AlertBlocker } from '../policy/blockers.js';
 import { selectorMatches } from '../slot/label-selector.js';
-import type { FiringAlert } from './alert-answers.js';
+import type { AlertState } from './alert-answers.js';
+
+export type { AlertState, AlertStatus } from './alert-answers.js';
 import { AlertQueryError } from './alert-query-error.js';
 import { queryFiringAlerts } from './alert-query.js';
 import { describeAlert, onErrorWord, shownUrl, someOf } from './describe.js';
-
-/** `unknown`: not answered yet; `error`: the last question failed (the previous answer no longer counts). */
-export type AlertStatus = 'firing' | 'clear' | 'error' | 'unknown';
-
-export interface AlertState {
-  readonly status: AlertStatus;
-  /** Firing alerts the blocker's selector matches (status `firing` only). */
-  readonly matching: readonly FiringAlert[];
-  /** Why the last question failed (status `error`); names the server without credentials. */
-  readonly error?: string;
-  readonly errorCode?: string;
-  /** When the last question was answered or failed (ms since the epoch). */
-  readonly checkedAt?: number;
-  /** Matching alerts fire, or nothing is known and the blocker says to block then. */
-  readonly blocks: boolean;
-}
 
 export interface AlertPollerDeps {
   readonly clock: Clock;

@@ -3,8 +3,7 @@ import type { BlockingPodView } from '../kube/blocking-pods.js';
 import type { LabelSelector } from '../slot/label-selector.js';
 import { urlForLogs } from '../logging/safe-url.js';
 import type { AlertBlocker } from '../policy/blockers.js';
-import type { AlertApi, FiringAlert } from './alert-answers.js';
-import type { AlertState } from './alert-poller.js';
+import type { AlertApi, AlertState, FiringAlert } from './alert-answers.js';
 
 /** How many pods or alerts a message names before "and N more". */
 export const NAMED_IN_MESSAGE = 3;
