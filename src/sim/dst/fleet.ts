@@ -72,14 +72,8 @@ export class Fleet {
       return;
     }
     this.clock.setTimer(this.random() * 10_000, () => {
-      this.world.shutDown(asker.node);
+      this.world.reboot(asker.node, this.random, () => void this.steadyState(asker));
       this.onEvent({ type: 'rebooted', node: asker.node });
-      const bootMs = 5_000 + this.random() * 90_000;
-      this.clock.setTimer(bootMs, () => {
-        this.world.bootUp(asker.node, this.random() * 20_000);
-        // Zincati's steady-state may come before the kubelet reports the new boot.
-        this.clock.setTimer(this.random() * 30_000, () => void this.steadyState(asker));
-      });
     });
   }
 

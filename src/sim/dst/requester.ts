@@ -67,14 +67,10 @@ export class Requester {
       this.state = 'working';
       this.onApproved(this.node);
       this.setState(r, 'InProgress');
-      this.world.shutDown(this.node);
-      this.clock.setTimer(5_000 + this.random() * 90_000, () => {
-        this.world.bootUp(this.node, this.random() * 20_000);
-        this.clock.setTimer(this.random() * 30_000, () => {
-          const now = this.current();
-          if (now) this.setState(now, 'Completed');
-          this.state = 'finished';
-        });
+      this.world.reboot(this.node, this.random, () => {
+        const now = this.current();
+        if (now) this.setState(now, 'Completed');
+        this.state = 'finished';
       });
     }
     this.clock.setTimer(LOOK_EVERY_MS, () => this.look());

@@ -30,6 +30,8 @@ export interface World {
   shutDown(name: string): void;
   /** It comes back with a new boot; its kubelet reports after `kubeletDelayMs`. */
   bootUp(name: string, kubeletDelayMs: number): void;
+  /** A reboot as an agent drives it: down now, up 5–95 s later with its kubelet up to 20 s behind, then `after` within 30 s. */
+  reboot(name: string, random: Random, after: () => void): void;
   close(): void;
 }
 
@@ -96,7 +98,7 @@ export function createWorld(clock: VirtualClock, random: Random, nodes: number):
     if (!m) throw new Error(`no machine ${name}`);
     return m;
   };
-  return {
+  const world: World = {
     cluster,
     machines,
     machine,
@@ -112,6 +114,15 @@ export function createWorld(clock: VirtualClock, random: Random, nodes: number):
       const boots = m.boots;
       clock.setTimer(kubeletDelayMs, () => kubelet(m, boots));
     },
+    reboot(name, random, after) {
+      world.shutDown(name);
+      clock.setTimer(5_000 + random() * 90_000, () => {
+        world.bootUp(name, random() * 20_000);
+        // The agent's next word may come before the kubelet reports the new boot.
+        clock.setTimer(random() * 30_000, after);
+      });
+    },
     close: () => cluster.close(),
   };
+  return world;
 }
